@@ -1,0 +1,112 @@
+"""The `armswatch` command: db, ingest, extract, serve."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+cli = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="armswatch: a source-linked ledger of arms-transfer allegations and denials.",
+)
+db_cli = typer.Typer(no_args_is_help=True, help="Create or upgrade the database schema (Alembic migrations).")
+cli.add_typer(db_cli, name="db")
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"armswatch: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Apply the migrations up to REVISION (default: the latest)."""
+    from app import migrate
+
+    try:
+        migrate.upgrade(revision=revision)
+    except Exception as exc:  # a bad URL or an unreadable file: say which, no traceback
+        _fail(f"database upgrade failed: {exc}")
+    typer.echo(f"database at revision {migrate.current()}")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Print the database's current revision."""
+    from app import migrate
+
+    typer.echo(migrate.current() or "empty (run `armswatch db upgrade`)")
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories of articles (.txt, .html, .json, .jsonl, feeds)")],
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes (one writer stores their results)")] = 1,
+) -> None:
+    """Read articles, extract their statements and store them in the ledger."""
+    from app.ingest.runner import run_ingest
+
+    raise typer.Exit(run_ingest(paths, workers=workers))
+
+
+@cli.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Article text files")],
+    format: Annotated[OutputFormat, typer.Option("--format", help="json: the SCHEMA.md contract; table: for reading")] = OutputFormat.table,
+) -> None:
+    """Print the statements found in FILES, without touching the database."""
+    from app.extract.render import render_json, render_table
+    from app.extract.textfile import TextFileError, read_article_text
+
+    results, failed = [], 0
+    for path in files:
+        try:
+            text = read_article_text(path)
+        except TextFileError as exc:
+            typer.echo(f"armswatch: {exc}", err=True)
+            failed += 1
+            continue
+        results.append((str(path), text))
+    if format is OutputFormat.json:
+        json.dump(render_json(results), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        render_table(results)
+    raise typer.Exit(1 if failed else 0)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (production: one per core)")] = 1,
+) -> None:
+    """Serve the dashboard and the JSON API (the schema is upgraded first)."""
+    import uvicorn
+
+    from app import migrate
+
+    try:
+        migrate.upgrade()
+    except Exception as exc:
+        _fail(f"database upgrade failed: {exc}")
+    uvicorn.run("app.web.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""One settings object for every command; each setting says what it is for."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARMSWATCH_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///armswatch.db",
+        description="SQLAlchemy URL of the ledger database (SQLite by default; PostgreSQL works too).",
+    )
+    page_size: int = Field(25, description="Allegations per page on the dashboard and in the API.", ge=1, le=500)
+    max_file_bytes: int = Field(
+        10_000_000, description="Articles larger than this many bytes are refused by ingest.", ge=1
+    )
+    templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Folder of the Jinja2 templates.")
+    static_dir: Path = Field(PROJECT_ROOT / "static", description="Folder of static assets (css, vendored htmx).")
+    migrations_dir: Path = Field(PROJECT_ROOT / "migrations", description="Folder of the Alembic migrations.")
+    admin_token: str | None = Field(
+        None, description="Bearer token required by any request that changes data; unset means none are allowed."
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

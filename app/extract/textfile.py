@@ -1,0 +1,43 @@
+"""Reading an article text file the way SCHEMA.md counts offsets (UTF-8, as Python reads it)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+MAX_BYTES = 10_000_000
+
+
+class TextFileError(Exception):
+    """A file that cannot be read as an article; the message names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+def read_article_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """The file's text, decoded as UTF-8 with Python's newline handling (as `Path.read_text`)."""
+    if path.is_dir():
+        raise TextFileError(path, "is a directory, not a file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TextFileError(path, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TextFileError(path, "no such file") from None
+    except PermissionError:
+        raise TextFileError(path, "permission denied") from None
+    except OSError as exc:
+        raise TextFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in raw:
+        raise TextFileError(path, "binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TextFileError(path, f"not valid UTF-8 (byte {exc.start})") from None
+    # Same newline translation as Path.read_text, so offsets match what readers of the file see.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise TextFileError(path, "empty (no text)")
+    return text

@@ -1,0 +1,37 @@
+"""What the extractor returns: plain data, no database or web types."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedStatement:
+    """One sentence's claim about one transfer. `text[start:end] == quote` always holds."""
+
+    stance: str  # alleges | denies | confirms
+    supplier: str  # ISO 3166-1 alpha-3 or group slug
+    recipient: str
+    category: str  # one of the 15 slugs of SCHEMA.md
+    system: str | None  # canonical named system (Su-35, Shahed-136), else None
+    status: str  # delivered | planned | unknown
+    claimant: str | None  # ISO3 / slug / "media" / None
+    speaker: str | None  # named person, else None
+    quote: str
+    start: int
+    end: int
+    speaker_role: str | None = None  # "White House spokesman", when the text gives one
+    quantity: str | None = None  # "hundreds", "40", when the text gives one
+
+    def to_json(self) -> dict:
+        """The statement as SCHEMA.md's `armswatch extract --format json` prints it."""
+        d = asdict(self)
+        d.pop("speaker_role")
+        d.pop("quantity")
+        return d
+
+
+@dataclass(slots=True)
+class ExtractionResult:
+    published: date | None
+    statements: list[ExtractedStatement] = field(default_factory=list)

@@ -1,0 +1,35 @@
+"""Run the Alembic migrations from code (`armswatch db upgrade`, and on server start)."""
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from app.config import get_settings
+
+
+def alembic_config(url: str | None = None) -> Config:
+    settings = get_settings()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(settings.migrations_dir))
+    cfg.attributes["url"] = url or settings.database_url
+    return cfg
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str | None = None, revision: str = "base") -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+def current(url: str | None = None) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    from app.db import make_engine
+
+    engine = make_engine(url or get_settings().database_url)
+    with engine.connect() as conn:
+        rev = MigrationContext.configure(conn).get_current_revision()
+    engine.dispose()
+    return rev

@@ -1,0 +1,112 @@
+"""The ledger: articles, actors, weapons, allegations and the statements that make them.
+
+An Allegation is the canonical transfer "supplier -> recipient: weapon category",
+shared by every article that reports it. A Statement is one article's sentence
+about an allegation (alleges / denies / confirms), anchored in the article text
+as the W3C Web Annotation model does: a position selector (start, end) and a
+quote selector (exact text with a little prefix and suffix).
+
+The schema is created and changed only by the Alembic migrations in
+`migrations/`; `SQLModel.metadata.create_all` is for tests alone.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STANCES = ("alleges", "denies", "confirms")
+STATUSES = ("delivered", "planned", "unknown")
+ACTOR_KINDS = ("state", "group", "org", "media", "person")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(description="Path or URL the article was read from")
+    outlet: str | None = Field(default=None)
+    title: str | None = Field(default=None)
+    published: date | None = Field(default=None, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False), description="Full text exactly as ingested")
+    sha256: str = Field(unique=True, index=True, max_length=64)
+    ingested_at: datetime = Field(default_factory=utcnow)
+
+
+class Actor(SQLModel, table=True):
+    """A state (ISO 3166-1 alpha-3 code), a group or organisation (slug), the media, or a person."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, description="IRN, RUS, houthis, un, media, person:john-kirby")
+    kind: str = Field(index=True, description="state | group | org | media | person")
+    name: str
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    role: str | None = Field(default=None, description="For a person: the title they speak with")
+    affiliation_id: int | None = Field(
+        default=None, foreign_key="actor.id", description="For a person: the state or organisation they speak for"
+    )
+
+
+class WeaponCategory(SQLModel, table=True):
+    __tablename__ = "weapon_category"
+
+    slug: str = Field(primary_key=True, max_length=32)
+    label: str
+    description: str = ""
+
+
+class WeaponSystem(SQLModel, table=True):
+    __tablename__ = "weapon_system"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    category: str = Field(foreign_key="weapon_category.slug", index=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+class Allegation(SQLModel, table=True):
+    """The canonical transfer; the counters are maintained by ingest for fast listing."""
+
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "recipient_id", "category", name="uq_allegation_transfer"),
+        Index("ix_allegation_recipient", "recipient_id"),
+        Index("ix_allegation_category", "category"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    supplier_id: int = Field(foreign_key="actor.id")
+    recipient_id: int = Field(foreign_key="actor.id")
+    category: str = Field(foreign_key="weapon_category.slug")
+    status: str = Field(default="unknown", description="delivered if any statement says so, else planned, else unknown")
+    n_statements: int = 0
+    n_sources: int = Field(default=0, description="Distinct articles with a statement on this allegation")
+    n_alleges: int = 0
+    n_denies: int = 0
+    n_confirms: int = 0
+    first_reported: date | None = None
+    last_reported: date | None = None
+
+
+class Statement(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("article_id", "allegation_id", "stance", "start", "end", name="uq_statement_span"),
+        Index("ix_statement_allegation", "allegation_id", "stance"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    allegation_id: int = Field(foreign_key="allegation.id")
+    stance: str = Field(description="alleges | denies | confirms")
+    status: str = Field(default="unknown", description="delivered | planned | unknown")
+    system_id: int | None = Field(default=None, foreign_key="weapon_system.id", index=True)
+    claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    speaker_id: int | None = Field(default=None, foreign_key="actor.id")
+    quantity: str | None = None
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    start: int = Field(description="Offset of the quote in Article.text: text[start:end] == quote")
+    end: int
+    prefix: str = Field(default="", description="Up to 32 characters before the quote")
+    suffix: str = Field(default="", description="Up to 32 characters after the quote")
