@@ -1,0 +1,298 @@
+"""The allegation filters: query string -> validated object -> where-clauses, a plain-English
+description and the state of the filter form.
+
+One `AllegationFilters` serves the HTML list, the JSON API and the CSV export, so a URL
+means the same thing everywhere. Several values of one parameter are OR-ed (`?country=IRN&
+country=PRK`), different parameters are AND-ed. Facet counts are disjunctive: the counts of
+a facet are taken with every filter applied except that facet's own, so the other values of a
+facet you already narrowed say how many rows adding them would give.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from sqlalchemy import and_, column, exists, false, func, or_, select, table
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models import Actor, Allegation, Article, Statement, WeaponSystem
+from app.taxonomy import CATEGORY_SLUGS
+
+FACETS = ("country", "supplier", "recipient", "category", "system", "stance", "claimant")
+STANCE_FILTERS = ("denied", "confirmed", "undenied")
+SORTS = {
+    "sources": "most sources",
+    "latest": "latest reported",
+    "denied": "most denied",
+    "confirmed": "most confirmed",
+    "first": "first reported",
+    "pair": "supplier, recipient",
+}
+MAX_VALUES = 50  # per parameter: a list longer than this is refused, not silently cut
+MAX_PAGE = 1000  # offset pagination with a cap; the list is of canonical transfers, so it stays short
+MAX_Q = 200
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]{0,63}$")
+_SYSTEM = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+A = Allegation.__table__
+S = Statement.__table__
+ACT = Actor.__table__
+WS = WeaponSystem.__table__
+ART = Article.__table__
+# The "unspecified" allegation of the same pair: its denials answer every allegation of the pair.
+U = A.alias("u")
+# The FTS5 tables of migration 0001 (SQLite only); the column named like the table is FTS5's
+# hidden column for MATCH over every indexed column.
+STMT_FTS = table("statement_fts", column("rowid"), column("statement_fts"))
+ART_FTS = table("article_fts", column("rowid"), column("article_fts"))
+
+
+def _listify(value: object) -> object:
+    """Drop the empty strings an HTML form sends for untouched fields; accept a comma list too."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        out: list[object] = []
+        for v in value:
+            if isinstance(v, str):
+                out.extend(p.strip() for p in v.split(",") if p.strip())
+            else:
+                out.append(v)
+        return out
+    return value
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _check_codes(values: list[str]) -> list[str]:
+    for v in values:
+        if not _CODE.match(v):
+            raise ValueError(f"{v[:40]!r} is not an actor code (ISO 3166-1 alpha-3 like IRN, or a slug like houthis)")
+    return list(dict.fromkeys(values))
+
+
+def _check_systems(values: list[str]) -> list[str]:
+    for v in values:
+        if not _SYSTEM.match(v):
+            raise ValueError(f"{v[:40]!r} is not a weapon system name (1-64 printable characters)")
+    return list(dict.fromkeys(values))
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+Codes = Annotated[
+    list[str], BeforeValidator(_listify), Field(max_length=MAX_VALUES), AfterValidator(_check_codes)
+]
+Category = Literal[CATEGORY_SLUGS]  # type: ignore[valid-type]
+
+
+class AllegationFilters(BaseModel):
+    """Every query parameter of `/`, `/api/allegations` and `/allegations.csv`."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    country: Codes = Field([], description="Actor code on either side (supplier or recipient); repeat for OR")
+    supplier: Codes = Field([], description="Supplier actor code, e.g. IRN; repeat for OR")
+    recipient: Codes = Field([], description="Recipient actor code, e.g. RUS; repeat for OR")
+    category: Annotated[
+        list[Category], BeforeValidator(_listify), Field(max_length=MAX_VALUES), AfterValidator(_dedupe)
+    ] = Field([], description="Weapon category slug; repeat for OR")
+    system: Annotated[
+        list[str], BeforeValidator(_listify), Field(max_length=MAX_VALUES), AfterValidator(_check_systems)
+    ] = Field([], description="Named weapon system mentioned by a statement, e.g. Shahed-136; repeat for OR")
+    stance: Annotated[
+        list[Literal["denied", "confirmed", "undenied"]],
+        BeforeValidator(_listify),
+        Field(max_length=3),
+        AfterValidator(_dedupe),
+    ] = Field([], description="denied: has a denial (incl. a weapon-unspecified denial of the pair); "
+                              "confirmed: a party confirms; undenied: no denial")
+    claimant: Codes = Field([], description="Actor code of whoever makes a statement on it (USA, media, ...)")
+    since: Annotated[date | None, BeforeValidator(_blank_to_none)] = Field(
+        None, description="Reported on or after this date (YYYY-MM-DD): last_reported >= since"
+    )
+    until: Annotated[date | None, BeforeValidator(_blank_to_none)] = Field(
+        None, description="Reported on or before this date (YYYY-MM-DD): first_reported <= until"
+    )
+    q: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        None, max_length=MAX_Q, description="Full-text search over article text and quotes"
+    )
+    sort: Annotated[Literal[tuple(SORTS)] | None, BeforeValidator(_blank_to_none)] = Field(  # type: ignore[valid-type]
+        None, description="Order: " + ", ".join(f"{k} ({v})" for k, v in SORTS.items())
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number (1-{MAX_PAGE})")
+    size: int | None = Field(None, ge=1, le=100, description="Rows per page (default: the server's page size)")
+
+    @model_validator(mode="after")
+    def _range(self) -> AllegationFilters:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
+    # -- the search terms --------------------------------------------------------------
+
+    @property
+    def terms(self) -> list[str]:
+        """Words of `q`; punctuation and FTS5 operators are dropped so any input is safe."""
+        return _TERM.findall(self.q or "")[:12]
+
+    def fts_query(self) -> str | None:
+        """An FTS5 MATCH expression: every word as a quoted prefix phrase, all required."""
+        terms = self.terms
+        if not terms:
+            return None
+        return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort or "sources"
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f) for f in FACETS) or bool(self.since or self.until or self.terms)
+
+    # -- SQL ---------------------------------------------------------------------------
+
+    def where(self, *, dialect: str = "sqlite", exclude: str | None = None) -> list[ColumnElement[bool]]:
+        """Where-clauses over `A` (allegation) and `U` (its pair's unspecified allegation),
+        leaving out the facet named by `exclude` (for disjunctive facet counts)."""
+        clauses: list[ColumnElement[bool]] = []
+        if self.country and exclude != "country":
+            ids = _actor_ids(self.country)
+            clauses.append(or_(A.c.supplier_id.in_(ids), A.c.recipient_id.in_(ids)))
+        if self.supplier and exclude != "supplier":
+            clauses.append(A.c.supplier_id.in_(_actor_ids(self.supplier)))
+        if self.recipient and exclude != "recipient":
+            clauses.append(A.c.recipient_id.in_(_actor_ids(self.recipient)))
+        if self.category and exclude != "category":
+            clauses.append(A.c.category.in_(self.category))
+        if self.system and exclude != "system":
+            sys_ids = select(WS.c.id).where(WS.c.name.in_(self.system)).scalar_subquery()
+            clauses.append(A.c.id.in_(select(S.c.allegation_id).where(S.c.system_id.in_(sys_ids))))
+        if self.claimant and exclude != "claimant":
+            clauses.append(A.c.id.in_(select(S.c.allegation_id).where(S.c.claimant_id.in_(_actor_ids(self.claimant)))))
+        if self.stance and exclude != "stance":
+            clauses.append(or_(*(stance_clause(s) for s in self.stance)))
+        if self.since:
+            clauses.append(A.c.last_reported >= self.since)
+        if self.until:
+            clauses.append(A.c.first_reported <= self.until)
+        if self.terms:
+            clauses.append(A.c.id.in_(self._search_ids(dialect)))
+        return clauses
+
+    def _search_ids(self, dialect: str):
+        """Allegation ids with a statement whose quote, or whose article, matches `q`."""
+        if dialect == "sqlite":
+            match = self.fts_query()
+            quote_ids = select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(match))
+            article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(match))
+            return select(S.c.allegation_id).where(or_(S.c.id.in_(quote_ids), S.c.article_id.in_(article_ids)))
+        # Portable fallback (PostgreSQL): every word somewhere in the quote or the article.
+        in_quote = and_(*(S.c.quote.ilike(f"%{_like_escape(t)}%", escape="\\") for t in self.terms))
+        in_article = exists().where(
+            ART.c.id == S.c.article_id,
+            *(ART.c.text.ilike(f"%{_like_escape(t)}%", escape="\\") for t in self.terms),
+        )
+        return select(S.c.allegation_id).where(or_(in_quote, in_article))
+
+    # -- words and URLs --------------------------------------------------------------
+
+    def describe(self, labels: dict[tuple[str, str], str]) -> list[str]:
+        """Plain-English pieces of the active filters: ["supplied by Iran", "drones", "denied"].
+
+        `labels` maps (facet, value) to a display name; values without one show as given."""
+
+        def names(facet: str, values: list[str]) -> str:
+            return " or ".join(labels.get((facet, v), v) for v in values)
+
+        parts: list[str] = []
+        if self.country:
+            parts.append("involving " + names("country", self.country))
+        if self.supplier:
+            parts.append("supplied by " + names("supplier", self.supplier))
+        if self.recipient:
+            parts.append("supplied to " + names("recipient", self.recipient))
+        if self.category:
+            parts.append(names("category", self.category))
+        if self.system:
+            parts.append(names("system", self.system))
+        if self.stance:
+            parts.append(" or ".join(self.stance))
+        if self.claimant:
+            parts.append("claimed by " + names("claimant", self.claimant))
+        if self.since and self.until:
+            parts.append(f"reported between {self.since} and {self.until}")
+        elif self.since:
+            parts.append(f"reported since {self.since}")
+        elif self.until:
+            parts.append(f"reported until {self.until}")
+        if self.terms:
+            parts.append("matching “" + " ".join(self.terms) + "”")
+        return parts
+
+    def params(self, **overrides: object) -> list[tuple[str, str]]:
+        """The filter state as query-string pairs (defaults left out), with `overrides` applied;
+        an override of None removes the parameter."""
+        state: dict[str, object] = {f: list(getattr(self, f)) for f in FACETS}
+        state.update(since=self.since, until=self.until, q=self.q, sort=self.sort, page=self.page, size=self.size)
+        state.update(overrides)
+        pairs: list[tuple[str, str]] = []
+        for key, value in state.items():
+            if value is None or value == [] or value == "":
+                continue
+            if key == "page" and value == 1:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                pairs.append((key, str(v)))
+        return pairs
+
+    def query_string(self, **overrides: object) -> str:
+        return urlencode(self.params(**overrides))
+
+    def toggled(self, facet: str, value: str) -> str:
+        """The query string with `value` of `facet` switched on or off (back to page 1)."""
+        current = list(getattr(self, facet))
+        new = [v for v in current if v != value] if value in current else [*current, value]
+        return self.query_string(**{facet: new, "page": None})
+
+    def selected(self, facet: str, value: str) -> bool:
+        return value in getattr(self, facet)
+
+
+def stance_clause(stance: str) -> ColumnElement[bool]:
+    denies = A.c.n_denies + _coalesce0(U.c.n_denies)
+    if stance == "denied":
+        return denies > 0
+    if stance == "confirmed":
+        return A.c.n_confirms > 0
+    if stance == "undenied":
+        return denies == 0
+    return false()
+
+
+def _coalesce0(col):
+    return func.coalesce(col, 0)
+
+
+def _actor_ids(codes: list[str]):
+    return select(ACT.c.id).where(ACT.c.code.in_(codes)).scalar_subquery()
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+

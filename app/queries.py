@@ -1,0 +1,578 @@
+"""Every SELECT the web uses. Routes call these keyword-only functions and never build SQL.
+
+A page is a handful of queries whatever its length: the list is one query (rows plus the total
+by a window function), the named systems of the page's rows one more, the facet counts one
+UNION ALL, the flow picture one GROUP BY. Statements always come in one joined query.
+
+A denial whose category is `unspecified` ("we never supplied weapons to Russia") lives on the
+pair's unspecified allegation; it answers every allegation of the same supplier and recipient,
+so it is counted in their `n_denies`, shown on their pages and matched by `stance=denied`.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from pydantic import BaseModel, Field
+from sqlalchemy import and_, distinct, func, literal, or_, select, union_all
+from sqlalchemy.engine import RowMapping
+from sqlmodel import Session
+
+from app.filters import A, ACT, ART, MAX_PAGE, STMT_FTS, ART_FTS, S, U, WS, AllegationFilters, stance_clause
+from app.models import WeaponCategory
+
+WC = WeaponCategory.__table__
+SUP = ACT.alias("sup")
+REC = ACT.alias("rec")
+CLM = ACT.alias("clm")
+SPK = ACT.alias("spk")
+SA = A.alias("sa")  # a statement's own allegation, when statements of several are listed
+SSUP = ACT.alias("ssup")
+SREC = ACT.alias("srec")
+SWC = WC.alias("swc")
+
+UNSPECIFIED = "unspecified"
+N_DENIES = (A.c.n_denies + func.coalesce(U.c.n_denies, 0)).label("n_denies")
+PAIR_FROM = A.outerjoin(
+    U,
+    and_(
+        U.c.supplier_id == A.c.supplier_id,
+        U.c.recipient_id == A.c.recipient_id,
+        U.c.category == UNSPECIFIED,
+        A.c.category != UNSPECIFIED,
+    ),
+)
+LIST_FROM = PAIR_FROM.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id).join(
+    WC, WC.c.slug == A.c.category
+)
+
+
+# -- records -------------------------------------------------------------------------------
+
+
+class ActorRef(BaseModel):
+    code: str
+    name: str
+    kind: str
+    role: str | None = None
+
+
+class CategoryRef(BaseModel):
+    slug: str
+    label: str
+
+
+class Hit(BaseModel):
+    """A quote of the allegation matching the search."""
+
+    statement_id: int
+    article_id: int
+    stance: str
+    quote: str
+
+
+class AllegationRow(BaseModel):
+    id: int
+    supplier: ActorRef
+    recipient: ActorRef
+    category: CategoryRef
+    systems: list[str] = Field(description="Named systems its statements mention")
+    status: str = Field(description="delivered | planned | unknown")
+    n_sources: int = Field(description="Distinct articles with a statement on it")
+    n_statements: int
+    n_alleges: int
+    n_denies: int = Field(description="Denials, counting the pair's weapon-unspecified denials")
+    n_pair_denies: int = Field(description="Of n_denies, those from a weapon-unspecified denial of the pair")
+    n_confirms: int
+    first_reported: date | None
+    last_reported: date | None
+    denied: bool
+    confirmed: bool
+    pair_allegation_id: int | None = Field(description="The pair's unspecified allegation, whose denials apply here")
+    hits: list[Hit] = Field(default_factory=list, description="Quotes matching q (empty without q)")
+
+
+class AllegationPage(BaseModel):
+    total: int
+    page: int
+    size: int
+    pages: int
+    sort: str
+    items: list[AllegationRow]
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class Facet(BaseModel):
+    name: str
+    values: list[FacetValue]
+
+
+class Flow(BaseModel):
+    supplier: ActorRef
+    recipient: ActorRef
+    count: int
+
+
+class ArticleRef(BaseModel):
+    id: int
+    title: str | None
+    outlet: str | None
+    published: date | None
+    source: str
+
+
+class AllegationBrief(BaseModel):
+    id: int
+    supplier: ActorRef
+    recipient: ActorRef
+    category: CategoryRef
+
+
+class StatementRow(BaseModel):
+    id: int
+    stance: str = Field(description="alleges | denies | confirms")
+    status: str
+    quote: str
+    start: int
+    end: int
+    quantity: str | None
+    system: str | None
+    claimant: ActorRef | None
+    speaker: ActorRef | None
+    article: ArticleRef
+    allegation: AllegationBrief
+    pair_denial: bool = Field(False, description="A weapon-unspecified denial of the pair, shown with this allegation")
+
+
+class AllegationDetail(BaseModel):
+    allegation: AllegationRow
+    statements: list[StatementRow] = Field(description="Its statements and the pair's unspecified denials, by date")
+
+
+class ArticleDetail(BaseModel):
+    article: ArticleRef
+    text: str
+    statements: list[StatementRow] = Field(description="Ordered by position in the text")
+
+
+class ActorDetail(BaseModel):
+    actor: ActorRef
+    affiliation: ActorRef | None
+    supplies: list[AllegationRow]
+    receives: list[AllegationRow]
+    denials: list[StatementRow]
+    claims: list[StatementRow] = Field(description="Statements it (or, for a person, they) made; newest first")
+
+
+class SystemCount(BaseModel):
+    name: str
+    aliases: list[str]
+    n_allegations: int
+    n_statements: int
+
+
+class WeaponDetail(BaseModel):
+    category: CategoryRef
+    description: str
+    systems: list[SystemCount]
+    allegations: list[AllegationRow]
+
+
+# -- the allegation list -----------------------------------------------------------------
+
+_ROW_COLUMNS = (
+    A.c.id, A.c.status, A.c.n_sources, A.c.n_statements, A.c.n_alleges, A.c.n_confirms,
+    A.c.first_reported, A.c.last_reported, N_DENIES, func.coalesce(U.c.n_denies, 0).label("n_pair_denies"),
+    U.c.id.label("pair_id"),
+    SUP.c.code.label("sup_code"), SUP.c.name.label("sup_name"), SUP.c.kind.label("sup_kind"),
+    REC.c.code.label("rec_code"), REC.c.name.label("rec_name"), REC.c.kind.label("rec_kind"),
+    WC.c.slug.label("cat_slug"), WC.c.label.label("cat_label"),
+)
+
+_ORDER = {
+    "sources": (A.c.n_sources.desc(), A.c.last_reported.desc().nulls_last(), A.c.id),
+    "latest": (A.c.last_reported.desc().nulls_last(), A.c.n_sources.desc(), A.c.id),
+    "denied": (N_DENIES.desc(), A.c.n_sources.desc(), A.c.id),
+    "confirmed": (A.c.n_confirms.desc(), A.c.n_sources.desc(), A.c.id),
+    "first": (A.c.first_reported.asc().nulls_last(), A.c.id),
+    "pair": (SUP.c.name, REC.c.name, WC.c.label, A.c.id),
+}
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _row(m: RowMapping, systems: list[str], hits: list[Hit] | None = None) -> AllegationRow:
+    return AllegationRow(
+        id=m["id"],
+        supplier=ActorRef(code=m["sup_code"], name=m["sup_name"], kind=m["sup_kind"]),
+        recipient=ActorRef(code=m["rec_code"], name=m["rec_name"], kind=m["rec_kind"]),
+        category=CategoryRef(slug=m["cat_slug"], label=m["cat_label"]),
+        systems=systems,
+        status=m["status"],
+        n_sources=m["n_sources"],
+        n_statements=m["n_statements"],
+        n_alleges=m["n_alleges"],
+        n_denies=m["n_denies"],
+        n_pair_denies=m["n_pair_denies"],
+        n_confirms=m["n_confirms"],
+        first_reported=m["first_reported"],
+        last_reported=m["last_reported"],
+        denied=m["n_denies"] > 0,
+        confirmed=m["n_confirms"] > 0,
+        pair_allegation_id=m["pair_id"],
+        hits=hits or [],
+    )
+
+
+def _systems_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(S.c.allegation_id, WS.c.name)
+        .join(WS, WS.c.id == S.c.system_id)
+        .where(S.c.allegation_id.in_(ids))
+        .group_by(S.c.allegation_id, WS.c.name)
+        .order_by(S.c.allegation_id, func.count().desc(), WS.c.name)
+    )
+    out: dict[int, list[str]] = {}
+    for allegation_id, name in rows:
+        out.setdefault(allegation_id, []).append(name)
+    return out
+
+
+def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> dict[int, list[Hit]]:
+    """The quotes of these allegations that match the search (at most 3 each)."""
+    if not ids or not filters.terms:
+        return {}
+    stmt = select(S.c.allegation_id, S.c.id, S.c.article_id, S.c.stance, S.c.quote).where(S.c.allegation_id.in_(ids))
+    if _dialect(session) == "sqlite":
+        stmt = stmt.where(
+            S.c.id.in_(select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(filters.fts_query())))
+        )
+    else:
+        stmt = stmt.where(*(S.c.quote.ilike(f"%{t}%") for t in filters.terms))
+    out: dict[int, list[Hit]] = {}
+    for allegation_id, sid, article_id, stance, quote in session.execute(stmt.order_by(S.c.id)):
+        hits = out.setdefault(allegation_id, [])
+        if len(hits) < 3:
+            hits.append(Hit(statement_id=sid, article_id=article_id, stance=stance, quote=quote))
+    return out
+
+
+def list_allegations(*, session: Session, filters: AllegationFilters, page_size: int) -> AllegationPage:
+    """One page of the filtered allegations, with the total (offset pagination, page <= MAX_PAGE)."""
+    size = filters.size or page_size
+    stmt = (
+        select(*_ROW_COLUMNS, func.count().over().label("total"))
+        .select_from(LIST_FROM)
+        .where(*filters.where(dialect=_dialect(session)))
+        .order_by(*_ORDER[filters.sort_key])
+        .limit(size)
+        .offset((filters.page - 1) * size)
+    )
+    rows = session.execute(stmt).mappings().all()
+    if rows:
+        total = rows[0]["total"]
+    else:
+        total = count_allegations(session=session, filters=filters) if filters.page > 1 else 0
+    ids = [r["id"] for r in rows]
+    systems = _systems_of(session, ids)
+    hits = _hits_of(session, ids, filters)
+    return AllegationPage(
+        total=total,
+        page=filters.page,
+        size=size,
+        pages=min(MAX_PAGE, max(1, math.ceil(total / size))),
+        sort=filters.sort_key,
+        items=[_row(r, systems.get(r["id"], []), hits.get(r["id"])) for r in rows],
+    )
+
+
+def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
+    stmt = select(func.count()).select_from(PAIR_FROM).where(*filters.where(dialect=_dialect(session)))
+    return session.execute(stmt).scalar_one()
+
+
+def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int = 500):
+    """Every filtered allegation in the list's order, in batches (for the CSV export)."""
+    where = filters.where(dialect=_dialect(session))
+    offset = 0
+    while True:
+        rows = session.execute(
+            select(*_ROW_COLUMNS).select_from(LIST_FROM).where(*where)
+            .order_by(*_ORDER[filters.sort_key]).limit(batch).offset(offset)
+        ).mappings().all()
+        if not rows:
+            return
+        systems = _systems_of(session, [r["id"] for r in rows])
+        for r in rows:
+            yield _row(r, systems.get(r["id"], []))
+        offset += batch
+
+
+# -- facets and flows ----------------------------------------------------------------------
+
+
+def _facet_selects(filters: AllegationFilters, dialect: str):
+    def where(facet: str):
+        return filters.where(dialect=dialect, exclude=facet)
+
+    n_ids = func.count(distinct(A.c.id))
+    base = select(A.c.id, A.c.supplier_id, A.c.recipient_id).select_from(PAIR_FROM).where(*where("country")).subquery()
+    sides = union_all(
+        select(base.c.id.label("aid"), base.c.supplier_id.label("actor_id")),
+        select(base.c.id.label("aid"), base.c.recipient_id.label("actor_id")),
+    ).subquery()
+    yield (
+        select(literal("country").label("facet"), ACT.c.code.label("value"), ACT.c.name.label("label"),
+               func.count(distinct(sides.c.aid)).label("n"))
+        .select_from(sides.join(ACT, ACT.c.id == sides.c.actor_id))
+        .group_by(ACT.c.code, ACT.c.name)
+    )
+    for facet, side, col in (("supplier", SUP, A.c.supplier_id), ("recipient", REC, A.c.recipient_id)):
+        yield (
+            select(literal(facet).label("facet"), side.c.code, side.c.name, func.count())
+            .select_from(PAIR_FROM.join(side, side.c.id == col))
+            .where(*where(facet))
+            .group_by(side.c.code, side.c.name)
+        )
+    yield (
+        select(literal("category").label("facet"), WC.c.slug, WC.c.label, func.count())
+        .select_from(PAIR_FROM.join(WC, WC.c.slug == A.c.category))
+        .where(*where("category"))
+        .group_by(WC.c.slug, WC.c.label)
+    )
+    yield (
+        select(literal("system").label("facet"), WS.c.name, WS.c.name, n_ids)
+        .select_from(PAIR_FROM.join(S, S.c.allegation_id == A.c.id).join(WS, WS.c.id == S.c.system_id))
+        .where(*where("system"))
+        .group_by(WS.c.name)
+    )
+    yield (
+        select(literal("claimant").label("facet"), CLM.c.code, CLM.c.name, n_ids)
+        .select_from(PAIR_FROM.join(S, S.c.allegation_id == A.c.id).join(CLM, CLM.c.id == S.c.claimant_id))
+        .where(*where("claimant"))
+        .group_by(CLM.c.code, CLM.c.name)
+    )
+    for stance in ("denied", "confirmed", "undenied"):
+        yield (
+            select(literal("stance").label("facet"), literal(stance), literal(stance), func.count())
+            .select_from(PAIR_FROM)
+            .where(*where("stance"), stance_clause(stance))
+        )
+
+
+def facet_counts(*, session: Session, filters: AllegationFilters) -> list[Facet]:
+    """Counts of allegations per value of every facet, in one UNION ALL query.
+
+    Disjunctive: each facet is counted under every filter but its own. Selected values are
+    always listed (with 0 when nothing matches) so they can be switched off."""
+    rows = session.execute(union_all(*_facet_selects(filters, _dialect(session)))).all()
+    by_facet: dict[str, list[FacetValue]] = {}
+    for facet, value, label, n in rows:
+        if n or facet == "stance":
+            by_facet.setdefault(facet, []).append(
+                FacetValue(value=value, label=label, count=n, selected=filters.selected(facet, value))
+            )
+    labels = filter_labels(session=session, filters=filters)
+    facets = []
+    for name in ("country", "supplier", "recipient", "category", "system", "stance", "claimant"):
+        values = by_facet.get(name, [])
+        present = {v.value for v in values}
+        for value in getattr(filters, name):
+            if value not in present:
+                values.append(FacetValue(value=value, label=labels.get((name, value), value), count=0, selected=True))
+        if name != "stance":
+            values.sort(key=lambda v: (-v.count, v.label.lower()))
+        facets.append(Facet(name=name, values=values))
+    return facets
+
+
+def filter_labels(*, session: Session, filters: AllegationFilters) -> dict[tuple[str, str], str]:
+    """Display names of the filter's values: {("supplier", "IRN"): "Iran", ("category", "uav"): "Drones (UAVs)"}."""
+    codes = {*filters.country, *filters.supplier, *filters.recipient, *filters.claimant}
+    labels: dict[tuple[str, str], str] = {}
+    names: dict[str, str] = {}
+    if codes:
+        names = dict(session.execute(select(ACT.c.code, ACT.c.name).where(ACT.c.code.in_(codes))).all())
+    for facet in ("country", "supplier", "recipient", "claimant"):
+        for code in getattr(filters, facet):
+            if code in names:
+                labels[(facet, code)] = names[code]
+    if filters.category:
+        for slug, label in session.execute(select(WC.c.slug, WC.c.label).where(WC.c.slug.in_(filters.category))):
+            labels[("category", slug)] = label
+    return labels
+
+
+def flows(*, session: Session, filters: AllegationFilters, limit: int = 400) -> list[Flow]:
+    """Supplier -> recipient pairs of the filtered allegations, by number of allegations."""
+    n = func.count().label("n")
+    rows = session.execute(
+        select(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind, n)
+        .select_from(PAIR_FROM.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id))
+        .where(*filters.where(dialect=_dialect(session)))
+        .group_by(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind)
+        .order_by(n.desc(), SUP.c.name, REC.c.name)
+        .limit(limit)
+    ).all()
+    return [
+        Flow(supplier=ActorRef(code=r[0], name=r[1], kind=r[2]), recipient=ActorRef(code=r[3], name=r[4], kind=r[5]),
+             count=r[6])
+        for r in rows
+    ]
+
+
+# -- statements ----------------------------------------------------------------------------
+
+_STATEMENT_FROM = (
+    S.join(ART, ART.c.id == S.c.article_id)
+    .join(SA, SA.c.id == S.c.allegation_id)
+    .join(SSUP, SSUP.c.id == SA.c.supplier_id)
+    .join(SREC, SREC.c.id == SA.c.recipient_id)
+    .join(SWC, SWC.c.slug == SA.c.category)
+    .outerjoin(WS, WS.c.id == S.c.system_id)
+    .outerjoin(CLM, CLM.c.id == S.c.claimant_id)
+    .outerjoin(SPK, SPK.c.id == S.c.speaker_id)
+)
+_STATEMENT_COLUMNS = (
+    S.c.id, S.c.stance, S.c.status, S.c.quote, S.c.start, S.c.end, S.c.quantity, S.c.allegation_id,
+    WS.c.name.label("system"),
+    CLM.c.code.label("clm_code"), CLM.c.name.label("clm_name"), CLM.c.kind.label("clm_kind"),
+    SPK.c.code.label("spk_code"), SPK.c.name.label("spk_name"), SPK.c.kind.label("spk_kind"),
+    SPK.c.role.label("spk_role"),
+    ART.c.id.label("art_id"), ART.c.title, ART.c.outlet, ART.c.published, ART.c.source,
+    SSUP.c.code.label("sup_code"), SSUP.c.name.label("sup_name"), SSUP.c.kind.label("sup_kind"),
+    SREC.c.code.label("rec_code"), SREC.c.name.label("rec_name"), SREC.c.kind.label("rec_kind"),
+    SWC.c.slug.label("cat_slug"), SWC.c.label.label("cat_label"),
+)
+
+
+def _statement(m: RowMapping, pair_denial: bool = False) -> StatementRow:
+    return StatementRow(
+        id=m["id"], stance=m["stance"], status=m["status"], quote=m["quote"], start=m["start"], end=m["end"],
+        quantity=m["quantity"], system=m["system"],
+        claimant=ActorRef(code=m["clm_code"], name=m["clm_name"], kind=m["clm_kind"]) if m["clm_code"] else None,
+        speaker=ActorRef(code=m["spk_code"], name=m["spk_name"], kind=m["spk_kind"], role=m["spk_role"])
+        if m["spk_code"] else None,
+        article=ArticleRef(id=m["art_id"], title=m["title"], outlet=m["outlet"], published=m["published"],
+                           source=m["source"]),
+        allegation=AllegationBrief(
+            id=m["allegation_id"],
+            supplier=ActorRef(code=m["sup_code"], name=m["sup_name"], kind=m["sup_kind"]),
+            recipient=ActorRef(code=m["rec_code"], name=m["rec_name"], kind=m["rec_kind"]),
+            category=CategoryRef(slug=m["cat_slug"], label=m["cat_label"]),
+        ),
+        pair_denial=pair_denial,
+    )
+
+
+def _statements(session: Session, *where, order=None, limit: int | None = None) -> list[RowMapping]:
+    stmt = select(*_STATEMENT_COLUMNS).select_from(_STATEMENT_FROM).where(*where)
+    stmt = stmt.order_by(*(order or (ART.c.published.asc().nulls_last(), ART.c.id, S.c.start, S.c.id)))
+    if limit:
+        stmt = stmt.limit(limit)
+    return session.execute(stmt).mappings().all()
+
+
+# -- detail pages --------------------------------------------------------------------------
+
+
+def get_allegation(*, session: Session, allegation_id: int) -> AllegationDetail | None:
+    row = session.execute(select(*_ROW_COLUMNS).select_from(LIST_FROM).where(A.c.id == allegation_id)).mappings().first()
+    if row is None:
+        return None
+    systems = _systems_of(session, [allegation_id])
+    own = S.c.allegation_id == allegation_id
+    if row["pair_id"] is not None:
+        own = or_(own, and_(S.c.allegation_id == row["pair_id"], S.c.stance == "denies"))
+    statements = [_statement(m, pair_denial=m["allegation_id"] != allegation_id) for m in _statements(session, own)]
+    return AllegationDetail(allegation=_row(row, systems.get(allegation_id, [])), statements=statements)
+
+
+def get_article(*, session: Session, article_id: int) -> ArticleDetail | None:
+    art = session.execute(
+        select(ART.c.id, ART.c.title, ART.c.outlet, ART.c.published, ART.c.source, ART.c.text).where(ART.c.id == article_id)
+    ).mappings().first()
+    if art is None:
+        return None
+    rows = _statements(session, S.c.article_id == article_id, order=(S.c.start, S.c.end.desc(), S.c.id))
+    return ArticleDetail(
+        article=ArticleRef(id=art["id"], title=art["title"], outlet=art["outlet"], published=art["published"],
+                           source=art["source"]),
+        text=art["text"],
+        statements=[_statement(m) for m in rows],
+    )
+
+
+def get_actor(*, session: Session, code: str, page_size: int = 100) -> ActorDetail | None:
+    aff = ACT.alias("aff")
+    row = session.execute(
+        select(ACT.c.id, ACT.c.code, ACT.c.name, ACT.c.kind, ACT.c.role,
+               aff.c.code.label("aff_code"), aff.c.name.label("aff_name"), aff.c.kind.label("aff_kind"))
+        .select_from(ACT.outerjoin(aff, aff.c.id == ACT.c.affiliation_id))
+        .where(ACT.c.code == code)
+    ).mappings().first()
+    if row is None:
+        return None
+    supplies = list_allegations(session=session, filters=AllegationFilters(supplier=[code], size=100), page_size=page_size)
+    receives = list_allegations(session=session, filters=AllegationFilters(recipient=[code], size=100), page_size=page_size)
+    newest = (ART.c.published.desc().nulls_last(), S.c.id.desc())
+    who = S.c.speaker_id == row["id"] if row["kind"] == "person" else S.c.claimant_id == row["id"]
+    denials = _statements(session, who, S.c.stance == "denies", order=newest, limit=page_size)
+    claims = _statements(session, who, S.c.stance != "denies", order=newest, limit=page_size)
+    return ActorDetail(
+        actor=ActorRef(code=row["code"], name=row["name"], kind=row["kind"], role=row["role"]),
+        affiliation=ActorRef(code=row["aff_code"], name=row["aff_name"], kind=row["aff_kind"]) if row["aff_code"] else None,
+        supplies=supplies.items,
+        receives=receives.items,
+        denials=[_statement(m) for m in denials],
+        claims=[_statement(m) for m in claims],
+    )
+
+
+def get_weapon(*, session: Session, slug: str, page_size: int = 100) -> WeaponDetail | None:
+    cat = session.execute(select(WC.c.slug, WC.c.label, WC.c.description).where(WC.c.slug == slug)).mappings().first()
+    if cat is None:
+        return None
+    systems = session.execute(
+        select(WS.c.name, WS.c.aliases, func.count(distinct(S.c.allegation_id)), func.count(S.c.id))
+        .select_from(WS.outerjoin(S, S.c.system_id == WS.c.id))
+        .where(WS.c.category == slug)
+        .group_by(WS.c.id, WS.c.name, WS.c.aliases)
+        .order_by(func.count(S.c.id).desc(), WS.c.name)
+    ).all()
+    allegations = list_allegations(session=session, filters=AllegationFilters(category=[slug], size=100),
+                                   page_size=page_size)
+    return WeaponDetail(
+        category=CategoryRef(slug=cat["slug"], label=cat["label"]),
+        description=cat["description"],
+        systems=[SystemCount(name=n, aliases=list(al or []), n_allegations=na, n_statements=ns)
+                 for n, al, na, ns in systems],
+        allegations=allegations.items,
+    )
+
+
+def categories(*, session: Session) -> list[CategoryRef]:
+    return [CategoryRef(slug=s, label=lbl) for s, lbl in session.execute(select(WC.c.slug, WC.c.label).order_by(WC.c.label))]
+
+
+def data_version(*, session: Session) -> tuple[int, int, int]:
+    """Changes whenever ingest stores something (it only appends): a cheap validator for ETags."""
+    return tuple(
+        session.execute(
+            select(
+                select(func.coalesce(func.max(ART.c.id), 0)).scalar_subquery(),
+                select(func.coalesce(func.max(S.c.id), 0)).scalar_subquery(),
+                select(func.coalesce(func.max(A.c.id), 0)).scalar_subquery(),
+            )
+        ).one()
+    )
