@@ -1,0 +1,131 @@
+"""Conditional GET: ETag/Last-Modified from the SQLite data version, 304 without running the route."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from email.utils import formatdate
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+from fastapi.testclient import TestClient
+
+from app.web.caching import ConditionalGetMiddleware, sqlite_data_version, sqlite_path
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Path]:
+    """A WAL-mode SQLite file held open, as the server's connection pool holds it (so the -wal file stays)."""
+    path = tmp_path / "ledger.db"
+    conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.commit()
+    _open[path] = conn
+    yield path
+    conn.close()
+    del _open[path]
+
+
+_open: dict[Path, sqlite3.Connection] = {}
+
+
+def _app(path: Path) -> tuple[TestClient, list[str]]:
+    calls: list[str] = []
+    app = FastAPI()
+
+    @app.get("/page")
+    def page(q: str = "") -> PlainTextResponse:
+        calls.append(q)
+        n = _open[path].execute("SELECT count(*) FROM t").fetchone()[0]
+        return PlainTextResponse(f"{n} rows {q}")
+
+    @app.post("/page")
+    def post() -> PlainTextResponse:
+        calls.append("post")
+        return PlainTextResponse("ok")
+
+    @app.get("/static/x.css")
+    def static() -> PlainTextResponse:
+        return PlainTextResponse("body{}")
+
+    app.add_middleware(ConditionalGetMiddleware, version=lambda: sqlite_data_version(path))
+    return TestClient(app), calls
+
+
+def _write(path: Path) -> None:
+    conn = sqlite3.connect(path)  # another process's writer, e.g. `armswatch ingest`
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+
+
+def test_revalidation_gets_304_without_running_the_route(ledger: Path) -> None:
+    client, calls = _app(ledger)
+    first = client.get("/page", params={"q": "iran"})
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"') and "HX-Request" in first.headers["vary"]
+
+    again = client.get("/page", params={"q": "iran"}, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    assert calls == ["iran"]
+
+
+def test_a_write_to_the_database_changes_the_etag(ledger: Path) -> None:
+    client, calls = _app(ledger)
+    etag = client.get("/page").headers["etag"]
+    _write(ledger)
+    after = client.get("/page", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.text.startswith("1 rows")
+    assert after.headers["etag"] != etag
+
+
+def test_etag_differs_by_query_and_by_htmx_fragment(ledger: Path) -> None:
+    client, _ = _app(ledger)
+    a = client.get("/page", params={"q": "a"}).headers["etag"]
+    b = client.get("/page", params={"q": "b"}).headers["etag"]
+    frag = client.get("/page", params={"q": "a"}, headers={"HX-Request": "true"})
+    assert len({a, b, frag.headers["etag"]}) == 3
+    assert client.get("/page", params={"q": "a"}, headers={"If-None-Match": b}).status_code == 200
+
+
+def test_posts_404s_and_static_files_are_left_alone(ledger: Path) -> None:
+    client, calls = _app(ledger)
+    assert "etag" not in client.post("/page").headers
+    assert "etag" not in client.get("/nowhere").headers
+    assert "etag" not in client.get("/static/x.css").headers
+    assert client.post("/page", headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_if_modified_since_once_the_second_of_the_last_change_is_over(ledger: Path) -> None:
+    past = time.time() - 60
+    for p in (ledger, ledger.with_name(ledger.name + "-wal")):
+        if p.exists():
+            os.utime(p, (past, past))
+    client, calls = _app(ledger)
+    first = client.get("/page")
+    assert first.headers["last-modified"] == formatdate(int(past), usegmt=True)
+    assert client.get("/page", headers={"If-Modified-Since": first.headers["last-modified"]}).status_code == 304
+    older = formatdate(int(past) - 3600, usegmt=True)
+    assert client.get("/page", headers={"If-Modified-Since": older}).status_code == 200
+    assert client.get("/page", headers={"If-Modified-Since": "not a date"}).status_code == 200
+
+
+def test_no_version_means_no_validators(ledger: Path) -> None:
+    app = FastAPI()
+    app.get("/page")(lambda: PlainTextResponse("x"))
+    app.add_middleware(ConditionalGetMiddleware, version=lambda: None)
+    resp = TestClient(app).get("/page", headers={"If-None-Match": "*"})
+    assert resp.status_code == 200 and "etag" not in resp.headers
+
+
+def test_sqlite_path_of_database_urls(tmp_path: Path) -> None:
+    assert sqlite_path(f"sqlite:///{tmp_path}/a.db") == tmp_path / "a.db"
+    assert sqlite_path("sqlite://") is None
+    assert sqlite_path("postgresql://u@h/db") is None
+    assert sqlite_data_version(tmp_path / "missing.db") is None
