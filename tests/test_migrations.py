@@ -1,0 +1,86 @@
+"""The schema comes from the Alembic migrations alone: empty -> head -> base -> head."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from app import migrate
+from app.db import make_engine
+
+LEDGER_TABLES = {"article", "actor", "weapon_category", "weapon_system", "allegation", "statement"}
+FTS_TABLES = {"article_fts", "statement_fts"}
+
+
+def _head() -> str:
+    return ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def test_upgrade_from_empty_creates_every_table_and_fts(empty_url: str) -> None:
+    assert migrate.current(empty_url) is None
+    migrate.upgrade(empty_url)
+    tables = _tables(empty_url)
+    assert LEDGER_TABLES <= tables
+    assert FTS_TABLES <= tables
+    assert migrate.current(empty_url) == _head()
+    engine = make_engine(empty_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == _head()
+        unique = {tuple(c["column_names"]) for c in inspect(conn).get_unique_constraints("allegation")}
+        assert ("supplier_id", "recipient_id", "category") in unique
+    engine.dispose()
+
+
+def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
+    migrate.upgrade(empty_url)
+    migrate.downgrade(empty_url, "base")
+    assert not (LEDGER_TABLES | FTS_TABLES) & _tables(empty_url)
+    assert migrate.current(empty_url) is None
+    migrate.upgrade(empty_url)
+    assert (LEDGER_TABLES | FTS_TABLES) <= _tables(empty_url)
+    assert migrate.current(empty_url) == _head()
+
+
+def test_upgrade_at_head_is_a_no_op(empty_url: str) -> None:
+    migrate.upgrade(empty_url)
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO weapon_category (slug, label, description) VALUES ('uav', 'Drones', '')"))
+    migrate.upgrade(empty_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT label FROM weapon_category WHERE slug = 'uav'")).scalar_one() == "Drones"
+    engine.dispose()
+
+
+def test_fts_triggers_follow_article_rows(empty_url: str) -> None:
+    migrate.upgrade(empty_url)
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO article (source, text, sha256, ingested_at) "
+            "VALUES ('x.txt', 'Lanterns over the harbour', 'abc', '2024-01-01 00:00:00')"
+        ))
+    with engine.connect() as conn:
+        hits = conn.execute(text("SELECT rowid FROM article_fts WHERE article_fts MATCH 'lanterns'")).scalars().all()
+    assert len(hits) == 1
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM article"))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM article_fts WHERE article_fts MATCH 'lanterns'")).scalar_one() == 0
+    engine.dispose()
