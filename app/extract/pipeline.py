@@ -1,12 +1,42 @@
-"""Placeholder pipeline (replaced by the rule-based extractor)."""
+"""Rule-based extraction of arms-transfer statements (SCHEMA.md conventions).
+
+Per article: sentence spans and actor/weapon mentions (lexicon.py), then per sentence the
+transfer frames (trigger + supplier + recipient + weapons), who claims them (speech verbs,
+quote paragraphs, the outlet's own voice) and their stance (alleges / denies / confirms).
+Implied denials ("North Korea has denied the claim") answer the nearest preceding claim
+about a pair the denier is party to.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
-from app.extract.types import ExtractionResult
+from app.extract import patterns as P
+from app.extract.lexicon import ActorMention, Lexicon, WeaponMention, get_lexicon
+from app.extract.types import ExtractedStatement, ExtractionResult
 
 _DATE_HEADER = re.compile(r"\A ?date (\d{4}-\d{2}-\d{2})\b")
+_ROLE_KINDS = {"state", "group"}
+_PREPS_BEFORE = re.compile(r"\b(?:to|into|from|with|for|of|in|on|at|against|by|over|about|between|across|toward|towards|near|inside|within|than|via|through|under)\s+(?:the\s+|a\s+)?$", re.I)
+_ACTOR_NOUN_AFTER = re.compile(
+    r"^[-‑\s]*(?:\w+\s+)?(?:government|regime|officials?|authorities|military|army|forces|troops|leaders?|leadership|navy|"
+    r"air force|state|side|ministry|president|counterparts?|allies|partners?|defen[cs]e ministry|soldiers|units|"
+    r"operators|pilots|crews|personnel|companies|firms?|suppliers?|manufacturers?|industry|intelligence|diplomats?|"
+    r"envoy|ambassador|mission|spokes\w+|sources?|generals?|commanders?|junta|rebels?|fighters|militants|militias?|"
+    r"proxies|groups?|arsenals?|stocks|agents|middlemen|entities|authorities|administration)\b",
+    re.I,
+)
+_FAMILY = {
+    "missile": {"ballistic_missile", "cruise_missile", "missile", "air_defence"},
+    "aircraft": {"combat_aircraft", "aircraft"},
+    "combat_aircraft": {"combat_aircraft"},
+    "uav": {"uav"},
+    "artillery": {"artillery"},
+}
+_ANAPHOR_BEFORE = re.compile(r"\b(?:the|these|those|such|this|that|its|their)\s+(?:\w+\s+)?$", re.I)
+_INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
+_POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
 
 
 def parse_date_header(text: str) -> date | None:
@@ -20,5 +50,748 @@ def parse_date_header(text: str) -> date | None:
         return None
 
 
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    para: int
+    headline: bool
+    in_quote: bool
+    actors: list[ActorMention]
+    weapons: list[WeaponMention]
+
+
+@dataclass(slots=True)
+class Trigger:
+    start: int  # offsets relative to the sentence
+    end: int
+    kind: str  # supply | acquire
+    form: str  # verb | passive | noun | adj | turned | train
+
+
+@dataclass(slots=True)
+class Frame:
+    trigger: Trigger
+    supplier: str | None
+    recipient: str | None
+    weapons: list[tuple[str, str | None, int]]  # (category, system, position)
+    negated: bool
+    status: str
+    quantity: str | None
+    clause: tuple[int, int]
+    supplier_from_subject_pronoun: bool = False
+
+
+@dataclass(slots=True)
+class Speaker:
+    code: str | None
+    name: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class ArticleState:
+    names: dict[str, Speaker] = field(default_factory=dict)
+    last_speaker: Speaker | None = None
+    para_speaker: dict[int, Speaker] = field(default_factory=dict)
+    claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    last_weapon: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # family -> (category, system)
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
+    doc = lex.nlp(text)
+    spans = lex.sentences(doc)
+    actors = lex.actors(doc)
+    weapons = lex.weapons(doc)
+    header = _DATE_HEADER.match(text)
+    sents: list[Sentence] = []
+    para = 0
+    prev_end = 0
+    ai = wi = 0
+    body_started = False
+    quote_open = False
+    for s, e in spans:
+        if header and s < header.end():
+            s = header.end()
+            while s < e and text[s].isspace():
+                s += 1
+            if s >= e:
+                continue
+        gap = text[prev_end:s]
+        if "\n" in gap:
+            para += 1
+            quote_open = False
+        prev_end = e
+        stext = text[s:e]
+        headline = not body_started and not re.search(r"[.!?”\"’]$", stext)
+        if not headline and len(stext.split()) > 6:
+            body_started = True
+        in_quote = quote_open or stext.lstrip().startswith(("“", '"'))
+        opens, closes = stext.count("“"), stext.count("”")
+        if opens > closes:
+            quote_open = True
+        elif closes > opens:
+            quote_open = False
+        while ai < len(actors) and actors[ai].start < s:
+            ai += 1
+        aj = ai
+        while aj < len(actors) and actors[aj].end <= e:
+            aj += 1
+        while wi < len(weapons) and weapons[wi].start < s:
+            wi += 1
+        wj = wi
+        while wj < len(weapons) and weapons[wj].end <= e:
+            wj += 1
+        sents.append(Sentence(s, e, stext, para, headline, in_quote, actors[ai:aj], weapons[wi:wj]))
+    return sents
+
+
+# ------------------------------------------------------------------ triggers
+
+
+def _triggers(st: Sentence) -> list[Trigger]:
+    t = st.text
+    found: list[Trigger] = []
+    for m in P._VERB_RE.finditer(t):
+        before = t[: m.start()]
+        word = m.group(0).lower()
+        after = t[m.end():]
+        if P.NOMINAL_PREV.search(before) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
+            found.append(Trigger(m.start(), m.end(), "supply", "noun"))
+            continue
+        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not re.match(r"^\s+to\b", after):
+            found.append(Trigger(m.start(), m.end(), "supply", "noun"))
+            continue
+        if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and P.PASSIVE_AUX_RE.search(before):
+            found.append(Trigger(m.start(), m.end(), "supply", "passive"))
+            continue
+        if re.search(r"[-‑]$", before):
+            found.append(Trigger(m.start(), m.end(), "supply", "adj"))
+            continue
+        found.append(Trigger(m.start(), m.end(), "supply", "verb"))
+    for m in P.ADJ_SUPPLIED_RE.finditer(t):
+        if not any(f.start <= m.start() + 1 < f.end + 1 for f in found):
+            found.append(Trigger(m.start(), m.end(), "supply", "adj"))
+    for m in P._ACQ_RE.finditer(t):
+        word = m.group(0).lower()
+        before = t[: m.start()]
+        if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before) and word not in {"received"}:
+            found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
+        else:
+            found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
+    for m in P._SNOUN_RE.finditer(t):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        found.append(Trigger(m.start(), m.end(), "supply", "noun"))
+    for m in P._ANOUN_RE.finditer(t):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
+    for m in P.TURNED_TO_RE.finditer(t):
+        if re.match(r"(?:the\s+)?[A-Z]", t[m.end():]) and re.search(r"\bfor\b", t[m.end(): m.end() + 120]):
+            found.append(Trigger(m.start(), m.end(), "acquire", "turned"))
+    for m in P.TRAIN_RE.finditer(t):
+        found.append(Trigger(m.start(), m.end(), "supply", "train"))
+    found.sort(key=lambda f: f.start)
+    # a noun right after a verb trigger ("received shipments of") belongs to that verb's frame
+    kept: list[Trigger] = []
+    for f in found:
+        if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 30 \
+                and not re.search(r"[,;]", t[kept[-1].end: f.start]):
+            continue
+        kept.append(f)
+    return kept
+
+
+def _boundaries(text: str) -> list[int]:
+    return [m.start() for m in P.CLAUSE_BOUNDARY_RE.finditer(text)]
+
+
+def _clause(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
+    lo, hi = 0, n
+    for b in bounds:
+        if b <= pos:
+            lo = b
+        elif b > pos:
+            hi = b
+            break
+    return lo, hi
+
+
+# ------------------------------------------------------------------ roles
+
+
+def _rel(st: Sentence, m) -> tuple[int, int]:
+    return m.start - st.start, m.end - st.start
+
+
+def _is_origin(st: Sentence, a: ActorMention) -> bool:
+    """A demonym or name used as a weapon's origin ("Iranian drones", "North Korean-made shells")."""
+    s, e = _rel(st, a)
+    after = st.text[e:]
+    for w in st.weapons:
+        ws, _ = _rel(st, w)
+        gap = st.text[e:ws] if ws >= e else None
+        if gap is not None and re.fullmatch(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*|\s*(?:\w+\s+){0,2}?)", gap) \
+                and (a.form == "demonym" or re.match(r"^[-‑](?:made|built|designed|produced|manufactured|supplied)", after)):
+            return True
+    return False
+
+
+def _role_ok(a: ActorMention) -> bool:
+    return a.kind in _ROLE_KINDS and a.form != "institution" or (a.form == "institution" and a.kind in _ROLE_KINDS and a.text[:1].isupper() and len(a.text) > 4 and a.text.isupper())
+
+
+def _actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
+    """The actor mention starting at `pos` (after an optional determiner), following possessive chains."""
+    t = st.text
+    m = re.match(r"(?:the\s+|a\s+|an\s+)?", t[pos:])
+    p = pos + (m.end() if m else 0)
+    for a in st.actors:
+        s, e = _rel(st, a)
+        if p <= s <= p + max_gap:
+            if _POSSESSIVE_AFTER.match(t[e:]):
+                nxt = _actor_at(st, e + 3, 12)
+                if nxt is not None and nxt.kind in _ROLE_KINDS:
+                    return nxt
+            return a
+        if s > p + max_gap:
+            break
+    return None
+
+
+def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
+    """The nearest actor before `pos` in [lo, pos) that is not a prepositional object or a weapon's origin."""
+    best = None
+    for a in st.actors:
+        s, e = _rel(st, a)
+        if s < lo or e > pos:
+            continue
+        if not (a.kind in _ROLE_KINDS):
+            continue
+        if _PREPS_BEFORE.search(st.text[:s]):
+            continue
+        if _is_origin(st, a) and not _ACTOR_NOUN_AFTER.match(st.text[e:]):
+            continue
+        if a.form == "demonym" and not _ACTOR_NOUN_AFTER.match(st.text[e:]):
+            continue
+        best = a
+    return best
+
+
+def _prep_actor(st: Sentence, lo: int, hi: int, preps: str) -> ActorMention | None:
+    for m in re.finditer(rf"\b(?:{preps})\s+", st.text[lo:hi]):
+        a = _actor_at(st, lo + m.end(), 14)
+        if a is not None and a.kind in _ROLE_KINDS:
+            return a
+    return None
+
+
+def _origin_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
+    for a in st.actors:
+        s, e = _rel(st, a)
+        if lo <= s and e <= hi and a.kind in _ROLE_KINDS and _is_origin(st, a):
+            return a
+    return None
+
+
+def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
+    return bool(re.search(r"\b(?:it|they|we|the country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s+(?:\w+\s+){0,4}$", st.text[lo:pos], re.I))
+
+
+# ------------------------------------------------------------------ weapons
+
+
+def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tuple[str, str | None, int]]:
+    ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi]
+    if not ms:
+        return []
+    specific = [w for w in ms if not w.generic]
+    out: list[tuple[str, str | None, int]] = []
+    for w in ms:
+        ws = w.start - st.start
+        cat, system = w.category, w.system
+        if w.generic:
+            later_specific = [x for x in specific if x.start > w.start]
+            if later_specific and _INCLUDING_RE.search(st.text[ws: later_specific[0].start - st.start]):
+                continue
+            if cat == "missile" and any(x.category in _FAMILY["missile"] and abs(x.start - w.start) < 40 for x in specific):
+                continue
+            if cat in {"missile", "aircraft"} and _ANAPHOR_BEFORE.search(st.text[:ws]):
+                prev = state.last_weapon.get("missile" if cat == "missile" else "aircraft")
+                if prev:
+                    cat, system = prev
+        elif system is None and _ANAPHOR_BEFORE.search(st.text[:ws]):
+            prev = state.last_weapon.get(cat)
+            if prev and prev[0] == cat:
+                system = prev[1]
+        out.append((cat, system, ws))
+    return out
+
+
+def _remember_weapons(st: Sentence, state: ArticleState) -> None:
+    for w in st.weapons:
+        if w.generic and w.category in {"missile", "aircraft", "unspecified"}:
+            continue
+        for fam, cats in _FAMILY.items():
+            if w.category in cats:
+                state.last_weapon[fam] = (w.category, w.system)
+
+
+def _quantity(st: Sentence, pos: int) -> str | None:
+    m = P.QUANTITY_RE.search(st.text[max(0, pos - 60): pos])
+    if m:
+        q = m.group(0).strip()
+        q = re.sub(r"\s+(?:of|the|these|its|more|new|additional|advanced|modern|used|further)$", "", q)
+        q = re.sub(r"\s+(?:of|the|these|its|more|new|additional|advanced|modern|used|further)$", "", q)
+        return q or None
+    return None
+
+
+# ------------------------------------------------------------------ frames
+
+
+def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
+    trigs = _triggers(st)
+    if not trigs:
+        return []
+    bounds = _boundaries(st.text)
+    n = len(st.text)
+    frames: list[Frame] = []
+    prev_subject: ActorMention | None = None
+    for i, tg in enumerate(trigs):
+        lo, hi = _clause(bounds, tg.start, n)
+        nxt = trigs[i + 1].start if i + 1 < len(trigs) else n
+        prv = trigs[i - 1].end if i > 0 else 0
+        t = st.text
+        supplier = recipient = None
+        from_pronoun = False
+        win_hi = min(hi, nxt) if nxt > tg.end else hi
+        if tg.form == "turned":
+            recipient = _subject(st, lo, tg.start)
+            supplier = _actor_at(st, tg.end, 4)
+        elif tg.kind == "supply":
+            possessive = None
+            m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[:tg.start])
+            if m:
+                for a in st.actors:
+                    s, e = _rel(st, a)
+                    if e == m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
+                        possessive = a
+            recipient = _prep_actor(st, tg.end, win_hi, "to|into|toward|towards")
+            by_actor = _prep_actor(st, tg.end, win_hi, "by")
+            from_actor = _prep_actor(st, tg.end, win_hi, "from")
+            if tg.form == "noun":
+                supplier = possessive or from_actor or by_actor or _origin_actor(st, tg.end, win_hi)
+                if supplier is None:
+                    dm = None
+                    for a in st.actors:
+                        s, e = _rel(st, a)
+                        if e <= tg.start and tg.start - e < 25 and a.form == "demonym" and re.fullmatch(r"[\s\w-]*", t[e:tg.start]):
+                            dm = a
+                    supplier = dm
+                if supplier is None:
+                    subj = _subject(st, lo, tg.start)
+                    if subj is not None and not re.search(r"\b(?:said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*)\b", t[subj.end - st.start: tg.start], re.I):
+                        supplier = subj
+                if recipient is None and re.search(r"\b(?:package|packages|aid|assistance)\b", t[tg.start:tg.end], re.I):
+                    recipient = _prep_actor(st, tg.end, win_hi, "for")
+                if recipient is None:
+                    m2 = re.match(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+", t[tg.end:win_hi])
+                    if m2 and re.search(r"\b(?:package|aid|assistance)\b", t[max(0, tg.start - 40):tg.end], re.I):
+                        a = _actor_at(st, tg.end + m2.end(), 4)
+                        recipient = a if a is not None and a.kind in _ROLE_KINDS else None
+            elif tg.form == "passive":
+                supplier = by_actor or from_actor
+                subj = _subject(st, lo, tg.start)
+                if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
+                    recipient = subj
+            elif tg.form == "adj":
+                if t[tg.start] in "-‑":
+                    for a in st.actors:
+                        s, e = _rel(st, a)
+                        if e == tg.start and a.kind in _ROLE_KINDS:
+                            supplier = a
+                else:
+                    supplier = _actor_at(st, tg.end, 4)
+                    recipient = _prep_actor(st, tg.start, tg.end, "to")
+                if recipient is None:
+                    others = [a for a in st.actors if a.kind in _ROLE_KINDS and supplier is not None and a.code != supplier.code
+                              and a.start - st.start < tg.start and not _PREPS_BEFORE.search(t[: a.start - st.start])]
+                    if len({a.code for a in others}) == 1:
+                        recipient = others[-1]
+            else:  # verb / train
+                subj = _subject(st, max(lo, prv if i and trigs[i - 1].kind != tg.kind else lo), tg.start)
+                if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[prv:tg.start]):
+                    subj = prev_subject
+                supplier = subj
+                if supplier is None and _pronoun_subject(st, lo, tg.start):
+                    from_pronoun = True
+                direct = _actor_at(st, tg.end + 1, 2) if tg.end < n else None
+                if direct is not None and direct.kind in _ROLE_KINDS and not _is_origin(st, direct):
+                    recipient = direct
+                if tg.form == "train":
+                    for a in st.actors:
+                        s, e = _rel(st, a)
+                        if tg.end <= s < tg.end + 20 and a.kind in _ROLE_KINDS:
+                            recipient = a
+                            break
+                if recipient is None:
+                    recipient = _prep_actor(st, tg.end, win_hi, "to|into|toward|towards")
+                prev_subject = subj
+        else:  # acquire
+            if tg.form == "passive":
+                recipient = _prep_actor(st, tg.end, win_hi, "by")
+                supplier = _prep_actor(st, tg.end, win_hi, "from")
+            elif tg.form == "noun":
+                m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[:tg.start])
+                if m:
+                    for a in st.actors:
+                        s, e = _rel(st, a)
+                        if e == m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
+                            recipient = a
+                if recipient is None:
+                    for a in st.actors:
+                        s, e = _rel(st, a)
+                        if e <= tg.start and tg.start - e < 3 and a.form == "demonym":
+                            recipient = a
+                if recipient is None:
+                    recipient = _prep_actor(st, tg.end, win_hi, "by")
+                supplier = _prep_actor(st, tg.end, win_hi, "from")
+            else:
+                subj = _subject(st, lo, tg.start)
+                if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[prv:tg.start]):
+                    subj = prev_subject
+                recipient = subj
+                if recipient is None and _pronoun_subject(st, lo, tg.start):
+                    from_pronoun = True
+                supplier = _prep_actor(st, tg.end, win_hi, "from")
+                prev_subject = subj
+            if supplier is None:
+                supplier = _origin_actor(st, tg.end, win_hi)
+        # weapons: after the trigger within the clause, else before it
+        weapons = _weapons_in(st, tg.end, win_hi, state)
+        if tg.form == "turned":
+            weapons = _weapons_in(st, tg.end, hi, state)
+        if not weapons and tg.form in {"passive", "noun", "adj", "verb"}:
+            weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+            if tg.form == "verb":
+                weapons = [w for w in weapons if w[2] > tg.start - 60]
+        if not weapons and tg.form == "adj" and t[tg.start] in "-‑":
+            weapons = _weapons_in(st, tg.end, min(n, tg.end + 60), state)
+        if not weapons and tg.kind == "supply" and re.match(r"arming", t[tg.start:tg.end], re.I):
+            weapons = [("unspecified", None, tg.start)]
+        if not weapons:
+            continue
+        if tg.form == "verb" and tg.kind == "supply" and re.match(r"(?:committed|commits|pledg\w+|offer\w*)", t[tg.start:tg.end], re.I) \
+                and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
+            continue
+        clause_text = t[lo:hi]
+        neg_zone = t[max(lo, (supplier.end - st.start) if supplier else lo): tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
+        negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
+        planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
+        status = "planned" if planned else ("delivered" if re.search(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", t[lo:tg.end], re.I) else "unknown")
+        frames.append(Frame(
+            trigger=tg,
+            supplier=supplier.code if supplier else None,
+            recipient=recipient.code if recipient else None,
+            weapons=weapons,
+            negated=negated,
+            status=status,
+            quantity=_quantity(st, weapons[0][2]),
+            clause=(lo, hi),
+            supplier_from_subject_pronoun=from_pronoun,
+        ))
+        _ = clause_text
+    return frames
+
+
+# ------------------------------------------------------------------ claimants
+
+
+def _name_in(segment: str) -> tuple[str | None, str | None]:
+    """A person's name in a subject phrase and the title words before it."""
+    best = None
+    for m in P.PERSON_RE.finditer(segment):
+        words = m.group(0).split()
+        while words and (words[0].rstrip(".,") in P.TITLE_WORDS):
+            words = words[1:]
+        while words and words[-1].rstrip(".,") in P.TITLE_WORDS:
+            words = words[:-1]
+        if len(words) >= 2 and not any(w in {"United", "States", "North", "South", "Korea", "Iran", "Russia", "China"} for w in words):
+            best = (" ".join(words), m)
+    if best is None:
+        return None, None
+    name, m = best
+    pre = segment[: m.start() + m.group(0).find(name.split()[0])]
+    role_m = re.search(r"((?:[A-Z][\w’'.-]*\s+|of\s+|for\s+|and\s+)*(?:[Ss]pokes(?:man|woman|person)|[Mm]inister|[Ss]ecretary|[Aa]mbassador|[Ee]nvoy|[Pp]resident|[Cc]ommander|[Cc]hief|[Dd]irector|[Gg]eneral|[Gg]en\.|[Aa]dviser|[Aa]dvisor|[Oo]fficial|[Hh]ead|[Ss]enator|[Cc]hancellor|[Ll]eader|[Aa]nalyst|[Rr]esearcher)\w*)\s*,?\s*$", pre)
+    return name, (role_m.group(1).strip() if role_m else None)
+
+
+def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_first_actor: ActorMention | None) -> Speaker | None:
+    seg = st.text[lo:hi]
+    if not seg.strip():
+        return None
+    if P.OUTLET_RE.search(seg):
+        return Speaker("media")
+    acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi]
+    name, role = _name_in(seg)
+    chosen = None
+    for a in acts:
+        s, e = _rel(st, a)
+        if _POSSESSIVE_AFTER.match(st.text[e:]) and not _PREPS_BEFORE.search(st.text[:s]):
+            chosen = a
+            break
+    if chosen is None:
+        for a in acts:
+            s, e = _rel(st, a)
+            if _PREPS_BEFORE.search(st.text[:s]) and not re.search(r"\bof\s+(?:the\s+)?$", st.text[:s]):
+                continue
+            if a.form == "demonym" and _is_origin(st, a):
+                continue
+            chosen = a
+            break
+    if chosen is None and re.search(r"\b(?:the country|the nation)[’']s\b", seg, re.I) and sents_first_actor is not None:
+        chosen = sents_first_actor
+    if chosen is not None:
+        code = "media" if chosen.kind == "media" else chosen.code
+        sp = Speaker(code, name, role)
+        if name:
+            state.names[name] = sp
+            state.names[name.split()[-1]] = sp
+        return sp
+    if name:
+        for key in (name, name.split()[-1]):
+            if key in state.names:
+                known = state.names[key]
+                return Speaker(known.code, known.name, known.role or role)
+        return Speaker(None, name, role)
+    if re.search(r"\b(?:Western|western)\b", seg):
+        return Speaker(None)
+    if P.PRONOUN_SPEAKER_RE.search(seg) or re.search(r"\b(?:he|she|they|we)\b", seg, re.I):
+        return state.para_speaker.get(st.para) or state.last_speaker
+    return None
+
+
+def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor: ActorMention | None) -> tuple[Speaker | None, bool]:
+    """Who claims what sentence `st` says at [pos, end): (speaker, explicit attribution found)."""
+    t = st.text
+    speech = [m for m in P.SPEECH_RE.finditer(t)]
+    # "according to X"
+    for m in speech:
+        if P.ACCORDING_RE.match(m.group(0)):
+            seg_end = len(t)
+            nb = re.search(r"[,;.]", t[m.end():])
+            if nb:
+                seg_end = m.end() + nb.start()
+            sp = _resolve_segment(st, m.end(), seg_end, state, first_actor)
+            if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in speech if s.start() < pos and not P.ACCORDING_RE.match(s.group(0)) and s.start() > 0]:
+                return sp, True
+    before = [m for m in speech if m.end() <= pos and not P.ACCORDING_RE.match(m.group(0))]
+    for m in reversed(before):
+        seg_lo = 0
+        for other in speech:
+            if other.end() <= m.start() and other is not m:
+                seg_lo = other.end()
+        seg = t[seg_lo:m.start()]
+        q = seg.rfind("”")
+        if q >= 0:
+            seg_lo = seg_lo + q + 1
+        sp = _resolve_segment(st, seg_lo, m.start(), state, first_actor)
+        if sp is not None:
+            return sp, True
+        if re.search(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", t[seg_lo:m.start()], re.I):
+            return Speaker(None), True
+    after = [m for m in speech if m.start() >= end and not P.ACCORDING_RE.match(m.group(0))]
+    for m in after:
+        lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
+        sp = _resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
+        if sp is None:
+            nb = re.search(r"[.;]|$", t[m.end():])
+            sp = _resolve_segment(st, m.end(), m.end() + nb.start(), state, first_actor)
+        if sp is not None:
+            return sp, True
+    return None, False
+
+
+# ------------------------------------------------------------------ main
+
+
+def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
+    t = st.text
+    if P.NOT_DENIAL_RE.search(t):
+        cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
+    else:
+        cleaned = t
+    spans = [(m.start(), m.end()) for m in P.DENY_VERB_RE.finditer(cleaned)]
+    for m in P.DESCRIBE_AS_RE.finditer(cleaned):
+        if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 40]):
+            spans.append((m.start(), m.end()))
+    for m in re.finditer(r"\b(?:was|were|is|are|as|been|called it|calling it)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", cleaned, re.I):
+        spans.append((m.start(), m.end()))
+    return sorted(spans)
+
+
+def _make(stance: str, supplier: str, recipient: str, cat: str, system: str | None, status: str,
+          speaker: Speaker | None, claimant: str | None, st: Sentence, quantity: str | None) -> ExtractedStatement:
+    return ExtractedStatement(
+        stance=stance, supplier=supplier, recipient=recipient, category=cat, system=system, status=status,
+        claimant=claimant, speaker=speaker.name if speaker else None, quote=st.text, start=st.start, end=st.end,
+        speaker_role=speaker.role if speaker else None, quantity=quantity,
+    )
+
+
+def _partner(state: ArticleState, code: str) -> str | None:
+    for a, b in reversed(state.pairs):
+        if a == code:
+            return b
+        if b == code:
+            return a
+    return None
+
+
 def extract(text: str) -> ExtractionResult:
-    return ExtractionResult(published=parse_date_header(text), statements=[])
+    lex = get_lexicon()
+    result = ExtractionResult(published=parse_date_header(text), statements=[])
+    if not text or not text.strip():
+        return result
+    state = ArticleState()
+    sents = _sentences(lex, text)
+    seen: set[tuple] = set()
+    out: list[ExtractedStatement] = []
+
+    def emit(stmt: ExtractedStatement, idx: int) -> None:
+        key = (stmt.start, stmt.stance, stmt.supplier, stmt.recipient, stmt.category, stmt.claimant)
+        if key in seen or stmt.supplier == stmt.recipient:
+            return
+        seen.add(key)
+        out.append(stmt)
+        if stmt.stance != "denies":
+            state.claims.append((idx, stmt))
+            state.pairs.append((stmt.supplier, stmt.recipient))
+
+    for idx, st in enumerate(sents):
+        first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None)
+        frames = _frames(st, state)
+        denials = _denial_spans(st)
+        # who speaks in this sentence (for pronoun resolution and the next sentences)
+        sentence_speaker, explicit = _claimant(st, len(st.text), len(st.text), state, first_actor)
+        if not explicit:
+            sentence_speaker, explicit = _claimant(st, 0, 0, state, first_actor)
+        if explicit and sentence_speaker is not None and (sentence_speaker.code or sentence_speaker.name):
+            state.last_speaker = sentence_speaker
+            state.para_speaker[st.para] = sentence_speaker
+        t = st.text
+        denied_frames: set[int] = set()
+        for dpos, dend in denials:
+            denier_actor = _subject(st, _clause(_boundaries(t), dpos, len(t))[0], dpos)
+            if denier_actor is None:
+                for a in st.actors:
+                    s, e = _rel(st, a)
+                    if s < dpos and a.kind in _ROLE_KINDS and not _is_origin(st, a) and not _PREPS_BEFORE.search(t[:s]):
+                        denier_actor = a
+                denier = denier_actor.code if denier_actor else None
+            else:
+                denier = denier_actor.code
+            if denier is None:
+                sp, _ = _claimant(st, dpos, dend, state, first_actor)
+                if sp is None and st.in_quote:
+                    sp = state.para_speaker.get(st.para) or state.last_speaker
+                denier = sp.code if sp else None
+            if denier is None:
+                continue
+            own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames]
+            handled = False
+            for i in own:
+                f = frames[i]
+                sup = f.supplier or (denier if f.supplier_from_subject_pronoun and f.trigger.kind == "supply" else None)
+                rec = f.recipient or (denier if f.supplier_from_subject_pronoun and f.trigger.kind == "acquire" else None)
+                if sup is None and rec is not None:
+                    sup = _partner(state, rec) if rec != denier else None
+                if rec is None and sup is not None:
+                    rec = _partner(state, sup)
+                if sup is None or rec is None or denier not in (sup, rec):
+                    continue
+                denied_frames.add(i)
+                handled = True
+                for cat, system, _ in f.weapons:
+                    emit(_make("denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity), idx)
+                owner_m = P.OWNERLESS_RE.search(t[dpos: f.trigger.start])
+                findings = re.search(r"\b(?:findings|assessments?|intelligence|accusations|claims|reports|allegations|charges)\s+(?:that|of)\b", t[dpos: f.trigger.start], re.I)
+                if (owner_m or findings) and not f.negated:
+                    m = findings or owner_m
+                    owner_seg = t[dpos: dpos + m.start()]
+                    owner = None
+                    for a in st.actors:
+                        s, e = _rel(st, a)
+                        if dpos <= s and e <= dpos + m.start() + 1 and a.kind in {"state", "group", "org"}:
+                            owner = a.code
+                    if re.search(r"\bWestern\b", owner_seg):
+                        owner = None
+                    for cat, system, _ in f.weapons:
+                        emit(_make("alleges", sup, rec, cat, system, f.status, None, owner, st, f.quantity), idx)
+            if handled:
+                continue
+            if own and frames:
+                continue
+            # implied denial: the nearest preceding claim involving the denier
+            target_idx = None
+            for cidx, stmt in reversed(state.claims):
+                if denier in (stmt.supplier, stmt.recipient) and cidx < idx + 1:
+                    target_idx = cidx
+                    pair = (stmt.supplier, stmt.recipient)
+                    break
+            if target_idx is None:
+                continue
+            cats = {(s.category, s.system) for c, s in state.claims if c == target_idx and (s.supplier, s.recipient) == pair}
+            for cat, system in sorted(cats, key=lambda x: x[0]):
+                emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
+            denied_frames.update(range(len(frames)))
+        for i, f in enumerate(frames):
+            if i in denied_frames:
+                continue
+            region_lo = f.clause[0]
+            if P.NO_EVIDENCE_RE.search(t[: f.trigger.start]) or P.CONDITIONAL_RE.search(t[max(0, region_lo - 40): f.trigger.start]):
+                continue
+            if P.REFUSAL_RE.search(t[f.clause[0]: f.trigger.start]) and not re.search(r"\burg\w+|\bcall\w* on\b", t[: f.trigger.start], re.I):
+                continue
+            speaker, explicit = _claimant(st, f.trigger.start, f.trigger.end, state, first_actor)
+            if not explicit:
+                if st.in_quote:
+                    speaker = state.para_speaker.get(st.para) or state.last_speaker
+                elif P.OWNERLESS_RE.search(t[: f.trigger.start]):
+                    speaker = Speaker(None)
+                else:
+                    speaker = Speaker("media")
+            claimant = speaker.code if speaker else None
+            sup, rec = f.supplier, f.recipient
+            if f.supplier_from_subject_pronoun and claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
+                sup = claimant
+            if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire":
+                rec = first_actor.code if first_actor else None
+            if sup is None and rec is not None:
+                sup = _partner(state, rec)
+            elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
+                rec = _partner(state, sup)
+            if sup is None or rec is None or sup == rec:
+                continue
+            if f.negated:
+                if claimant in (sup, rec):
+                    for cat, system, _ in f.weapons:
+                        emit(_make("denies", sup, rec, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
+                continue
+            stance = "confirms" if claimant in (sup, rec) else "alleges"
+            if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]):
+                status = "planned"
+            else:
+                status = f.status
+            for cat, system, _ in f.weapons:
+                emit(_make(stance, sup, rec, cat, system, status, speaker, claimant, st, f.quantity), idx)
+        _remember_weapons(st, state)
+    result.statements = out
+    return result

@@ -1,0 +1,179 @@
+"""Sentence spans and mentions (actors, weapons) from spaCy's blank English pipeline and the taxonomy.
+
+spaCy is loaded once per process (`get_lexicon()`); its tokenizer and sentencizer give the
+sentence spans, PhraseMatchers built from the taxonomy data give actor and weapon mentions
+as character spans of the original text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import PhraseMatcher
+
+from app.taxonomy import Taxonomy, load_taxonomy
+
+# Aliases too ambiguous to mean an actor without more context.
+_SKIP_ALIASES = {"CAR", "Guardian", "Time", "Sky", "Chad", "Jordan", "Georgia", "Niger", "Turkey"}
+# A state name that is also an everyday word is still matched in its proper-noun form.
+_STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad", "Turkey", "Niger"}
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    start: int
+    end: int
+    code: str
+    kind: str  # state | group | org | media
+    form: str  # name | demonym | institution
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponMention:
+    start: int
+    end: int
+    category: str
+    system: str | None
+    text: str
+    generic: bool  # a generic word ("weapons", "missiles") rather than a specific one
+
+
+class Lexicon:
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        self.actor_info: dict[str, tuple[str, str, str]] = {}  # match key -> (code, kind, form)
+        self.weapon_info: dict[str, tuple[str, str | None]] = {}
+        self.actor_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.weapon_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.system_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._build_actors()
+        self._build_weapons()
+
+    def _add_actor(self, alias: str, code: str, kind: str, form: str) -> None:
+        alias = alias.strip()
+        if not alias or alias in _SKIP_ALIASES:
+            return
+        key = f"A|{code}|{form}|{alias}"
+        if key in self.actor_info:
+            return
+        self.actor_info[key] = (code, kind, form)
+        variants = {alias}
+        if alias[0].islower():
+            variants.add(alias[0].upper() + alias[1:])
+        elif alias.startswith("The "):
+            variants.add("the " + alias[4:])
+        self.actor_matcher.add(key, [self.nlp.make_doc(v) for v in variants])
+
+    def _build_actors(self) -> None:
+        for actor in self.taxonomy.actors:
+            if actor.kind == "state" and actor.name not in _STATE_DEFAULT_ALIASES_SKIP:
+                self._add_actor(actor.name, actor.code, actor.kind, "name")
+            elif actor.kind != "state" and actor.kind != "media":
+                self._add_actor(actor.name, actor.code, actor.kind, "name")
+            demonyms = set(actor.demonyms)
+            for alias in actor.aliases:
+                form = "demonym" if alias in demonyms else "name"
+                self._add_actor(alias, actor.code, actor.kind, form)
+            for inst in actor.institutions:
+                self._add_actor(inst, actor.code, actor.kind, "institution")
+
+    def _build_weapons(self) -> None:
+        generic_terms = {"weapons", "weapon", "arms", "missile", "missiles", "aircraft", "planes", "vessels",
+                         "ships", "boats", "hardware", "military equipment", "technology"}
+        for cat in self.taxonomy.categories:
+            for term in cat.terms:
+                key = f"C|{cat.slug}|{term.lower()}"
+                if key in self.weapon_info:
+                    continue
+                self.weapon_info[key] = (cat.slug, None)
+                self.weapon_matcher.add(key, [self.nlp.make_doc(term)])
+        self.generic_keys = {k for k in self.weapon_info if k.split("|", 2)[2] in generic_terms or k.startswith("C|unspecified|")}
+        for sys_ in self.taxonomy.systems:
+            names = [sys_.name, *sys_.aliases]
+            key = f"S|{sys_.name}"
+            self.weapon_info[key] = (sys_.category, sys_.name)
+            docs = []
+            for n in names:
+                for v in {n, n.replace("-", " "), n.upper() if any(ch.isdigit() for ch in n) else n}:
+                    docs.append(self.nlp.make_doc(v))
+            self.system_matcher.add(key, docs)
+
+    def sentences(self, doc) -> list[tuple[int, int]]:
+        """Character spans of the sentences: spaCy's sentencizer, split again at line breaks."""
+        spans: list[tuple[int, int]] = []
+        text = doc.text
+        for sent in doc.sents:
+            s, e = sent.start_char, sent.end_char
+            for m in re.finditer(r"[^\n]+", text[s:e]):
+                a, b = s + m.start(), s + m.end()
+                while a < b and text[a].isspace():
+                    a += 1
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                if b > a:
+                    spans.append((a, b))
+        return _merge_short(text, spans)
+
+    def actors(self, doc) -> list[ActorMention]:
+        found: list[ActorMention] = []
+        for key, start, end in self.actor_matcher(doc):
+            code, kind, form = self.actor_info[self.nlp.vocab.strings[key]]
+            span = doc[start:end]
+            found.append(ActorMention(span.start_char, span.end_char, code, kind, form, span.text))
+        return _longest(found)
+
+    def weapons(self, doc) -> list[WeaponMention]:
+        found: list[WeaponMention] = []
+        for matcher in (self.system_matcher, self.weapon_matcher):
+            for key, start, end in matcher(doc):
+                name = self.nlp.vocab.strings[key]
+                category, system = self.weapon_info[name]
+                span = doc[start:end]
+                found.append(WeaponMention(span.start_char, span.end_char, category, system, span.text,
+                                           name in self.generic_keys))
+        # a system name wins over a category word that overlaps it ("Su-35 fighter jets")
+        found.sort(key=lambda m: (m.system is None, -(m.end - m.start), m.start))
+        kept: list[WeaponMention] = []
+        for m in found:
+            overlapping = [k for k in kept if m.start < k.end and k.start < m.end]
+            if overlapping and (m.system is None or any(k.system for k in overlapping)):
+                continue
+            kept.append(m)
+        kept.sort(key=lambda m: m.start)
+        return kept
+
+
+def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Re-join fragments the sentencizer cut after abbreviations such as "Gen." or "Jan."."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            prev = text[pa:pb]
+            same_line = "\n" not in text[pb:a]
+            if same_line and (re.search(r"\b(?:Gen|Lt|Col|Maj|Adm|Capt|Sgt|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|U\.S|U\.N|U\.K|[A-Z])\.$", prev)
+                              or (text[a:a + 1].islower())):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def _longest(mentions: list[ActorMention]) -> list[ActorMention]:
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[ActorMention] = []
+    for m in mentions:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    return Lexicon(load_taxonomy())

@@ -1,0 +1,153 @@
+"""The word lists and regular expressions the rules use (transfer triggers, speech, denial, hedges)."""
+from __future__ import annotations
+
+import re
+
+I = re.IGNORECASE
+
+
+def _words(*forms: str) -> str:
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+# Verbs whose subject is the supplier ("Iran sold drones to Russia").
+SUPPLY_VERBS = _words(
+    "supply", "supplies", "supplied", "supplying", "send", "sends", "sent", "sending",
+    "sell", "sells", "sold", "selling", "deliver", "delivers", "delivered", "delivering",
+    "provide", "provides", "provided", "providing", "transfer", "transferred", "transferring",
+    "shipped", "shipping", "hand over", "handed over", "hands over", "handing over",
+    "give", "gives", "gave", "given", "giving", "export", "exports", "exported", "exporting",
+    "arming", "furnish", "furnished", "furnishing", "smuggle", "smuggled", "smuggling",
+    "funnel", "funnelled", "funneled", "funnelling", "funneling", "pumped", "pumping",
+    "donate", "donates", "donated", "donating", "gifted", "pledge", "pledges", "pledged", "pledging",
+    "offer", "offers", "offered", "offering", "dispatched", "dispatching", "equip", "equipped", "equipping",
+    "lend", "lent", "lending", "loaned", "re-exported", "ferried", "airlifted", "committed", "commits",
+    "rush", "rushed", "rushing",
+)
+# Verbs whose subject is the recipient ("Moscow bought shells from Pyongyang").
+ACQUIRE_VERBS = _words(
+    "receive", "receives", "received", "receiving", "acquire", "acquires", "acquired", "acquiring",
+    "obtain", "obtains", "obtained", "obtaining", "buy", "buys", "bought", "buying",
+    "purchase", "purchased", "purchasing", "import", "imported", "importing",
+    "procure", "procures", "procured", "procuring", "took delivery of", "take delivery of",
+    "taking delivery of", "takes delivery of", "sourced", "sourcing", "ordered",
+)
+# Nouns naming a transfer from the supplier's side ("Iran's transfer of missiles to Russia").
+SUPPLY_NOUNS = _words(
+    "supply", "supplies", "delivery", "deliveries", "shipment", "shipments", "transfer", "transfers",
+    "sale", "sales", "export", "exports", "provision", "handover", "handovers", "donation", "donations",
+    "consignment", "consignments", "package", "packages", "pipeline", "smuggling", "flow", "flows",
+    "aid", "assistance",
+)
+ACQUIRE_NOUNS = _words("purchase", "purchases", "acquisition", "acquisitions", "imports", "procurement", "order", "orders")
+
+_VERB_RE = re.compile(rf"\b(?:{SUPPLY_VERBS})\b", I)
+_ACQ_RE = re.compile(rf"\b(?:{ACQUIRE_VERBS})\b", I)
+_SNOUN_RE = re.compile(rf"\b(?:{SUPPLY_NOUNS})\b", I)
+_ANOUN_RE = re.compile(rf"\b(?:{ACQUIRE_NOUNS})\b", I)
+TURNED_TO_RE = re.compile(r"\b(?:turn(?:ed|s|ing)?|look(?:ed|s|ing)?|relie[sd]|rely(?:ing)?|depend(?:s|ed|ing)?)\s+(?:on|to|upon)\s+", I)
+ADJ_SUPPLIED_RE = re.compile(r"[-‑](?:supplied|provided|donated|delivered|sold|furnished)\b|\b(?:supplied|provided|donated|delivered|sold|sent|shipped|smuggled|transferred)\s+(?:to\s+\S+(?:\s+\S+)?\s+)?by\s+", I)
+TRAIN_RE = re.compile(r"\btrain(?:s|ed|ing)?\b(?=\s+(?:\w+\s+){0,2}?(?:pilots|crews|troops|personnel|operators|soldiers|forces|technicians)\b)", I)
+
+PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+(?:\w+ly\s+|also\s+|reportedly\s+|allegedly\s+|not\s+|never\s+)*$", I)
+NOMINAL_PREV = re.compile(
+    r"(?:\b(?:the|a|an|its|their|his|her|this|that|these|those|any|further|more|new|such|of|for|on|over|about|"
+    r"arms|weapons|weapon|military|drone|missile|ammunition|artillery|covert|illicit|secret|planned|possible|future|"
+    r"recent|first|latest|continued|continuing|alleged|large|major|ongoing|direct|illegal|regular|massive|initial|"
+    r"additional|of|and|massive|\d[\d,.]*|lethal|defence|defense|aid|assistance)\s+|['’]s\s+|[-‑])$",
+    I,
+)
+NONVERB_AFTER = re.compile(r"^\s+(?:of|to|from|deal|agreement|contract|route|routes|chain|chains|line|lines|network|networks)\b", I)
+
+CLAUSE_BOUNDARY_RE = re.compile(
+    r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as|after|before|because|when|where|"
+    r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|"
+    r"\b(?:while|whereas|but|although|though)\b|\.\s",
+)
+
+SPEECH_RE = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|added|adds|adding|stated|states|claimed|claims|claiming|"
+    r"alleged|alleges|alleging|accused|accuses|accusing|accuse|reported|reports|reporting|believes|believe|believed|"
+    r"assessed|assesses|assess|assessing|estimated|estimates|warned|warns|warning|insisted|insists|noted|notes|wrote|writes|"
+    r"announced|announces|announcing|confirmed|confirms|confirming|acknowledged|acknowledges|admitted|admits|admitting|cited|citing|"
+    r"argued|argues|maintained|maintains|testified|concluded|concludes|found|finds|showed|shows|documented|documents|"
+    r"revealed|reveals|disclosed|discloses|suggested|suggests|indicated|indicates|declared|declares|"
+    r"urged|urges|charged|charges|asserted|asserts|briefed|explained|explains|complained|"
+    r"denied|denies|rejected|rejects|dismissed|dismisses|described|describes|called|calls|"
+    r"believes|thinks|knows|knew|understands|learned|learnt|identified|traced|tracked|observed|spotted|"
+    r"imposed|sanctioned|designated|condemned|criticised|criticized|welcomed|thanked|thanks|praised)\b"
+    r"|\baccording to\b|\bin a statement\b",
+    I,
+)
+ACCORDING_RE = re.compile(r"\baccording to\b", I)
+OUTLET_RE = re.compile(
+    r"\b(?:news agency|newspaper|daily|broadcaster|state media|state television|state TV|state-run|outlet|magazine|"
+    r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report)\b", I)
+PRONOUN_SPEAKER_RE = re.compile(
+    r"^\s*(?:he|she|they|we|i|it|the official|the officials|officials|the minister|the spokesman|the spokeswoman|"
+    r"the spokesperson|the ministry|the administration|the mission|the statement|the official said|the envoy|"
+    r"the ambassador|the president|the secretary|the general|the commander|the agency|the government|the source|"
+    r"the sources|the diplomat|the official,|the report|the adviser|the advisor|the aide|the analyst|the group|the spokesman,)\b",
+    I,
+)
+OWNERLESS_RE = re.compile(
+    r"\b(?:reports?|accusations?|allegations?|claims?|suspicions?|rumou?rs?|speculation|charges?)\s+(?:that|of)\b", I)
+
+DENY_VERB_RE = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|denials?|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|rebuff(?:s|ed|ing)?|"
+    r"repudiat(?:e|es|ed|ing))\b", I)
+DENY_PRED_RE = re.compile(
+    r"\b(?:baseless|groundless|unfounded|untrue|fabricat\w+|fabrications?|lies|nonsense|absurd|slanderous|slander|"
+    r"completely wrong|totally wrong|completely false|totally false|false|fake|no basis|not true|disinformation|"
+    r"a smear|smears|a lie|sheer fiction|fiction|fantasy|propaganda)\b", I)
+DESCRIBE_AS_RE = re.compile(r"\b(?:describ\w+|call\w*|brand\w*|label\w*|term\w*)\b[^.;]{0,80}?\bas\b", I)
+NOT_DENIAL_RE = re.compile(
+    r"neither confirm\w* nor den\w*|(?:not|n't|never)\s+(?:\w+\s+)?(?:confirm\w*\s+or\s+)?den(?:y|ied)|"
+    r"declin\w+ to (?:comment|confirm|deny)|refus\w+ to (?:comment|confirm|deny)|did not respond|no immediate comment|"
+    r"without denying|stopped short of denying|den(?:y|ied|ies) (?:access|entry|visas?|permission|a request|requests)", I)
+
+NEGATION_RE = re.compile(
+    r"\b(?:not|never|n't|no longer|neither|nor|none|nothing|without)\b|n[’']t\b", I)
+NO_OBJECT_RE = re.compile(r"\bno\s+(?:\w+\s+){0,2}?(?:weapons|arms|drones|missiles|ammunition|shells|equipment|military|lethal)\b|\bany\s+(?:\w+\s+)?(?:weapons|arms|drones|missiles|ammunition)\b", I)
+NO_EVIDENCE_RE = re.compile(
+    r"\bno (?:evidence|sign|signs|indication|indications|proof|confirmation|information|trace)\b|"
+    r"\b(?:has|have|had) (?:not|n[’']t) (?:yet )?(?:seen|found|detected|observed)\b|\bnot (?:yet )?(?:seen|observed|confirmed)\b|"
+    r"\bunable to (?:confirm|verify)\b|\bcould not (?:be )?(?:confirm|verif)\w*|\bunverified\b|\bno (?:such )?(?:deal|transfer|deliveries)\b", I)
+CONDITIONAL_RE = re.compile(
+    r"\b(?:if|unless|whether|were to|should (?:\w+ )?(?:decide|choose)|in the event|in case|hypothetical\w*|would be (?:a|an) |would mark|would cross|would constitute|would represent|would be (?:crossing|a red line)|red line|warn\w* (?:\w+ ){0,3}against|deter\w*|prevent|stop\w* short)\b", I)
+REFUSAL_RE = re.compile(
+    r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
+    r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"
+    r"halt\w*|suspend\w*|stopp?\w*|ban\w*|block\w*|veto\w*|blocked|end\w* (?:its|their) )\b", I)
+PLANNED_RE = re.compile(
+    r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
+    r"try\w*|tried|attempt\w*|prepar\w*|moving to|agreed to|deal to|to buy|to acquire|to obtain|to receive|to send|"
+    r"to supply|to deliver|to provide|pledg\w*|promis\w*|train\w*|wants? to|hope\w* to|aim\w* to|set to|poised to|"
+    r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming)\b", I)
+
+SEEK_RE = re.compile(r"\b(?:seek\w*|sought|try\w* to|tried to|attempt\w* to|want\w* to|hop\w* to|look\w* to|request\w*|ask\w* for)\b", I)
+
+QUANTITY_RE = re.compile(
+    r"(?:\b(?:hundreds|thousands|dozens|scores|millions|tens of thousands|a limited number|a small number|a handful|several|"
+    r"(?:more|fewer) than [\d,.]+(?:\s+(?:million|billion|thousand))?|up to [\d,.]+|about [\d,.]+|at least [\d,.]+|"
+    r"some [\d,.]+|nearly [\d,.]+|around [\d,.]+|over [\d,.]+|[\d][\d,.]*(?:\s+(?:million|billion|thousand))?|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|a dozen)"
+    r"(?:\s+of)?\s+(?:(?:the|these|its|more|new|additional|advanced|modern|used|further)\s+)?)$",
+    I,
+)
+
+PERSON_RE = re.compile(r"\b(?:[A-Z][a-z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.|al-[A-Z][a-z]+|bin|de|van|von|der)){1,3}\b")
+TITLE_WORDS = {
+    "President", "Prime", "Minister", "Foreign", "Defence", "Defense", "Secretary", "Spokesman", "Spokeswoman",
+    "Spokesperson", "Ambassador", "General", "Gen", "Admiral", "Adm", "Colonel", "Col", "Lieutenant", "Lt", "Major",
+    "Commander", "Chief", "Director", "Deputy", "Senator", "Sen", "Representative", "Rep", "Vice", "State", "National",
+    "Security", "Council", "Adviser", "Advisor", "Envoy", "Chancellor", "King", "Crown", "Prince", "Sheikh", "Mr",
+    "Mrs", "Ms", "Dr", "Captain", "Capt", "Press", "Secretary-General", "The", "In", "At", "On", "A", "An", "But",
+    "And", "Navy", "Army", "Air", "Force", "Forces", "Ministry", "Office", "Department", "Intelligence", "Military",
+    "Staff", "Joint", "Chiefs", "Affairs", "Supreme", "Leader", "Speaker", "Head", "Official", "Officials", "Sources",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December", "Mission", "UN",
+    "White", "House", "Kremlin", "Pentagon", "Central", "Command", "Federal", "Republic", "Islamic", "People",
+    "Parliament", "Committee", "Agency", "Service", "Services", "Group", "Company", "Corporation", "Industries",
+    "Ministry’s", "Ministry's", "Earlier", "Later", "Last", "This", "That", "These", "Those", "However", "Meanwhile",
+}
