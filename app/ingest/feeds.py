@@ -92,6 +92,10 @@ def parse_feed(raw: bytes, source: str) -> Iterator[RecordJob | PageJob | Failed
     if not parsed.entries:
         yield Failed(source, "feed has no entries")
         return
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and not isinstance(problem, feedparser.CharacterEncodingOverride):
+        # feedparser's lenient parser salvages entries from broken XML: keep them, but say so.
+        yield Failed(source, f"malformed feed ({problem}); its readable entries are still ingested")
     outlet = parsed.feed.get("title") or None
     for n, entry in enumerate(parsed.entries, 1):
         link = entry.get("link") or ""

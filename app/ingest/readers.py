@@ -89,6 +89,8 @@ def html_fragment_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (a feed entry's content)."""
     import lxml.html
 
+    if not fragment.strip():
+        return ""
     try:
         text = trafilatura.extract(fragment, include_comments=False) or ""
     except Exception:
