@@ -62,7 +62,7 @@ class Lexicon:
         if key in self.actor_info:
             return
         self.actor_info[key] = (code, kind, form)
-        variants = {alias}
+        variants = {alias, alias.replace("'", "’")}
         if alias[0].islower():
             variants.add(alias[0].upper() + alias[1:])
         elif alias.startswith("The "):

@@ -22,15 +22,19 @@ SUPPLY_VERBS = _words(
     "donate", "donates", "donated", "donating", "gifted", "pledge", "pledges", "pledged", "pledging",
     "offer", "offers", "offered", "offering", "dispatched", "dispatching", "equip", "equipped", "equipping",
     "lend", "lent", "lending", "loaned", "re-exported", "ferried", "airlifted", "committed", "commits",
-    "rush", "rushed", "rushing",
+    "rush", "rushed", "rushing", "hand", "hands", "handed", "handing", "pour", "pours", "poured", "pouring",
+    "moved", "moving", "move", "moves", "channelled", "channeled", "deploying to", "re-transferred", "resupply",
+    "resupplied", "resupplying", "promise", "promises", "promised", "promising",
 )
+# Weak verbs that count only with an explicit recipient ("moved rockets to Hezbollah").
+WEAK_SUPPLY = {"moved", "moving", "move", "moves", "hand", "hands", "handed", "handing", "rush", "rushed", "rushing", "give", "gives", "gave", "giving"}
 # Verbs whose subject is the recipient ("Moscow bought shells from Pyongyang").
 ACQUIRE_VERBS = _words(
     "receive", "receives", "received", "receiving", "acquire", "acquires", "acquired", "acquiring",
     "obtain", "obtains", "obtained", "obtaining", "buy", "buys", "bought", "buying",
     "purchase", "purchased", "purchasing", "import", "imported", "importing",
     "procure", "procures", "procured", "procuring", "took delivery of", "take delivery of",
-    "taking delivery of", "takes delivery of", "sourced", "sourcing", "ordered",
+    "taking delivery of", "takes delivery of", "sourced", "sourcing", "ordered", "seek", "seeks", "seeking", "sought",
 )
 # Nouns naming a transfer from the supplier's side ("Iran's transfer of missiles to Russia").
 SUPPLY_NOUNS = _words(
@@ -61,7 +65,8 @@ NONVERB_AFTER = re.compile(r"^\s+(?:of|to|from|deal|agreement|contract|route|rou
 
 CLAUSE_BOUNDARY_RE = re.compile(
     r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as|after|before|because|when|where|"
-    r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|"
+    r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|\band that\b|"
+    r"\band\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
     r"\b(?:while|whereas|but|although|though)\b|\.\s",
 )
 
@@ -72,6 +77,7 @@ SPEECH_RE = re.compile(
     r"announced|announces|announcing|confirmed|confirms|confirming|acknowledged|acknowledges|admitted|admits|admitting|cited|citing|"
     r"argued|argues|maintained|maintains|testified|concluded|concludes|found|finds|showed|shows|documented|documents|"
     r"revealed|reveals|disclosed|discloses|suggested|suggests|indicated|indicates|declared|declares|"
+    r"repeated|repeats|reiterated|reiterates|stressed|emphasi[sz]ed|affirmed|reaffirmed|"
     r"urged|urges|charged|charges|asserted|asserts|briefed|explained|explains|complained|"
     r"denied|denies|rejected|rejects|dismissed|dismisses|described|describes|called|calls|"
     r"believes|thinks|knows|knew|understands|learned|learnt|identified|traced|tracked|observed|spotted|"
@@ -151,3 +157,17 @@ TITLE_WORDS = {
     "Parliament", "Committee", "Agency", "Service", "Services", "Group", "Company", "Corporation", "Industries",
     "Ministry’s", "Ministry's", "Earlier", "Later", "Last", "This", "That", "These", "Those", "However", "Meanwhile",
 }
+
+# A party's own public acts: relayed by an outlet they are the party's statements (confirms).
+COMMIT_RE = re.compile(
+    r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|sign\w*|agree\w*|finali[sz]\w*|"
+    r"commit\w*|ordered|unveil\w*|inked|concluded|clinched|sealed|took delivery|taken delivery|takes delivery|"
+    r"handed over|handover ceremony|ceremony)\b", I)
+CONTRACT_RE = re.compile(
+    r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
+    r"(?:contracts?|deals?|agreements?|orders?)\b", I)
+ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed)\b", I)
+SPEAKER_NOUN_RE = re.compile(
+    r"^\s*(?:the\s+)?(?:armed forces|army|military|ministry|defen[cs]e ministry|foreign ministry|government|presidency|"
+    r"embassy|spokes\w+|official|officials|minister|statement|agency|mission|administration|navy|command|office)\b", I)
+BULLET_RE = re.compile(r"^\s*(?:[•\-–*·▪●]|\d+[.)]\s)")

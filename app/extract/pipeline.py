@@ -37,6 +37,19 @@ _FAMILY = {
 _ANAPHOR_BEFORE = re.compile(r"\b(?:the|these|those|such|this|that|its|their)\s+(?:\w+\s+)?$", re.I)
 _INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
 _POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
+_TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|headed to|en route to|on their way to|on its way to"
+_EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
+
+
+def _speech_floor(t: str, lo: int, pos: int) -> int:
+    """Subjects of a transfer verb are searched after the last speech verb or "that" before it."""
+    floor = lo
+    for m in P.SPEECH_RE.finditer(t, lo, pos):
+        if not P.ACCORDING_RE.match(m.group(0)):
+            floor = max(floor, m.end())
+    for m in re.finditer(r"\bthat\b", t[lo:pos]):
+        floor = max(floor, lo + m.end())
+    return floor
 
 
 def parse_date_header(text: str) -> date | None:
@@ -94,6 +107,7 @@ class Speaker:
 class ArticleState:
     names: dict[str, Speaker] = field(default_factory=dict)
     last_speaker: Speaker | None = None
+    last_person: Speaker | None = None
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
     claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -197,6 +211,13 @@ def _triggers(st: Sentence) -> list[Trigger]:
             found.append(Trigger(m.start(), m.end(), "acquire", "turned"))
     for m in P.TRAIN_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "supply", "train"))
+    for m in P.CONTRACT_RE.finditer(t):
+        if any(f.start <= m.end() and m.start() <= f.end for f in found):
+            continue
+        kind = "supply" if re.search(r"\bexport", m.group(0), re.I) else "acquire"
+        found.append(Trigger(m.start(), m.end(), kind, "contract"))
+    for m in P.ARRIVE_RE.finditer(t):
+        found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
     found.sort(key=lambda f: f.start)
     # a noun right after a verb trigger ("received shipments of") belongs to that verb's frame
     kept: list[Trigger] = []
@@ -375,15 +396,35 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if tg.form == "turned":
             recipient = _subject(st, lo, tg.start)
             supplier = _actor_at(st, tg.end, 4)
+        elif tg.form == "contract":
+            subj = _subject(st, _speech_floor(t, lo, tg.start), tg.start)
+            other = _prep_actor(st, tg.end, win_hi, "with|from|to") or _origin_actor(st, tg.end, win_hi)
+            if other is None:
+                for a in st.actors:
+                    s_, e_ = _rel(st, a)
+                    if tg.end <= s_ < win_hi and a.form == "demonym" and a.kind in _ROLE_KINDS and _ACTOR_NOUN_AFTER.match(t[e_:]):
+                        other = a
+                        break
+            if tg.kind == "acquire":
+                recipient, supplier = subj, other
+            else:
+                supplier, recipient = subj, other
+        elif tg.form == "arrive":
+            supplier = _origin_actor(st, max(lo, prv), tg.start) or _prep_actor(st, tg.end, win_hi, "from")
+            recipient = _prep_actor(st, tg.end, win_hi, "in|to|at")
         elif tg.kind == "supply":
             possessive = None
-            m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[:tg.start])
+            m = re.search(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:\w+\s+){0,2}$", t[:tg.start])
             if m:
                 for a in st.actors:
                     s, e = _rel(st, a)
                     if e == m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
                         possessive = a
-            recipient = _prep_actor(st, tg.end, win_hi, "to|into|toward|towards")
+            elif re.search(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", t[:tg.start], re.I):
+                for a in st.actors:
+                    if a.end - st.start <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a):
+                        possessive = a
+            recipient = _prep_actor(st, tg.end, win_hi, _TO)
             by_actor = _prep_actor(st, tg.end, win_hi, "by")
             from_actor = _prep_actor(st, tg.end, win_hi, "from")
             if tg.form == "noun":
@@ -392,13 +433,18 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     dm = None
                     for a in st.actors:
                         s, e = _rel(st, a)
-                        if e <= tg.start and tg.start - e < 25 and a.form == "demonym" and re.fullmatch(r"[\s\w-]*", t[e:tg.start]):
+                        if e <= tg.start and tg.start - e < 25 and a.kind in _ROLE_KINDS and re.fullmatch(r"[\s\w-]*", t[e:tg.start]) \
+                                and not re.search(r"\b(?:to|from|for|of|with|by|in|on|over|against|and|or)\b", t[e:tg.start], re.I) \
+                                and not _PREPS_BEFORE.search(t[:s]):
                             dm = a
                     supplier = dm
-                if supplier is None:
-                    subj = _subject(st, lo, tg.start)
-                    if subj is not None and not re.search(r"\b(?:said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*)\b", t[subj.end - st.start: tg.start], re.I):
+                subj = _subject(st, _speech_floor(t, lo, tg.start), tg.start)
+                if supplier is None and subj is not None:
+                    between = t[subj.end - st.start: tg.start]
+                    if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*)\b", between, re.I):
                         supplier = subj
+                if recipient is None and supplier is not None and supplier is from_actor and subj is not None and subj.code != supplier.code:
+                    recipient = subj
                 if recipient is None and re.search(r"\b(?:package|packages|aid|assistance)\b", t[tg.start:tg.end], re.I):
                     recipient = _prep_actor(st, tg.end, win_hi, "for")
                 if recipient is None:
@@ -426,7 +472,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     if len({a.code for a in others}) == 1:
                         recipient = others[-1]
             else:  # verb / train
-                subj = _subject(st, max(lo, prv if i and trigs[i - 1].kind != tg.kind else lo), tg.start)
+                subj = _subject(st, _speech_floor(t, max(lo, prv if i and trigs[i - 1].kind != tg.kind else lo), tg.start), tg.start)
                 if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[prv:tg.start]):
                     subj = prev_subject
                 supplier = subj
@@ -442,7 +488,9 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                             recipient = a
                             break
                 if recipient is None:
-                    recipient = _prep_actor(st, tg.end, win_hi, "to|into|toward|towards")
+                    recipient = _prep_actor(st, tg.end, win_hi, _TO)
+                if tg.form == "verb" and t[tg.start:tg.end].lower() in P.WEAK_SUPPLY and recipient is None:
+                    continue
                 prev_subject = subj
         else:  # acquire
             if tg.form == "passive":
@@ -464,7 +512,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     recipient = _prep_actor(st, tg.end, win_hi, "by")
                 supplier = _prep_actor(st, tg.end, win_hi, "from")
             else:
-                subj = _subject(st, lo, tg.start)
+                subj = _subject(st, _speech_floor(t, lo, tg.start), tg.start)
                 if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[prv:tg.start]):
                     subj = prev_subject
                 recipient = subj
@@ -478,7 +526,9 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
         weapons = _weapons_in(st, tg.end, win_hi, state)
         if tg.form == "turned":
             weapons = _weapons_in(st, tg.end, hi, state)
-        if not weapons and tg.form in {"passive", "noun", "adj", "verb"}:
+        if tg.form == "arrive":
+            weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+        if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
             if tg.form == "verb":
                 weapons = [w for w in weapons if w[2] > tg.start - 60]
@@ -537,9 +587,29 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
     seg = st.text[lo:hi]
     if not seg.strip():
         return None
-    if P.OUTLET_RE.search(seg):
+    # drop a leading adverbial ("In a statement carried by X, ...") and relative clauses (", which ...,")
+    m = re.match(r"^\s*(?:In|At|On|After|Before|During|Speaking|Presenting|Earlier|Later|Last|Asked|Writing|Addressing|Following|Separately|Meanwhile|However|Since|Today)\b[^,]*,\s*", seg)
+    if m and m.end() < len(seg.rstrip()):
+        lo += m.end()
+        seg = st.text[lo:hi]
+    for rm in re.finditer(r",\s*(?:which|who|whose)\b[^,]*,", seg):
+        pass
+    relative = [(lo + rm.start(), lo + rm.end()) for rm in re.finditer(r",\s*(?:which|who|whose|speaking|briefing)\b[^,]*,", seg)]
+    if P.OUTLET_RE.search(seg) and not re.search(r"\b(?:said|says|told)\b", seg):
         return Speaker("media")
-    acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi]
+    acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi
+            and not any(r0 <= a.start - st.start < r1 for r0, r1 in relative)]
+    if acts:
+        a0 = acts[0]
+        if re.fullmatch(r"\s*(?:the\s+)?", st.text[lo: a0.start - st.start], re.I) and not _is_origin(st, a0) \
+                and not _POSSESSIVE_AFTER.match(st.text[a0.end - st.start:]):
+            name, role = _name_in(seg)
+            code = "media" if a0.kind == "media" else a0.code
+            sp = Speaker(code, name, role)
+            if name:
+                state.names[name] = sp
+                state.names[name.split()[-1]] = sp
+            return sp
     name, role = _name_in(seg)
     chosen = None
     for a in acts:
@@ -548,7 +618,7 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
             chosen = a
             break
     if chosen is None:
-        for a in acts:
+        for a in reversed(acts):
             s, e = _rel(st, a)
             if _PREPS_BEFORE.search(st.text[:s]) and not re.search(r"\bof\s+(?:the\s+)?$", st.text[:s]):
                 continue
@@ -573,7 +643,9 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
         return Speaker(None, name, role)
     if re.search(r"\b(?:Western|western)\b", seg):
         return Speaker(None)
-    if P.PRONOUN_SPEAKER_RE.search(seg) or re.search(r"\b(?:he|she|they|we)\b", seg, re.I):
+    if re.search(r"^\s*(?:he|she)\b", seg, re.I):
+        return state.para_speaker.get(st.para) or state.last_person or state.last_speaker or Speaker(None)
+    if P.PRONOUN_SPEAKER_RE.search(seg) or P.SPEAKER_NOUN_RE.search(seg) or re.search(r"\b(?:he|she|they|we)\b", seg, re.I):
         return state.para_speaker.get(st.para) or state.last_speaker
     return None
 
@@ -628,12 +700,16 @@ def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
         cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
     else:
         cleaned = t
-    spans = [(m.start(), m.end()) for m in P.DENY_VERB_RE.finditer(cleaned)]
+    spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_RE.finditer(cleaned)]
     for m in P.DESCRIBE_AS_RE.finditer(cleaned):
         if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 40]):
-            spans.append((m.start(), m.end()))
-    for m in re.finditer(r"\b(?:was|were|is|are|as|been|called it|calling it)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", cleaned, re.I):
-        spans.append((m.start(), m.end()))
+            spans.append((m.start(), m.end(), "verb"))
+    for m in re.finditer(r"\b(?:call\w*|brand\w*|label\w*)\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?|accusations?|allegations?|charges?)\b", cleaned, re.I):
+        if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 160]):
+            spans.append((m.start(), m.end(), "verb"))
+    for m in re.finditer(r"\b(?:was|were|is|are|been)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", cleaned, re.I):
+        if re.search(r"\b(?:reports?|claims?|accusations?|allegations?|charges?|suggestions?)\b", cleaned[: m.start()], re.I):
+            spans.append((m.start(), m.end(), "pred"))
     return sorted(spans)
 
 
@@ -675,6 +751,7 @@ def extract(text: str) -> ExtractionResult:
             state.claims.append((idx, stmt))
             state.pairs.append((stmt.supplier, stmt.recipient))
 
+    list_frame: ExtractedStatement | None = None
     for idx, st in enumerate(sents):
         first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None)
         frames = _frames(st, state)
@@ -683,12 +760,14 @@ def extract(text: str) -> ExtractionResult:
         sentence_speaker, explicit = _claimant(st, len(st.text), len(st.text), state, first_actor)
         if not explicit:
             sentence_speaker, explicit = _claimant(st, 0, 0, state, first_actor)
-        if explicit and sentence_speaker is not None and (sentence_speaker.code or sentence_speaker.name):
+        if explicit and not st.headline and sentence_speaker is not None and (sentence_speaker.code or sentence_speaker.name):
             state.last_speaker = sentence_speaker
             state.para_speaker[st.para] = sentence_speaker
+            if sentence_speaker.name:
+                state.last_person = sentence_speaker
         t = st.text
         denied_frames: set[int] = set()
-        for dpos, dend in denials:
+        for dpos, dend, dkind in denials:
             denier_actor = _subject(st, _clause(_boundaries(t), dpos, len(t))[0], dpos)
             if denier_actor is None:
                 for a in st.actors:
@@ -698,6 +777,8 @@ def extract(text: str) -> ExtractionResult:
                 denier = denier_actor.code if denier_actor else None
             else:
                 denier = denier_actor.code
+            if dkind == "pred":
+                denier = None
             if denier is None:
                 sp, _ = _claimant(st, dpos, dend, state, first_actor)
                 if sp is None and st.in_quote:
@@ -705,7 +786,11 @@ def extract(text: str) -> ExtractionResult:
                 denier = sp.code if sp else None
             if denier is None:
                 continue
-            own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames]
+            if dkind == "pred":
+                own = [i for i, f in enumerate(frames) if f.trigger.start < dpos and i not in denied_frames]
+                dpos = 0
+            else:
+                own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames]
             handled = False
             for i in own:
                 f = frames[i]
@@ -737,18 +822,29 @@ def extract(text: str) -> ExtractionResult:
                         emit(_make("alleges", sup, rec, cat, system, f.status, None, owner, st, f.quantity), idx)
             if handled:
                 continue
-            if own and frames:
+            if own:
+                denied_frames.update(own)
+                continue
+            if st.headline:
                 continue
             # implied denial: the nearest preceding claim involving the denier
+            dclause_hi = _clause(_boundaries(t), dend, len(t))[1]
+            others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
+            if st.headline and not others:
+                continue
             target_idx = None
             for cidx, stmt in reversed(state.claims):
-                if denier in (stmt.supplier, stmt.recipient) and cidx < idx + 1:
+                if denier in (stmt.supplier, stmt.recipient) and cidx < idx + 1 and (not others or {stmt.supplier, stmt.recipient} & others):
                     target_idx = cidx
                     pair = (stmt.supplier, stmt.recipient)
                     break
             if target_idx is None:
                 continue
-            cats = {(s.category, s.system) for c, s in state.claims if c == target_idx and (s.supplier, s.recipient) == pair}
+            own_weapons = _weapons_in(st, dend, dclause_hi, state)
+            if own_weapons:
+                cats = {(c, sy) for c, sy, _ in own_weapons}
+            else:
+                cats = {(s.category, s.system) for c, s in state.claims if c == target_idx and (s.supplier, s.recipient) == pair}
             for cat, system in sorted(cats, key=lambda x: x[0]):
                 emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
             denied_frames.update(range(len(frames)))
@@ -770,6 +866,16 @@ def extract(text: str) -> ExtractionResult:
                     speaker = Speaker("media")
             claimant = speaker.code if speaker else None
             sup, rec = f.supplier, f.recipient
+            if sup is None or rec is None:
+                for g in frames:
+                    if g is f or g.trigger.kind != f.trigger.kind:
+                        continue
+                    if rec is None and sup is not None and g.recipient and g.recipient != sup:
+                        rec = g.recipient
+                    elif sup is None and rec is not None and g.supplier and g.supplier != rec:
+                        sup = g.supplier
+            if f.trigger.form == "arrive" and rec is None and claimant not in (None, "media") and claimant != sup:
+                rec = claimant
             if f.supplier_from_subject_pronoun and claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
                 sup = claimant
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire":
@@ -778,8 +884,18 @@ def extract(text: str) -> ExtractionResult:
                 sup = _partner(state, rec)
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 rec = _partner(state, sup)
+            if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
+                    and lex.taxonomy.actor(claimant) is not None and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
+                sup = claimant
             if sup is None or rec is None or sup == rec:
                 continue
+            # a party's own public act (pledge, contract, approval) relayed by the outlet is its statement
+            if claimant in (None, "media") and not st.in_quote and P.COMMIT_RE.search(t[f.clause[0]: f.trigger.end]):
+                actor_side = sup if f.trigger.kind == "supply" else rec
+                if f.trigger.form in {"contract", "arrive"}:
+                    actor_side = rec if f.trigger.kind == "acquire" else sup
+                claimant = actor_side
+                speaker = Speaker(claimant)
             if f.negated:
                 if claimant in (sup, rec):
                     for cat, system, _ in f.weapons:
@@ -792,6 +908,25 @@ def extract(text: str) -> ExtractionResult:
                 status = f.status
             for cat, system, _ in f.weapons:
                 emit(_make(stance, sup, rec, cat, system, status, speaker, claimant, st, f.quantity), idx)
+        # "... in exchange for technology": the reverse transfer
+        em = _EXCHANGE_RE.search(t)
+        if em:
+            last = next((s_ for c_, s_ in reversed(state.claims) if c_ == idx), None)
+            if last is not None:
+                hi = _clause(_boundaries(t), em.end(), len(t))[1]
+                for cat, system, _ in _weapons_in(st, em.end(), hi, state):
+                    emit(_make(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier, cat, system,
+                               last.status, None, last.claimant, st, None), idx)
+        # an itemised list after "... will provide the following:" continues the transfer before it
+        if P.BULLET_RE.match(t) and list_frame is not None:
+            for w in st.weapons:
+                lf = list_frame
+                emit(ExtractedStatement(lf.stance, lf.supplier, lf.recipient, w.category, w.system, lf.status, lf.claimant,
+                                        lf.speaker, st.text, st.start, st.end, lf.speaker_role, _quantity(st, w.start - st.start)), idx)
+        elif t.rstrip().endswith(":"):
+            list_frame = next((s_ for c_, s_ in reversed(state.claims) if c_ >= idx - 2), None)
+        elif not P.BULLET_RE.match(t):
+            list_frame = None
         _remember_weapons(st, state)
     result.statements = out
     return result
