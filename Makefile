@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test browser e2e clean
+.PHONY: run test install install-test system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +23,16 @@ run: install
 	$(BIN)/armswatch ingest seeds/
 	$(BIN)/armswatch serve --host $(HOST) --port $(PORT)
 
-## Debian's chromium for the browser tests (installed with apt when missing and we are root)
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: run 'sudo apt-get install chromium' for the browser tests" >&2; exit 1; fi; }
+## Debian packages the tests need: chromium (browser tests), postgresql (portability test).
+## Installed with apt when missing and we are root; otherwise we say what to install.
+DEBS_MISSING = $(strip $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(wildcard /usr/lib/postgresql/*/bin/initdb),,postgresql))
+system-deps:
+	@if [ -n "$(DEBS_MISSING)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS_MISSING) >/dev/null; \
+	  else echo "missing Debian packages for the tests: sudo apt-get install $(DEBS_MISSING)" >&2; exit 1; fi; fi
 
 ## Install everything and run the whole test suite, browser tests included
-test: install-test browser
+test: install-test system-deps
 	$(BIN)/python -m pytest
 
 clean:
