@@ -116,7 +116,8 @@ NEGATION_RE = re.compile(
     r"\b(?:not|never|n't|no longer|neither|nor|none|nothing|without)\b|n[’']t\b", I)
 NO_OBJECT_RE = re.compile(r"\bno\s+(?:\w+\s+){0,2}?(?:weapons|arms|drones|missiles|ammunition|shells|equipment|military|lethal)\b|\bany\s+(?:\w+\s+)?(?:weapons|arms|drones|missiles|ammunition)\b", I)
 NO_EVIDENCE_RE = re.compile(
-    r"\bno (?:evidence|sign|signs|indication|indications|proof|confirmation|information|trace)\b|"
+    r"\bno (?:\w+ )?(?:evidence|sign|signs|indication|indications|proof|confirmation|information|trace)\b|"
+    r"\b(?:watch\w* for|monitor\w* for|look\w* for|possible|potential)\b|"
     r"\b(?:has|have|had) (?:not|n[’']t) (?:yet )?(?:seen|found|detected|observed)\b|\bnot (?:yet )?(?:seen|observed|confirmed)\b|"
     r"\bunable to (?:confirm|verify)\b|\bcould not (?:be )?(?:confirm|verif)\w*|\bunverified\b|\bno (?:such )?(?:deal|transfer|deliveries)\b", I)
 CONDITIONAL_RE = re.compile(
@@ -161,8 +162,10 @@ TITLE_WORDS = {
 # A party's own public acts: relayed by an outlet they are the party's statements (confirms).
 COMMIT_RE = re.compile(
     r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|sign\w*|agree\w*|finali[sz]\w*|"
-    r"commit\w*|ordered|unveil\w*|inked|concluded|clinched|sealed|took delivery|taken delivery|takes delivery|"
-    r"handed over|handover ceremony|ceremony)\b", I)
+    r"commit\w*|unveil\w*|inked|concluded|clinched|sealed)\b", I)
+WEAPON_STOP_RE = re.compile(
+    r"\b(?:against|to (?:attack|strike|hit|target|shoot down|defend|protect|counter|intercept|fight|replace)|turned on|"
+    r"used (?:on|against|to|in)|fired (?:at|on)|for use (?:in|against)|in (?:exchange|return) for)\b", I)
 CONTRACT_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:contracts?|deals?|agreements?|orders?)\b", I)

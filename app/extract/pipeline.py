@@ -275,7 +275,7 @@ def _actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
     p = pos + (m.end() if m else 0)
     for a in st.actors:
         s, e = _rel(st, a)
-        if p <= s <= p + max_gap:
+        if p <= s <= p + max_gap or s == pos:
             if _POSSESSIVE_AFTER.match(t[e:]):
                 nxt = _actor_at(st, e + 3, 12)
                 if nxt is not None and nxt.kind in _ROLE_KINDS:
@@ -329,6 +329,9 @@ def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
 
 
 def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tuple[str, str | None, int]]:
+    stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo else None
+    if stop:
+        hi = stop.start()
     ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi]
     if not ms:
         return []
@@ -542,7 +545,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
             continue
         clause_text = t[lo:hi]
-        neg_zone = t[max(lo, (supplier.end - st.start) if supplier else lo): tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
+        neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, _speech_floor(t, lo, tg.start))
+        for wm in re.finditer(r"\b(?:how|what|whether|which|when|where|why)\b", t[neg_lo:tg.start], re.I):
+            neg_lo = max(neg_lo, neg_lo + wm.end())
+        neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
         negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
         planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
         status = "planned" if planned else ("delivered" if re.search(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", t[lo:tg.end], re.I) else "unknown")
@@ -674,7 +680,12 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
         q = seg.rfind("”")
         if q >= 0:
             seg_lo = seg_lo + q + 1
-        sp = _resolve_segment(st, seg_lo, m.start(), state, first_actor)
+        short = max(t.rfind(",", seg_lo, m.start()), t.rfind("—", seg_lo, m.start()))
+        sp = None
+        if short > seg_lo and re.fullmatch(r"\s*(?:he|she|they|we|I|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}|the \w+(?: \w+)?)\s*", t[short + 1:m.start()]):
+            sp = _resolve_segment(st, short + 1, m.start(), state, first_actor)
+        if sp is None:
+            sp = _resolve_segment(st, seg_lo, m.start(), state, first_actor)
         if sp is not None:
             return sp, True
         if re.search(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", t[seg_lo:m.start()], re.I):
@@ -880,22 +891,27 @@ def extract(text: str) -> ExtractionResult:
                 sup = claimant
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire":
                 rec = first_actor.code if first_actor else None
+            role_codes = {a.code for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)}
             if sup is None and rec is not None:
-                sup = _partner(state, rec)
+                cand = _partner(state, rec)
+                if cand and role_codes <= {cand, rec}:
+                    sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
-                rec = _partner(state, sup)
+                cand = _partner(state, sup)
+                if cand and role_codes <= {cand, sup}:
+                    rec = cand
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
                     and lex.taxonomy.actor(claimant) is not None and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
                 sup = claimant
             if sup is None or rec is None or sup == rec:
                 continue
             # a party's own public act (pledge, contract, approval) relayed by the outlet is its statement
-            if claimant in (None, "media") and not st.in_quote and P.COMMIT_RE.search(t[f.clause[0]: f.trigger.end]):
+            cm = P.COMMIT_RE.search(t, f.clause[0], f.trigger.end) if claimant in (None, "media") and not st.in_quote else None
+            if cm:
                 actor_side = sup if f.trigger.kind == "supply" else rec
-                if f.trigger.form in {"contract", "arrive"}:
-                    actor_side = rec if f.trigger.kind == "acquire" else sup
-                claimant = actor_side
-                speaker = Speaker(claimant)
+                if any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors):
+                    claimant = actor_side
+                    speaker = Speaker(claimant)
             if f.negated:
                 if claimant in (sup, rec):
                     for cat, system, _ in f.weapons:
@@ -910,11 +926,11 @@ def extract(text: str) -> ExtractionResult:
                 emit(_make(stance, sup, rec, cat, system, status, speaker, claimant, st, f.quantity), idx)
         # "... in exchange for technology": the reverse transfer
         em = _EXCHANGE_RE.search(t)
-        if em:
+        if em and any(f.trigger.end < em.start() for f in frames):
             last = next((s_ for c_, s_ in reversed(state.claims) if c_ == idx), None)
             if last is not None:
                 hi = _clause(_boundaries(t), em.end(), len(t))[1]
-                for cat, system, _ in _weapons_in(st, em.end(), hi, state):
+                for cat, system, _ in _weapons_in(st, em.end() + 1, hi, state):
                     emit(_make(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier, cat, system,
                                last.status, None, last.claimant, st, None), idx)
         # an itemised list after "... will provide the following:" continues the transfer before it
