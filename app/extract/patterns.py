@@ -64,7 +64,7 @@ NOMINAL_PREV = re.compile(
 NONVERB_AFTER = re.compile(r"^\s+(?:of|to|from|deal|agreement|contract|route|routes|chain|chains|line|lines|network|networks)\b", I)
 
 CLAUSE_BOUNDARY_RE = re.compile(
-    r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as|after|before|because|when|where|"
+    r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as(?!\s+well\s+as)|after|before|because|when|where|"
     r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|\band that\b|"
     r"\band\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
     r"\b(?:while|whereas|but|although|though)\b|\.\s",

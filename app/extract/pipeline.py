@@ -41,11 +41,16 @@ _TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|he
 _EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
 
 
+def _in_name(t: str, m: re.Match) -> bool:
+    """A speech word that is part of a name ("United States", "Human Rights Watch reports" is still speech)."""
+    return m.group(0)[:1].isupper() and m.start() > 0 and bool(re.search(r"[A-Z][\w.’'-]*\s+$", t[: m.start()]))
+
+
 def _speech_floor(t: str, lo: int, pos: int) -> int:
     """Subjects of a transfer verb are searched after the last speech verb or "that" before it."""
     floor = lo
     for m in P.SPEECH_RE.finditer(t, lo, pos):
-        if not P.ACCORDING_RE.match(m.group(0)):
+        if not P.ACCORDING_RE.match(m.group(0)) and not _in_name(t, m):
             floor = max(floor, m.end())
     for m in re.finditer(r"\bthat\b", t[lo:pos]):
         floor = max(floor, lo + m.end())
@@ -659,7 +664,7 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
 def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor: ActorMention | None) -> tuple[Speaker | None, bool]:
     """Who claims what sentence `st` says at [pos, end): (speaker, explicit attribution found)."""
     t = st.text
-    speech = [m for m in P.SPEECH_RE.finditer(t)]
+    speech = [m for m in P.SPEECH_RE.finditer(t) if not _in_name(t, m)]
     # "according to X"
     for m in speech:
         if P.ACCORDING_RE.match(m.group(0)):
