@@ -248,7 +248,7 @@ class AllegationFilters(BaseModel):
         """The filter state as query-string pairs (defaults left out), with `overrides` applied;
         an override of None removes the parameter."""
         state: dict[str, object] = {f: list(getattr(self, f)) for f in FACETS}
-        state.update(since=self.since, until=self.until, q=self.q, sort=self.sort, page=self.page, size=self.size)
+        state.update(since=self.since, until=self.until, q=self.q, sort=self.sort, size=self.size, page=self.page)
         state.update(overrides)
         pairs: list[tuple[str, str]] = []
         for key, value in state.items():

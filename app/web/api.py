@@ -1,0 +1,136 @@
+"""The JSON API (same filters as the page) and the CSV export of the filtered list."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app import queries
+from app.db import SessionDep
+from app.web.deps import FiltersDep, IdPath, SettingsDep
+
+router = APIRouter(prefix="/api", tags=["api"])
+csv_router = APIRouter(tags=["export"])
+
+class Error(BaseModel):
+    detail: str
+
+
+class AllegationList(queries.AllegationPage):
+    description: list[str] = Field(description="The active filters in words")
+
+
+class FacetList(BaseModel):
+    facets: list[queries.Facet]
+    description: list[str]
+
+
+def _json(request: Request, session, model: BaseModel) -> Response:
+    # Serialised once by pydantic (response_model documents it); no second validation pass.
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+@router.get("/allegations", response_model=AllegationList)
+def list_allegations(request: Request, session: SessionDep, filters: FiltersDep, settings: SettingsDep) -> Response:
+    """Allegations matching the filters, one page at a time (`page`, `size`)."""
+    page = queries.list_allegations(session=session, filters=filters, page_size=settings.page_size)
+    labels = queries.filter_labels(session=session, filters=filters)
+    return _json(request, session, AllegationList(**page.model_dump(), description=filters.describe(labels)))
+
+
+@router.get("/facets", response_model=FacetList)
+def facets(request: Request, session: SessionDep, filters: FiltersDep) -> Response:
+    """Allegation counts per value of every facet; each facet is counted under the other filters."""
+    found = queries.facet_counts(session=session, filters=filters)
+    labels = {(f.name, v.value): v.label for f in found for v in f.values}
+    return _json(request, session, FacetList(facets=found, description=filters.describe(labels)))
+
+
+class FlowList(BaseModel):
+    flows: list[queries.Flow]
+
+
+@router.get("/flows", response_model=FlowList)
+def flows(request: Request, session: SessionDep, filters: FiltersDep) -> Response:
+    """Supplier -> recipient pairs of the filtered allegations with their allegation counts."""
+    return _json(request, session, FlowList(flows=queries.flows(session=session, filters=filters)))
+
+
+@router.get("/allegations/{allegation_id}", response_model=queries.AllegationDetail,
+            responses={404: {"model": Error}})
+def allegation(request: Request, session: SessionDep, allegation_id: IdPath) -> Response:
+    detail = queries.get_allegation(session=session, allegation_id=allegation_id)
+    if detail is None:
+        raise HTTPException(404, f"allegation {allegation_id} not found")
+    return _json(request, session, detail)
+
+
+@router.get("/articles/{article_id}", response_model=queries.ArticleDetail, responses={404: {"model": Error}})
+def article(request: Request, session: SessionDep, article_id: IdPath) -> Response:
+    detail = queries.get_article(session=session, article_id=article_id)
+    if detail is None:
+        raise HTTPException(404, f"article {article_id} not found")
+    return _json(request, session, detail)
+
+
+@router.get("/actors/{code}", response_model=queries.ActorDetail, responses={404: {"model": Error}})
+def actor(request: Request, session: SessionDep, code: str) -> Response:
+    detail = queries.get_actor(session=session, code=code[:100])
+    if detail is None:
+        raise HTTPException(404, f"actor {code[:100]!r} not found")
+    return _json(request, session, detail)
+
+
+@router.get("/weapons/{category}", response_model=queries.WeaponDetail, responses={404: {"model": Error}})
+def weapon(request: Request, session: SessionDep, category: str) -> Response:
+    detail = queries.get_weapon(session=session, slug=category[:64])
+    if detail is None:
+        raise HTTPException(404, f"weapon category {category[:64]!r} not found")
+    return _json(request, session, detail)
+
+
+CSV_COLUMNS = (
+    "id", "supplier_code", "supplier", "recipient_code", "recipient", "category", "systems", "status",
+    "n_sources", "n_statements", "n_alleges", "n_denies", "n_confirms", "first_reported", "last_reported", "url",
+)
+
+
+def _cell(value: object) -> str:
+    """CSV-injection guard: a cell a spreadsheet would read as a formula is quoted with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_lines(rows: Iterator[queries.AllegationRow], base_url: str) -> Iterator[str]:
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(CSV_COLUMNS)
+    for r in rows:
+        out.writerow([_cell(v) for v in (
+            r.id, r.supplier.code, r.supplier.name, r.recipient.code, r.recipient.name, r.category.slug,
+            "; ".join(r.systems), r.status, r.n_sources, r.n_statements, r.n_alleges, r.n_denies, r.n_confirms,
+            r.first_reported, r.last_reported, f"{base_url}allegations/{r.id}",
+        )])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
+
+
+@csv_router.get("/allegations.csv", response_class=StreamingResponse,
+                responses={200: {"content": {"text/csv": {}}, "description": "The filtered list as CSV"}})
+@router.get("/allegations.csv", response_class=StreamingResponse, include_in_schema=False)
+def allegations_csv(request: Request, session: SessionDep, filters: FiltersDep) -> StreamingResponse:
+    """Every allegation matching the filters (no paging), in the list's order, as CSV."""
+    rows = list(queries.iter_allegations(session=session, filters=filters))
+    return StreamingResponse(
+        _csv_lines(iter(rows), str(request.base_url)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="allegations.csv"'},
+    )

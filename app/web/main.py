@@ -1,0 +1,100 @@
+"""The FastAPI application: pages, JSON API, static files, error pages and security headers.
+
+`armswatch serve` runs uvicorn on "app.web.main:app". The dashboard is read-only: no route
+changes data.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.config import get_settings
+from app.web import api, pages
+from app.web.caching import ConditionalGetMiddleware
+from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
+from app.web.templating import get_templates
+
+log = logging.getLogger("armswatch.web")
+
+TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Invalid filter", 500: "Server error"}
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/api" or path.endswith(".csv") or path == "/openapi.json"
+
+
+def _error_page(request: Request, status: int, messages: list[str]) -> Response:
+    return get_templates().TemplateResponse(
+        request, "error.html", {"status": status, "title": TITLES.get(status, "Error"), "messages": messages},
+        status_code=status,
+    )
+
+
+def _field(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "path", "body")]
+    return parts[0] if parts else "request"
+
+
+async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
+    if _is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    messages = []
+    for err in exc.errors():
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        messages.append(f"{_field(err.get('loc', ()))}: {msg}")
+    return _error_page(request, 422, messages)
+
+
+async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    detail = exc.detail if exc.status_code != 404 or "There is no" in str(exc.detail) else "There is no such page."
+    return _error_page(request, exc.status_code, [str(detail)])
+
+
+async def on_crash(request: Request, exc: Exception) -> Response:
+    # Outside the middleware stack: set the security headers here too.
+    log.exception("unhandled error on %s", request.url.path)
+    headers = {"Content-Security-Policy": STRICT_CSP, **dict(COMMON)}
+    if _is_api(request):
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=headers)
+    response = _error_page(request, 500, ["Something went wrong on our side; the error has been logged."])
+    response.headers.update(headers)
+    return response
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="armswatch",
+        summary="A source-linked ledger of arms-transfer allegations and denials reported in the news.",
+        version="0.1.0",
+        description=(
+            "Read-only JSON API of the armswatch dashboard. `/api/allegations`, `/api/facets`, `/api/flows` "
+            "and `/allegations.csv` take the same filters as the page `/`: repeat a parameter for OR "
+            "(`country=IRN&country=PRK`); different parameters combine with AND."
+        ),
+    )
+    # Outermost last: security headers go on everything, 304s included.
+    app.add_middleware(ConditionalGetMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_exception_handler(RequestValidationError, on_invalid)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_crash)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(api.csv_router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,83 @@
+"""HTML pages. Each route: validate, call app.queries, render one template (or its partial)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app import queries
+from app.db import SessionDep
+from app.filters import FACETS, SORTS, AllegationFilters
+from app.web.charts import flow_matrix
+from app.web.deps import VARY, FiltersDep, IdPath, SettingsDep
+from app.web.templating import get_templates, wants_fragment
+from app.web.text import Span, highlight_statements
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def _render(request: Request, name: str, context: dict) -> Response:
+    return get_templates().TemplateResponse(request, name, context, headers={"Vary": VARY})
+
+
+def list_context(session, filters: AllegationFilters, page_size: int) -> dict:
+    page = queries.list_allegations(session=session, filters=filters, page_size=page_size)
+    facets = queries.facet_counts(session=session, filters=filters)
+    labels = {(f.name, v.value): v.label for f in facets for v in f.values}
+    chips = [
+        (labels.get((facet, value), value), facet, filters.toggled(facet, value))
+        for facet in FACETS for value in getattr(filters, facet)
+    ]
+    return {
+        "filters": filters,
+        "page": page,
+        "facets": facets,
+        "description": filters.describe(labels),
+        "chips": chips,
+        "matrix": flow_matrix(queries.flows(session=session, filters=filters)),
+        "terms": filters.terms,
+        "sorts": SORTS,
+    }
+
+
+@router.get("/")
+def allegations(request: Request, session: SessionDep, filters: FiltersDep, settings: SettingsDep) -> Response:
+    """The filtered list; an htmx request gets only the results and the facet counts."""
+    context = list_context(session, filters, settings.page_size)
+    name = "partials/_swap.html" if wants_fragment(request) else "index.html"
+    return _render(request, name, context)
+
+
+@router.get("/allegations/{allegation_id}")
+def allegation(request: Request, session: SessionDep, allegation_id: IdPath) -> Response:
+    detail = queries.get_allegation(session=session, allegation_id=allegation_id)
+    if detail is None:
+        raise HTTPException(404, f"There is no allegation {allegation_id}.")
+    by_stance = {s: [st for st in detail.statements if st.stance == s] for s in ("alleges", "denies", "confirms")}
+    return _render(request, "allegation.html", {"d": detail, "a": detail.allegation, "by_stance": by_stance})
+
+
+@router.get("/articles/{article_id}")
+def article(request: Request, session: SessionDep, article_id: IdPath) -> Response:
+    detail = queries.get_article(session=session, article_id=article_id)
+    if detail is None:
+        raise HTTPException(404, f"There is no article {article_id}.")
+    body = highlight_statements(detail.text, (Span(s.id, s.start, s.end, s.stance) for s in detail.statements))
+    return _render(request, "article.html", {"d": detail, "body": body})
+
+
+@router.get("/actors/{code}")
+def actor(request: Request, session: SessionDep, code: str) -> Response:
+    detail = queries.get_actor(session=session, code=code[:100])
+    if detail is None:
+        raise HTTPException(404, f"There is no actor with the code {code[:100]!r}.")
+    return _render(request, "actor.html", {"d": detail})
+
+
+@router.get("/weapons/{category}")
+def weapon(request: Request, session: SessionDep, category: str) -> Response:
+    detail = queries.get_weapon(session=session, slug=category[:64])
+    if detail is None:
+        raise HTTPException(404, f"There is no weapon category {category[:64]!r}.")
+    return _render(request, "weapon.html", {"d": detail})

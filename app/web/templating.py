@@ -1,0 +1,84 @@
+"""The Jinja2 environment (autoescape on for every template) and the helpers templates use."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+
+from app.config import get_settings
+from app.web.text import highlight_terms
+
+STANCE_LABELS = {"alleges": "claim", "denies": "denial", "confirms": "confirmation"}
+STATUS_LABELS = {"delivered": "delivered", "planned": "planned", "unknown": "status unknown"}
+FACET_LABELS = {
+    "country": "Country (either side)",
+    "supplier": "Supplier",
+    "recipient": "Recipient",
+    "category": "Weapon category",
+    "system": "Named system",
+    "stance": "Denied or confirmed",
+    "claimant": "Claimed by",
+}
+
+
+def fmt_date(value: date | None, missing: str = "undated") -> str:
+    return value.isoformat() if value else missing
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def link_params(**params: object) -> str:
+    """A query string from keyword arguments (lists repeat the key, None is left out)."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((key, str(v)))
+    return urlencode(pairs)
+
+
+def dom_id(value: str) -> str:
+    """A value as an HTML id fragment: readable where it can be, unique by a short hash."""
+    readable = re.sub(r"[^A-Za-z0-9_-]", "_", value)[:40]
+    return readable if readable == value else f"{readable}-{hashlib.sha1(value.encode()).hexdigest()[:6]}"
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only http(s) sources become links; anything else (javascript:, file paths) stays text."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+@lru_cache
+def get_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(get_settings().templates_dir)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(date=fmt_date, highlight=highlight_terms)
+    env.globals.update(
+        plural=plural, dom_id=dom_id, link_params=link_params, safe_href=safe_href, STANCE_LABELS=STANCE_LABELS,
+        STATUS_LABELS=STATUS_LABELS, FACET_LABELS=FACET_LABELS,
+    )
+    return Jinja2Templates(env=env)
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx swap asks for the fragment; a history restore (cache miss) needs the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+        and request.headers.get("HX-Boosted") != "true"
+    )
