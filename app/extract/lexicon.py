@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from app.taxonomy import Taxonomy, load_taxonomy
 
@@ -19,6 +20,10 @@ from app.taxonomy import Taxonomy, load_taxonomy
 _SKIP_ALIASES = {"CAR", "Guardian", "Time", "Sky", "Chad", "Jordan", "Georgia", "Niger", "Turkey"}
 # A state name that is also an everyday word is still matched in its proper-noun form.
 _STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad", "Turkey", "Niger"}
+
+
+# Abbreviations with inner dots (U.S., U.N.), numbers, runs of letters, single other characters.
+_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_|\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +50,7 @@ class Lexicon:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("sentencizer")
+        self.sentencizer = self.nlp.add_pipe("sentencizer")
         self.actor_info: dict[str, tuple[str, str, str]] = {}  # match key -> (code, kind, form)
         self.weapon_info: dict[str, tuple[str, str | None]] = {}
         self.actor_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -67,7 +72,7 @@ class Lexicon:
             variants.add(alias[0].upper() + alias[1:])
         elif alias.startswith("The "):
             variants.add("the " + alias[4:])
-        self.actor_matcher.add(key, [self.nlp.make_doc(v) for v in variants])
+        self.actor_matcher.add(key, [self.make_doc(v) for v in variants])
 
     def _build_actors(self) -> None:
         for actor in self.taxonomy.actors:
@@ -91,7 +96,7 @@ class Lexicon:
                 if key in self.weapon_info:
                     continue
                 self.weapon_info[key] = (cat.slug, None)
-                self.weapon_matcher.add(key, [self.nlp.make_doc(term)])
+                self.weapon_matcher.add(key, [self.make_doc(term)])
         self.generic_keys = {k for k in self.weapon_info if k.split("|", 2)[2] in generic_terms or k.startswith("C|unspecified|")}
         for sys_ in self.taxonomy.systems:
             names = [sys_.name, *sys_.aliases]
@@ -100,8 +105,32 @@ class Lexicon:
             docs = []
             for n in names:
                 for v in {n, n.replace("-", " "), n.upper() if any(ch.isdigit() for ch in n) else n}:
-                    docs.append(self.nlp.make_doc(v))
+                    docs.append(self.make_doc(v))
             self.system_matcher.add(key, docs)
+
+    def make_doc(self, text: str) -> Doc:
+        """A spaCy Doc from a simple regex tokenizer (letters, digits and punctuation apart).
+
+        spaCy's own tokenizer costs more than the whole rule pass; these tokens are all the
+        matchers and the sentencizer need. Whitespace other than one space after a token
+        becomes its own token, so `doc.text == text` and token offsets are offsets into `text`.
+        """
+        words: list[str] = []
+        spaces: list[bool] = []
+        for m in _TOKEN_RE.finditer(text):
+            tok = m.group(0)
+            if tok[0].isspace():
+                if words and not spaces[-1] and not words[-1][0].isspace() and tok[0] == " ":
+                    spaces[-1] = True
+                    tok = tok[1:]
+                if not tok:
+                    continue
+            words.append(tok)
+            spaces.append(False)
+        return Doc(self.nlp.vocab, words=words, spaces=spaces)
+
+    def parse(self, text: str) -> Doc:
+        return self.sentencizer(self.make_doc(text))
 
     def sentences(self, doc) -> list[tuple[int, int]]:
         """Character spans of the sentences: spaCy's sentencizer, split again at line breaks."""

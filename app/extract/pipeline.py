@@ -41,19 +41,27 @@ _TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|he
 _EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
 
 
+def _tail(t: str, pos: int, width: int = 48) -> str:
+    """The text just before `pos`, for patterns anchored at its end (bounded, so searches stay linear)."""
+    return t[max(0, pos - width): pos]
+
+
 def _in_name(t: str, m: re.Match) -> bool:
     """A speech word that is part of a name ("United States", "Human Rights Watch reports" is still speech)."""
-    return m.group(0)[:1].isupper() and m.start() > 0 and bool(re.search(r"[A-Z][\w.’'-]*\s+$", t[: m.start()]))
+    return m.group(0)[:1].isupper() and m.start() > 0 and bool(re.search(r"[A-Z][\w.’'-]*\s+$", _tail(t, m.start(), 30)))
 
 
-def _speech_floor(t: str, lo: int, pos: int) -> int:
+_THAT_RE = re.compile(r"\bthat\b")
+
+
+def _speech_floor(st: "Sentence", lo: int, pos: int) -> int:
     """Subjects of a transfer verb are searched after the last speech verb or "that" before it."""
     floor = lo
-    for m in P.SPEECH_RE.finditer(t, lo, pos):
-        if not P.ACCORDING_RE.match(m.group(0)) and not _in_name(t, m):
+    for m in st.speech():
+        if m.start() >= lo and m.end() <= pos and not P.ACCORDING_RE.match(m.group(0)):
             floor = max(floor, m.end())
-    for m in re.finditer(r"\bthat\b", t[lo:pos]):
-        floor = max(floor, lo + m.end())
+    for m in _THAT_RE.finditer(st.text, lo, pos):
+        floor = max(floor, m.end())
     return floor
 
 
@@ -78,6 +86,18 @@ class Sentence:
     in_quote: bool
     actors: list[ActorMention]
     weapons: list[WeaponMention]
+    _speech: list | None = None
+    _bounds: list[int] | None = None
+
+    def speech(self) -> list[re.Match]:
+        if self._speech is None:
+            self._speech = [m for m in P.SPEECH_RE.finditer(self.text) if not _in_name(self.text, m)]
+        return self._speech
+
+    def bounds(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = _boundaries(self.text)
+        return self._bounds
 
 
 @dataclass(slots=True)
@@ -123,7 +143,7 @@ class ArticleState:
 
 
 def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
-    doc = lex.nlp(text)
+    doc = lex.parse(text)
     spans = lex.sentences(doc)
     actors = lex.actors(doc)
     weapons = lex.weapons(doc)
@@ -180,13 +200,13 @@ def _triggers(st: Sentence) -> list[Trigger]:
         before = t[: m.start()]
         word = m.group(0).lower()
         after = t[m.end():]
-        if P.NOMINAL_PREV.search(before) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
+        if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
         if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not re.match(r"^\s+to\b", after):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
-        if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and P.PASSIVE_AUX_RE.search(before):
+        if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and P.PASSIVE_AUX_RE.search(before[-60:]):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         if re.search(r"[-‑]$", before):
@@ -199,7 +219,7 @@ def _triggers(st: Sentence) -> list[Trigger]:
     for m in P._ACQ_RE.finditer(t):
         word = m.group(0).lower()
         before = t[: m.start()]
-        if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before) and word not in {"received"}:
+        if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
         else:
             found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
@@ -300,7 +320,7 @@ def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
             continue
         if not (a.kind in _ROLE_KINDS):
             continue
-        if _PREPS_BEFORE.search(st.text[:s]):
+        if _PREPS_BEFORE.search(_tail(st.text, s)):
             continue
         if _is_origin(st, a) and not _ACTOR_NOUN_AFTER.match(st.text[e:]):
             continue
@@ -327,7 +347,7 @@ def _origin_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
 
 
 def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
-    return bool(re.search(r"\b(?:it|they|we|the country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s+(?:\w+\s+){0,4}$", st.text[lo:pos], re.I))
+    return bool(re.search(r"\b(?:it|they|we|the country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s+(?:\w+\s+){0,4}$", st.text[max(lo, pos - 80):pos], re.I))
 
 
 # ------------------------------------------------------------------ weapons
@@ -351,11 +371,11 @@ def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tup
                 continue
             if cat == "missile" and any(x.category in _FAMILY["missile"] and abs(x.start - w.start) < 40 for x in specific):
                 continue
-            if cat in {"missile", "aircraft"} and _ANAPHOR_BEFORE.search(st.text[:ws]):
+            if cat in {"missile", "aircraft"} and _ANAPHOR_BEFORE.search(_tail(st.text, ws)):
                 prev = state.last_weapon.get("missile" if cat == "missile" else "aircraft")
                 if prev:
                     cat, system = prev
-        elif system is None and _ANAPHOR_BEFORE.search(st.text[:ws]):
+        elif system is None and _ANAPHOR_BEFORE.search(_tail(st.text, ws)):
             prev = state.last_weapon.get(cat)
             if prev and prev[0] == cat:
                 system = prev[1]
@@ -389,7 +409,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
     trigs = _triggers(st)
     if not trigs:
         return []
-    bounds = _boundaries(st.text)
+    bounds = st.bounds()
     n = len(st.text)
     frames: list[Frame] = []
     prev_subject: ActorMention | None = None
@@ -405,7 +425,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             recipient = _subject(st, lo, tg.start)
             supplier = _actor_at(st, tg.end, 4)
         elif tg.form == "contract":
-            subj = _subject(st, _speech_floor(t, lo, tg.start), tg.start)
+            subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
             other = _prep_actor(st, tg.end, win_hi, "with|from|to") or _origin_actor(st, tg.end, win_hi)
             if other is None:
                 for a in st.actors:
@@ -422,13 +442,14 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             recipient = _prep_actor(st, tg.end, win_hi, "in|to|at")
         elif tg.kind == "supply":
             possessive = None
-            m = re.search(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:\w+\s+){0,2}$", t[:tg.start])
+            tail = max(0, tg.start - 60)
+            m = re.search(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:\w+\s+){0,2}$", t[tail:tg.start])
             if m:
                 for a in st.actors:
                     s, e = _rel(st, a)
-                    if e == m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
+                    if e == tail + m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
                         possessive = a
-            elif re.search(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", t[:tg.start], re.I):
+            elif re.search(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", t[tail:tg.start], re.I):
                 for a in st.actors:
                     if a.end - st.start <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a):
                         possessive = a
@@ -443,10 +464,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         s, e = _rel(st, a)
                         if e <= tg.start and tg.start - e < 25 and a.kind in _ROLE_KINDS and re.fullmatch(r"[\s\w-]*", t[e:tg.start]) \
                                 and not re.search(r"\b(?:to|from|for|of|with|by|in|on|over|against|and|or)\b", t[e:tg.start], re.I) \
-                                and not _PREPS_BEFORE.search(t[:s]):
+                                and not _PREPS_BEFORE.search(_tail(t, s)):
                             dm = a
                     supplier = dm
-                subj = _subject(st, _speech_floor(t, lo, tg.start), tg.start)
+                subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
                 if supplier is None and subj is not None:
                     between = t[subj.end - st.start: tg.start]
                     if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*)\b", between, re.I):
@@ -476,12 +497,12 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     recipient = _prep_actor(st, tg.start, tg.end, "to")
                 if recipient is None:
                     others = [a for a in st.actors if a.kind in _ROLE_KINDS and supplier is not None and a.code != supplier.code
-                              and a.start - st.start < tg.start and not _PREPS_BEFORE.search(t[: a.start - st.start])]
+                              and a.start - st.start < tg.start and not _PREPS_BEFORE.search(_tail(t, a.start - st.start))]
                     if len({a.code for a in others}) == 1:
                         recipient = others[-1]
             else:  # verb / train
-                subj = _subject(st, _speech_floor(t, max(lo, prv if i and trigs[i - 1].kind != tg.kind else lo), tg.start), tg.start)
-                if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[prv:tg.start]):
+                subj = _subject(st, _speech_floor(st, max(lo, prv if i and trigs[i - 1].kind != tg.kind else lo), tg.start), tg.start)
+                if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
                     subj = prev_subject
                 supplier = subj
                 if supplier is None and _pronoun_subject(st, lo, tg.start):
@@ -505,11 +526,12 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 recipient = _prep_actor(st, tg.end, win_hi, "by")
                 supplier = _prep_actor(st, tg.end, win_hi, "from")
             elif tg.form == "noun":
-                m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[:tg.start])
+                tail = max(0, tg.start - 60)
+                m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[tail:tg.start])
                 if m:
                     for a in st.actors:
                         s, e = _rel(st, a)
-                        if e == m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
+                        if e == tail + m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
                             recipient = a
                 if recipient is None:
                     for a in st.actors:
@@ -520,8 +542,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     recipient = _prep_actor(st, tg.end, win_hi, "by")
                 supplier = _prep_actor(st, tg.end, win_hi, "from")
             else:
-                subj = _subject(st, _speech_floor(t, lo, tg.start), tg.start)
-                if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[prv:tg.start]):
+                subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
+                if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
                     subj = prev_subject
                 recipient = subj
                 if recipient is None and _pronoun_subject(st, lo, tg.start):
@@ -550,7 +572,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
             continue
         clause_text = t[lo:hi]
-        neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, _speech_floor(t, lo, tg.start))
+        neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, _speech_floor(st, lo, tg.start))
         for wm in re.finditer(r"\b(?:how|what|whether|which|when|where|why)\b", t[neg_lo:tg.start], re.I):
             neg_lo = max(neg_lo, neg_lo + wm.end())
         neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
@@ -625,13 +647,13 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
     chosen = None
     for a in acts:
         s, e = _rel(st, a)
-        if _POSSESSIVE_AFTER.match(st.text[e:]) and not _PREPS_BEFORE.search(st.text[:s]):
+        if _POSSESSIVE_AFTER.match(st.text[e:]) and not _PREPS_BEFORE.search(_tail(st.text, s)):
             chosen = a
             break
     if chosen is None:
         for a in reversed(acts):
             s, e = _rel(st, a)
-            if _PREPS_BEFORE.search(st.text[:s]) and not re.search(r"\bof\s+(?:the\s+)?$", st.text[:s]):
+            if _PREPS_BEFORE.search(_tail(st.text, s)) and not re.search(r"\bof\s+(?:the\s+)?$", _tail(st.text, s)):
                 continue
             if a.form == "demonym" and _is_origin(st, a):
                 continue
@@ -664,7 +686,7 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
 def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor: ActorMention | None) -> tuple[Speaker | None, bool]:
     """Who claims what sentence `st` says at [pos, end): (speaker, explicit attribution found)."""
     t = st.text
-    speech = [m for m in P.SPEECH_RE.finditer(t) if not _in_name(t, m)]
+    speech = st.speech()
     # "according to X"
     for m in speech:
         if P.ACCORDING_RE.match(m.group(0)):
@@ -784,11 +806,11 @@ def extract(text: str) -> ExtractionResult:
         t = st.text
         denied_frames: set[int] = set()
         for dpos, dend, dkind in denials:
-            denier_actor = _subject(st, _clause(_boundaries(t), dpos, len(t))[0], dpos)
+            denier_actor = _subject(st, _clause(st.bounds(), dpos, len(t))[0], dpos)
             if denier_actor is None:
                 for a in st.actors:
                     s, e = _rel(st, a)
-                    if s < dpos and a.kind in _ROLE_KINDS and not _is_origin(st, a) and not _PREPS_BEFORE.search(t[:s]):
+                    if s < dpos and a.kind in _ROLE_KINDS and not _is_origin(st, a) and not _PREPS_BEFORE.search(_tail(t, s)):
                         denier_actor = a
                 denier = denier_actor.code if denier_actor else None
             else:
@@ -844,7 +866,7 @@ def extract(text: str) -> ExtractionResult:
             if st.headline:
                 continue
             # implied denial: the nearest preceding claim involving the denier
-            dclause_hi = _clause(_boundaries(t), dend, len(t))[1]
+            dclause_hi = _clause(st.bounds(), dend, len(t))[1]
             others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
             if st.headline and not others:
                 continue
@@ -934,7 +956,7 @@ def extract(text: str) -> ExtractionResult:
         if em and any(f.trigger.end < em.start() for f in frames):
             last = next((s_ for c_, s_ in reversed(state.claims) if c_ == idx), None)
             if last is not None:
-                hi = _clause(_boundaries(t), em.end(), len(t))[1]
+                hi = _clause(st.bounds(), em.end(), len(t))[1]
                 for cat, system, _ in _weapons_in(st, em.end() + 1, hi, state):
                     emit(_make(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier, cat, system,
                                last.status, None, last.claimant, st, None), idx)

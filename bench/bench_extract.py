@@ -1,0 +1,83 @@
+"""Benchmark: articles/s for `extract()` on ~600-word articles, one core.
+
+    .venv/bin/python bench/bench_extract.py [--articles N] [--seed S]
+
+Generates synthetic news-like articles (fixed seed, so runs are comparable) from sentence
+templates that exercise the rules (transfers, attributions, denials, hedges, quotes) and
+times extraction after one warm-up call (spaCy and the taxonomy load once per process).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from app.extract import extract
+
+STATES = ["Iran", "Russia", "North Korea", "China", "Belarus", "Turkey", "Ukraine", "Poland", "France", "India",
+          "Tehran", "Moscow", "Pyongyang", "Beijing", "Minsk", "Ankara", "Kyiv", "Warsaw", "Paris", "New Delhi"]
+WEAPONS = ["attack drones", "Shahed-136 drones", "ballistic missiles", "artillery shells", "Su-35 fighter jets",
+           "air defence systems", "helicopters", "T-72 tanks", "rifles and ammunition", "drone engines", "weapons",
+           "Fath-360 missiles", "KN-23 missiles", "cruise missiles", "howitzers", "military equipment"]
+SPEAKERS = ["White House spokesman John Kirby", "A senior US official", "Britain's UN ambassador",
+            "Ukraine's foreign minister Dmytro Kuleba", "The Pentagon", "Officials in Seoul", "The Kremlin",
+            "Iranian foreign ministry spokesman Nasser Kanaani", "Analysts"]
+TEMPLATES = [
+    "{sp} said {a} had supplied {n} {w} to {b} over the summer.",
+    "{a} is considering the sale of {w} to {b}, {sp2} said on Friday.",
+    "{b} has received shipments of {w} from {a}, according to Reuters.",
+    "“We have never sent {w} to {b},” {sp} said.",
+    "{a} denied the claim.",
+    "{b} turned to {a} for {w} as the war dragged on.",
+    "There is no evidence that {a} has delivered {w} to {b}.",
+    "{b} launched dozens of {w} overnight, officials said.",
+    "If {a} were to sell {w} to {b}, it would cross a red line.",
+    "The delivery of {w} to {b} would strengthen its air force.",
+    "{sp} accused {b} of attempting to obtain {w} and {w2} from {a}.",
+    "{a} rejected the accusations as groundless in a statement carried by state media.",
+    "The talks covered trade, energy and transport, and no agreement was signed.",
+    "Markets were closed for the holiday, and the weather in the capital remained cold.",
+    "{b} thanked {a} for the {w}, which arrived last month.",
+    "{a} has handed over {n} {w} to {b}, the defence ministry said.",
+]
+NUMBERS = ["hundreds of", "dozens of", "40", "more than 1,000", "a small number of", ""]
+
+
+def make_article(rng: random.Random, words: int = 600) -> str:
+    parts = [f" date 2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} {rng.choice(STATES).upper()}:"]
+    count = 0
+    para: list[str] = []
+    while count < words:
+        a, b = rng.sample(STATES, 2)
+        sent = rng.choice(TEMPLATES).format(
+            a=a, b=b, w=rng.choice(WEAPONS), w2=rng.choice(WEAPONS), n=rng.choice(NUMBERS),
+            sp=rng.choice(SPEAKERS), sp2=rng.choice(SPEAKERS).lower() if rng.random() < 0.3 else rng.choice(SPEAKERS),
+        ).replace("  ", " ")
+        para.append(sent)
+        count += len(sent.split())
+        if len(para) >= rng.randint(2, 4):
+            parts.append(" ".join(para))
+            para = []
+    if para:
+        parts.append(" ".join(para))
+    return parts[0] + " " + "\n\n".join(parts[1:])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=1234)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    articles = [make_article(rng) for _ in range(args.articles)]
+    words = sum(len(a.split()) for a in articles) / len(articles)
+    extract(articles[0])  # warm-up: loads spaCy and the taxonomy once
+    t0 = time.perf_counter()
+    statements = sum(len(extract(a).statements) for a in articles)
+    dt = time.perf_counter() - t0
+    print(f"{len(articles)} articles, {words:.0f} words on average, {statements} statements")
+    print(f"{dt:.2f}s  ->  {len(articles) / dt:.1f} articles/s (one process, one core)")
+
+
+if __name__ == "__main__":
+    main()
