@@ -5,6 +5,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 
 from app import migrate
@@ -27,6 +28,8 @@ from app.ingest.types import Failed, Job, Prepared, ReadError, Skipped
 
 CHUNK = 8  # jobs per task sent to a worker: amortises pickling without holding much in memory
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker; bounds memory however many files there are
+BATCH = 64  # articles per write transaction (each article still atomic, see store.py)
+BATCH_SECONDS = 0.5  # ...or fewer, so a slow source never keeps results unwritten for long
 
 Result = Prepared | Skipped | Failed
 
@@ -45,7 +48,7 @@ class Preparer:
     def known(self, digest: str) -> bool:
         # Skipping here, before extraction, makes a re-run of a big corpus cheap.
         with self.engine.connect() as conn:
-            return conn.execute(select(ARTICLE.c.id).where(ARTICLE.c.sha256 == digest)).first() is not None
+            return conn.execute(_KNOWN, {"digest": digest}).first() is not None
 
     def __call__(self, item: Job | Failed) -> Result:
         if isinstance(item, Failed):
@@ -66,6 +69,7 @@ class Preparer:
         return Prepared(article, digest, result)
 
 
+_KNOWN = select(ARTICLE.c.id).where(ARTICLE.c.sha256 == bindparam("digest"))
 _worker: Preparer | None = None
 
 
@@ -169,40 +173,59 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
 
     totals = Totals()
     with make_progress(sys.stdout) as progress:
-        for result in results:
-            _store(result, ledger, totals, progress)
+        for batch in _batches(results):
+            _store(batch, ledger, totals, progress)
     totals.new_allegations = ledger.count_allegations() - allegations_before
     _summary(totals, ledger.count_allegations())
     return 1 if totals.failed else 0
 
 
-def _store(result: Result, ledger: Ledger, totals: Totals, progress: Progress) -> None:
-    if isinstance(result, Failed):
-        totals.failed += 1
-        _err(f"{result.source}: {result.reason}")
-        progress.advance("failed", result.source)
-        return
-    if isinstance(result, Skipped):
-        totals.skipped += 1
-        progress.advance("skipped", result.source)
-        return
-    try:
-        stored = ledger.store(result)
-    except Exception as exc:  # the article's transaction rolled back; everything before it stays
-        totals.failed += 1
-        _err(f"{result.article.source}: could not be stored ({type(exc).__name__}: {exc})")
-        progress.advance("failed", result.article.source)
-        return
-    if not stored.new:  # the same text appeared earlier in this run (or another run stored it meanwhile)
-        totals.skipped += 1
-        progress.advance("skipped", result.article.source)
-        return
-    totals.new += 1
-    totals.statements += stored.statements
-    totals.dropped += stored.dropped
-    if stored.dropped:
-        _err(f"{result.article.source}: {stored.dropped} extracted statement(s) refused (offsets or category invalid)")
-    progress.advance("new", result.article.source, stored.statements)
+def _batches(results: Iterable[Result]) -> Iterator[list[Result]]:
+    """Results grouped for one write transaction: BATCH articles, or what came in BATCH_SECONDS."""
+    batch: list[Result] = []
+    articles = 0
+    started = time.monotonic()
+    for result in results:
+        if not batch:
+            started = time.monotonic()
+        batch.append(result)
+        articles += isinstance(result, Prepared)
+        if articles >= BATCH or time.monotonic() - started >= BATCH_SECONDS:
+            yield batch
+            batch, articles = [], 0
+    if batch:
+        yield batch
+
+
+def _store(batch: list[Result], ledger: Ledger, totals: Totals, progress: Progress) -> None:
+    prepared = [r for r in batch if isinstance(r, Prepared)]
+    outcomes = iter(ledger.store_batch(prepared))
+    for result in batch:  # reported in input order, after the batch is committed
+        if isinstance(result, Failed):
+            totals.failed += 1
+            _err(f"{result.source}: {result.reason}")
+            progress.advance("failed", result.source)
+            continue
+        if isinstance(result, Skipped):
+            totals.skipped += 1
+            progress.advance("skipped", result.source)
+            continue
+        source = result.article.source
+        stored = next(outcomes)
+        if isinstance(stored, Exception):  # that article's transaction rolled back; nothing else did
+            totals.failed += 1
+            _err(f"{source}: could not be stored ({type(stored).__name__}: {stored})")
+            progress.advance("failed", source)
+        elif not stored.new:  # the same text came earlier in this run, or another run stored it meanwhile
+            totals.skipped += 1
+            progress.advance("skipped", source)
+        else:
+            totals.new += 1
+            totals.statements += stored.statements
+            totals.dropped += stored.dropped
+            if stored.dropped:
+                _err(f"{source}: {stored.dropped} extracted statement(s) refused (offsets or category invalid)")
+            progress.advance("new", source, stored.statements)
 
 
 def _summary(t: Totals, allegations_total: int) -> None:

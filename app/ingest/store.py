@@ -1,10 +1,13 @@
-"""The writer: reference data from the taxonomy, then one transaction per article.
+"""The writer: reference data from the taxonomy, then articles in small atomic batches.
 
 Rows are written with SQLAlchemy Core (no ORM identity map) because ingest is the hot path at
-100k articles. Get-or-create goes through the unique constraints (INSERT ... ON CONFLICT DO
-NOTHING, then SELECT), so two ingest processes racing on one allegation both end up with the
-same row. Ids of actors, systems and allegations are cached; entries made inside a transaction
-are kept only when it commits.
+100k articles. A batch of articles is one transaction (a commit, with its FTS5 flush, costs more
+than storing an article); when any article of a batch fails, the batch is rolled back and its
+articles are stored again one transaction each, so the failure costs that article alone.
+Get-or-create goes through the unique constraints (INSERT ... ON CONFLICT DO NOTHING, then
+SELECT), so two ingest processes racing on one allegation both end up with the same row. Ids of
+actors, systems and allegations are cached; entries made inside a transaction are kept only
+when it commits.
 """
 from __future__ import annotations
 
@@ -117,7 +120,29 @@ class _Pending:
     actors: dict[str, int] = field(default_factory=dict)
     systems: dict[str, int] = field(default_factory=dict)
     allegations: dict[tuple[int, int, str], int] = field(default_factory=dict)
-    complete_people: set[int] = field(default_factory=set)
+    people: dict[int, tuple[bool, bool]] = field(default_factory=dict)  # id -> (has role, has affiliation)
+
+
+class _Statements:
+    """The writer's statements, built once per dialect so the hot loop only binds parameters."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.article = (
+            _insert(conn, ARTICLE).on_conflict_do_nothing(index_elements=["sha256"]).returning(ARTICLE.c.id)
+        )
+        self.statement = STATEMENT.insert()
+        self.insert_new: dict[str, object] = {}
+        self.select_id: dict[str, object] = {}
+        for table, keys in ((ACTOR, ["code"]), (SYSTEM, ["name"]),
+                            (ALLEGATION, ["supplier_id", "recipient_id", "category"])):
+            self.insert_new[table.name] = (
+                _insert(conn, table).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
+            )
+            self.select_id[table.name] = select(table.c.id).where(*[table.c[k] == bindparam(k) for k in keys])
+        self.fill_person = update(ACTOR).where(ACTOR.c.id == bindparam("b_id")).values(
+            role=func.coalesce(ACTOR.c.role, bindparam("b_role")),
+            affiliation_id=func.coalesce(ACTOR.c.affiliation_id, bindparam("b_affiliation")),
+        )
 
 
 class Ledger:
@@ -129,8 +154,9 @@ class Ledger:
         self.actors: dict[str, int] = {}
         self.systems: dict[str, int] = {}
         self.allegations: dict[tuple[int, int, str], int] = {}
-        self.complete_people: set[int] = set()
+        self.people: dict[int, tuple[bool, bool]] = {}
         self.categories: set[str] = set()
+        self.sql: _Statements | None = None
 
     def prepare(self) -> None:
         """Upsert the taxonomy and load the id caches (one short transaction)."""
@@ -145,6 +171,13 @@ class Ledger:
                     select(ALLEGATION.c.id, ALLEGATION.c.supplier_id, ALLEGATION.c.recipient_id, ALLEGATION.c.category)
                 )
             }
+            self.people = {
+                id_: (role is not None, affiliation is not None)
+                for id_, role, affiliation in conn.execute(
+                    select(ACTOR.c.id, ACTOR.c.role, ACTOR.c.affiliation_id).where(ACTOR.c.kind == "person")
+                )
+            }
+            self.sql = _Statements(conn)
 
     def count_allegations(self) -> int:
         with self.engine.connect() as conn:
@@ -152,27 +185,46 @@ class Ledger:
 
     def store(self, item: Prepared) -> Stored:
         """Store one article and its statements atomically; an article already stored is a no-op."""
+        outcome = self.store_batch([item])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def store_batch(self, items: list[Prepared]) -> list[Stored | Exception]:
+        """Store articles in one transaction; if one fails, each is stored in its own instead.
+
+        Each article stays atomic either way; the result for an article that could not be stored
+        is the exception that stopped it.
+        """
+        if not items:
+            return []
         pending = _Pending()
-        with self.engine.begin() as conn:
-            outcome = self._store(conn, item, pending)
+        try:
+            with self.engine.begin() as conn:
+                outcomes: list[Stored | Exception] = [self._store(conn, item, pending) for item in items]
+        except Exception as exc:
+            if len(items) == 1:
+                return [exc]
+            return [self.store_batch([item])[0] for item in items]
+        self._keep(pending)
+        return outcomes
+
+    def _keep(self, pending: _Pending) -> None:
         self.actors.update(pending.actors)
         self.systems.update(pending.systems)
         self.allegations.update(pending.allegations)
-        self.complete_people |= pending.complete_people
-        return outcome
+        self.people.update(pending.people)
 
     # -- inside the article's transaction -------------------------------------------------
 
     def _store(self, conn: Connection, item: Prepared, pending: _Pending) -> Stored:
+        assert self.sql is not None, "call prepare() first"
         art = item.article
         published = art.published or item.result.published
-        stmt = _insert(conn, ARTICLE).values(
-            source=art.source, outlet=art.outlet, title=art.title, published=published,
-            text=art.text, sha256=item.sha256, ingested_at=datetime.now(timezone.utc),
-        )
-        article_id = conn.execute(
-            stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(ARTICLE.c.id)
-        ).scalar()
+        article_id = conn.execute(self.sql.article, {
+            "source": art.source, "outlet": art.outlet, "title": art.title, "published": published,
+            "text": art.text, "sha256": item.sha256, "ingested_at": datetime.now(timezone.utc),
+        }).scalar()
         if article_id is None:
             return Stored(new=False)
 
@@ -203,7 +255,7 @@ class Ledger:
             else:  # the same span said twice: keep one, filling what the first lacked
                 self._merge_duplicate(conn, row, s, pending)
         if rows:
-            conn.execute(STATEMENT.insert(), list(rows.values()))
+            conn.execute(self.sql.statement, list(rows.values()))
             self._bump_counters(conn, rows.values(), published)
         outcome.statements = len(rows)
         return outcome
@@ -230,15 +282,11 @@ class Ledger:
             row["quantity"] = s.quantity
 
     def _get_or_create(self, conn: Connection, table, key: dict, values: dict) -> tuple[int, bool]:
-        inserted = conn.execute(
-            _insert(conn, table).values(**key, **values)
-            .on_conflict_do_nothing(index_elements=list(key))
-            .returning(table.c.id)
-        ).scalar()
+        assert self.sql is not None
+        inserted = conn.execute(self.sql.insert_new[table.name], {**key, **values}).scalar()
         if inserted is not None:
             return inserted, True
-        where = [table.c[k] == v for k, v in key.items()]
-        return conn.execute(select(table.c.id).where(*where)).scalar_one(), False
+        return conn.execute(self.sql.select_id[table.name], key).scalar_one(), False
 
     def _actor(self, conn: Connection, code: str, pending: _Pending) -> int:
         known = self.taxonomy.actor(code)
@@ -256,23 +304,22 @@ class Ledger:
         return actor_id
 
     def _speaker(self, conn: Connection, name: str, role: str | None, affiliation: int | None, pending: _Pending) -> int:
+        assert self.sql is not None
         code = f"person:{slugify(name) or 'unnamed'}"
         person = self.actors.get(code) or pending.actors.get(code)
         if person is None:
-            person, _ = self._get_or_create(
+            person, created = self._get_or_create(
                 conn, ACTOR, {"code": code},
                 {"kind": "person", "name": name.strip(), "aliases": [], "role": role, "affiliation_id": affiliation},
             )
             pending.actors[code] = person
-        if (role or affiliation) and person not in self.complete_people and person not in pending.complete_people:
-            # Fill a role or affiliation learnt later; never overwrite one already recorded.
-            conn.execute(
-                update(ACTOR).where(ACTOR.c.id == person).values(
-                    role=func.coalesce(ACTOR.c.role, role), affiliation_id=func.coalesce(ACTOR.c.affiliation_id, affiliation)
-                )
-            )
-            if role and affiliation:
-                pending.complete_people.add(person)
+            if created:
+                pending.people[person] = (role is not None, affiliation is not None)
+        has_role, has_affiliation = pending.people.get(person) or self.people.get(person) or (False, False)
+        if (role and not has_role) or (affiliation and not has_affiliation):
+            # A role or affiliation learnt later fills the gap; one already recorded is kept.
+            conn.execute(self.sql.fill_person, {"b_id": person, "b_role": role, "b_affiliation": affiliation})
+            pending.people[person] = (has_role or role is not None, has_affiliation or affiliation is not None)
         return person
 
     def _system(self, conn: Connection, name: str, category: str, pending: _Pending) -> int:
