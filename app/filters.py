@@ -254,7 +254,7 @@ class AllegationFilters(BaseModel):
         for key, value in state.items():
             if value is None or value == [] or value == "":
                 continue
-            if key == "page" and value == 1:
+            if (key, value) in (("page", 1), ("sort", "sources")):  # the defaults
                 continue
             for v in value if isinstance(value, list) else [value]:
                 pairs.append((key, str(v)))

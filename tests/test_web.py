@@ -289,3 +289,11 @@ def test_repeat_requests_revalidate_with_etag(client):
     assert first.headers.get("etag")
     again = client.get("/?country=IRN", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_urls_stay_short_and_shareable(client):
+    r = client.get("/?q=&sort=sources&country=IRN&since=&until=", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/?country=IRN"
+    swap = client.get("/?q=&country=IRN&since=", headers={"HX-Request": "true"})
+    assert swap.status_code == 200 and swap.headers["HX-Push-Url"] == "/?country=IRN"
+    assert client.get("/?q=&since=", headers={"HX-Request": "true"}).headers["HX-Push-Url"] == "/"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -44,9 +44,20 @@ def list_context(session, filters: AllegationFilters, page_size: int) -> dict:
 @router.get("/")
 def allegations(request: Request, session: SessionDep, filters: FiltersDep, settings: SettingsDep) -> Response:
     """The filtered list; an htmx request gets only the results and the facet counts."""
+    canonical = "/?" + filters.query_string() if filters.query_string() else "/"
+    fragment = wants_fragment(request)
+    if not fragment and _has_blank_params(request):
+        # A plain form submission sends every field, empty or not: redirect to the short URL to share.
+        return RedirectResponse(canonical, status_code=303)
     context = list_context(session, filters, settings.page_size)
-    name = "partials/_swap.html" if wants_fragment(request) else "index.html"
-    return _render(request, name, context)
+    response = _render(request, "partials/_swap.html" if fragment else "index.html", context)
+    if fragment:
+        response.headers["HX-Push-Url"] = canonical
+    return response
+
+
+def _has_blank_params(request: Request) -> bool:
+    return any(not v.strip() for _, v in request.query_params.multi_items())
 
 
 @router.get("/allegations/{allegation_id}")
