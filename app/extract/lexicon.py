@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.matcher import PhraseMatcher
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 from app.taxonomy import Taxonomy, load_taxonomy
@@ -117,17 +118,26 @@ class Lexicon:
         """
         words: list[str] = []
         spaces: list[bool] = []
+        starts: list[int] = []
         for m in _TOKEN_RE.finditer(text):
             tok = m.group(0)
+            pos = m.start()
             if tok[0].isspace():
                 if words and not spaces[-1] and not words[-1][0].isspace() and tok[0] == " ":
                     spaces[-1] = True
                     tok = tok[1:]
+                    pos += 1
                 if not tok:
                     continue
             words.append(tok)
             spaces.append(False)
-        return Doc(self.nlp.vocab, words=words, spaces=spaces)
+            starts.append(pos)
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+        starts.append(len(text))
+        doc.user_data["starts"] = starts
+        doc.user_data["ends"] = [st + len(w) for st, w in zip(starts, words)]
+        doc.user_data["text"] = text
+        return doc
 
     def parse(self, text: str) -> Doc:
         return self.sentencizer(self.make_doc(text))
@@ -135,9 +145,14 @@ class Lexicon:
     def sentences(self, doc) -> list[tuple[int, int]]:
         """Character spans of the sentences: spaCy's sentencizer, split again at line breaks."""
         spans: list[tuple[int, int]] = []
-        text = doc.text
-        for sent in doc.sents:
-            s, e = sent.start_char, sent.end_char
+        text = doc.user_data["text"]
+        starts = doc.user_data["starts"]
+        flags = doc.to_array([SENT_START])
+        bounds = [starts[i] for i, f in enumerate(flags) if f == 1 and i > 0] + [len(text)]
+        prev = 0
+        for b in bounds:
+            s, e = prev, b
+            prev = b
             for m in re.finditer(r"[^\n]+", text[s:e]):
                 a, b = s + m.start(), s + m.end()
                 while a < b and text[a].isspace():
@@ -150,21 +165,22 @@ class Lexicon:
 
     def actors(self, doc) -> list[ActorMention]:
         found: list[ActorMention] = []
+        text, starts, ends = doc.user_data["text"], doc.user_data["starts"], doc.user_data["ends"]
         for key, start, end in self.actor_matcher(doc):
             code, kind, form = self.actor_info[self.nlp.vocab.strings[key]]
-            span = doc[start:end]
-            found.append(ActorMention(span.start_char, span.end_char, code, kind, form, span.text))
+            a, b = starts[start], ends[end - 1]
+            found.append(ActorMention(a, b, code, kind, form, text[a:b]))
         return _longest(found)
 
     def weapons(self, doc) -> list[WeaponMention]:
         found: list[WeaponMention] = []
+        text, starts, ends = doc.user_data["text"], doc.user_data["starts"], doc.user_data["ends"]
         for matcher in (self.system_matcher, self.weapon_matcher):
             for key, start, end in matcher(doc):
                 name = self.nlp.vocab.strings[key]
                 category, system = self.weapon_info[name]
-                span = doc[start:end]
-                found.append(WeaponMention(span.start_char, span.end_char, category, system, span.text,
-                                           name in self.generic_keys))
+                a, b = starts[start], ends[end - 1]
+                found.append(WeaponMention(a, b, category, system, text[a:b], name in self.generic_keys))
         # a system name wins over a category word that overlaps it ("Su-35 fighter jets")
         found.sort(key=lambda m: (m.system is None, -(m.end - m.start), m.start))
         kept: list[WeaponMention] = []

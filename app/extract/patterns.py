@@ -28,7 +28,11 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
+_FORMS: list[str] = []
+
+
 def _words(*forms: str) -> str:
+    _FORMS.extend(forms)
     return _trie_regex(sorted(set(forms)))
 
 
@@ -67,6 +71,7 @@ SUPPLY_NOUNS = _words(
 )
 ACQUIRE_NOUNS = _words("purchase", "purchases", "acquisition", "acquisitions", "imports", "procurement", "order", "orders")
 
+_TRIGGER_FORMS = list(_FORMS)
 _VERB_RE = re.compile(rf"\b(?:{SUPPLY_VERBS})\b", I)
 _ACQ_RE = re.compile(rf"\b(?:{ACQUIRE_VERBS})\b", I)
 _SNOUN_RE = re.compile(rf"\b(?:{SUPPLY_NOUNS})\b", I)
@@ -96,6 +101,8 @@ SPEECH_RE = re.compile(
     r"\b(?:" + _words(*['accuse', 'accused', 'accuses', 'accusing', 'acknowledged', 'acknowledges', 'added', 'adding', 'adds', 'admits', 'admitted', 'admitting', 'affirmed', 'alleged', 'alleges', 'alleging', 'announced', 'announces', 'announcing', 'argued', 'argues', 'asserted', 'asserts', 'assess', 'assessed', 'assesses', 'assessing', 'believe', 'believed', 'believes', 'briefed', 'called', 'calls', 'charged', 'charges', 'cited', 'citing', 'claimed', 'claiming', 'claims', 'complained', 'concluded', 'concludes', 'condemned', 'confirmed', 'confirming', 'confirms', 'criticised', 'criticized', 'declared', 'declares', 'denied', 'denies', 'described', 'describes', 'designated', 'disclosed', 'discloses', 'dismissed', 'dismisses', 'documented', 'documents', 'estimated', 'estimates', 'explained', 'explains', 'finds', 'found', 'identified', 'imposed', 'indicated', 'indicates', 'insisted', 'insists', 'knew', 'knows', 'learned', 'learnt', 'maintained', 'maintains', 'noted', 'notes', 'observed', 'praised', 'reaffirmed', 'reiterated', 'reiterates', 'rejected', 'rejects', 'repeated', 'repeats', 'reported', 'reporting', 'reports', 'revealed', 'reveals', 'said', 'sanctioned', 'say', 'saying', 'says', 'showed', 'shows', 'spotted', 'stated', 'states', 'stressed', 'suggested', 'suggests', 'tell', 'tells', 'testified', 'thanked', 'thanks', 'thinks', 'told', 'traced', 'tracked', 'understands', 'urged', 'urges', 'warned', 'warning', 'warns', 'welcomed', 'writes', 'wrote']) + r"|emphasi[sz]ed)\b|\baccording to\b|\bin a statement\b",
     I,
 )
+SPEECH_WORDS = frozenset(['accuse', 'accused', 'accuses', 'accusing', 'acknowledged', 'acknowledges', 'added', 'adding', 'adds', 'admits', 'admitted', 'admitting', 'affirmed', 'alleged', 'alleges', 'alleging', 'announced', 'announces', 'announcing', 'argued', 'argues', 'asserted', 'asserts', 'assess', 'assessed', 'assesses', 'assessing', 'believe', 'believed', 'believes', 'briefed', 'called', 'calls', 'charged', 'charges', 'cited', 'citing', 'claimed', 'claiming', 'claims', 'complained', 'concluded', 'concludes', 'condemned', 'confirmed', 'confirming', 'confirms', 'criticised', 'criticized', 'declared', 'declares', 'denied', 'denies', 'described', 'describes', 'designated', 'disclosed', 'discloses', 'dismissed', 'dismisses', 'documented', 'documents', 'estimated', 'estimates', 'explained', 'explains', 'finds', 'found', 'identified', 'imposed', 'indicated', 'indicates', 'insisted', 'insists', 'knew', 'knows', 'learned', 'learnt', 'maintained', 'maintains', 'noted', 'notes', 'observed', 'praised', 'reaffirmed', 'reiterated', 'reiterates', 'rejected', 'rejects', 'repeated', 'repeats', 'reported', 'reporting', 'reports', 'revealed', 'reveals', 'said', 'sanctioned', 'say', 'saying', 'says', 'showed', 'shows', 'spotted', 'stated', 'states', 'stressed', 'suggested', 'suggests', 'tell', 'tells', 'testified', 'thanked', 'thanks', 'thinks', 'told', 'traced', 'tracked', 'understands', 'urged', 'urges', 'warned', 'warning', 'warns', 'welcomed', 'writes', 'wrote']) | {"emphasised", "emphasized"}
+SPEECH_PHRASES = re.compile(r"\baccording to\b|\bin a statement\b", I)
 ACCORDING_RE = re.compile(r"\baccording to\b", I)
 OUTLET_RE = re.compile(
     r"\b(?:news agency|newspaper|daily|broadcaster|state media|state television|state TV|state-run|outlet|magazine|"
@@ -185,3 +192,13 @@ SPEAKER_NOUN_RE = re.compile(
     r"^\s*(?:the\s+)?(?:armed forces|army|military|ministry|defen[cs]e ministry|foreign ministry|government|presidency|"
     r"embassy|spokes\w+|official|officials|minister|statement|agency|mission|administration|navy|command|office)\b", I)
 BULLET_RE = re.compile(r"^\s*(?:[•\-–*·▪●]|\d+[.)]\s)")
+
+# Every word that can start a trigger: sentences without one skip the trigger regexes.
+TRIGGER_WORDS = frozenset(
+    w.split()[0].split("-")[0].lower() for w in _TRIGGER_FORMS
+) | frozenset(
+    "turned turn turns turning looked look looks looking relied relies rely relying depend depends depended depending "
+    "train trains trained training sign signed signs signing inked ink finalised finalized finalise finalize concluded "
+    "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
+    "supplied provided donated delivered sold furnished sent shipped smuggled transferred re".split()
+)

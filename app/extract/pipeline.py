@@ -52,6 +52,7 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+_WORD_RE = re.compile(r"[A-Za-z]+")
 
 
 def _speech_floor(st: "Sentence", lo: int, pos: int) -> int:
@@ -89,9 +90,15 @@ class Sentence:
     _speech: list | None = None
     _bounds: list[int] | None = None
 
-    def speech(self) -> list[re.Match]:
+    def speech(self) -> list:
+        """Speech and attribution words of the sentence (not those inside a name: "United States")."""
         if self._speech is None:
-            self._speech = [m for m in P.SPEECH_RE.finditer(self.text) if not _in_name(self.text, m)]
+            t = self.text
+            found = [m for m in _WORD_RE.finditer(t) if m.group(0).lower() in P.SPEECH_WORDS and not _in_name(t, m)]
+            if "ccording to" in t or "statement" in t:
+                found += list(P.SPEECH_PHRASES.finditer(t))
+                found.sort(key=lambda m: m.start())
+            self._speech = found
         return self._speech
 
     def bounds(self) -> list[int]:
@@ -195,6 +202,8 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
 
 def _triggers(st: Sentence) -> list[Trigger]:
     t = st.text
+    if not any(w.lower() in P.TRIGGER_WORDS for w in _WORD_RE.findall(t)):
+        return []
     found: list[Trigger] = []
     for m in P._VERB_RE.finditer(t):
         before = t[: m.start()]
@@ -795,9 +804,11 @@ def extract(text: str) -> ExtractionResult:
         frames = _frames(st, state)
         denials = _denial_spans(st)
         # who speaks in this sentence (for pronoun resolution and the next sentences)
-        sentence_speaker, explicit = _claimant(st, len(st.text), len(st.text), state, first_actor)
-        if not explicit:
-            sentence_speaker, explicit = _claimant(st, 0, 0, state, first_actor)
+        sentence_speaker, explicit = None, False
+        if st.speech():
+            sentence_speaker, explicit = _claimant(st, len(st.text), len(st.text), state, first_actor)
+            if not explicit:
+                sentence_speaker, explicit = _claimant(st, 0, 0, state, first_actor)
         if explicit and not st.headline and sentence_speaker is not None and (sentence_speaker.code or sentence_speaker.name):
             state.last_speaker = sentence_speaker
             state.para_speaker[st.para] = sentence_speaker
