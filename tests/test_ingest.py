@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -351,8 +350,7 @@ SEED_EXPECTED = [
 def test_seed_article_gives_its_allegations_and_the_linked_denial(db_url: str, engine: Engine) -> None:
     """Integration with the real extractor (issue #2's acceptance list for the seed)."""
     seed = next(SEEDS.glob("*.txt"))
-    if not extract(seed.read_text(encoding="utf-8")).statements:
-        pytest.skip("the extractor finds nothing yet (placeholder); this test asserts once it lands")
+    assert extract(seed.read_text(encoding="utf-8")).statements, "the real extractor finds statements in the seed"
     assert ingest(SEEDS).exit_code == 0
     for key in SEED_EXPECTED:
         found = allegation(engine, *key)
@@ -370,4 +368,3 @@ def test_seed_article_gives_its_allegations_and_the_linked_denial(db_url: str, e
             "WHERE s.stance = 'denies' AND sup.code = 'PRK' AND rec.code = 'RUS' AND al.category = 'artillery'")).scalars().all()
     assert denial and "PRK" in denial
     assert allegation(engine, "PRK", "RUS", "artillery")["n_denies"] >= 1
-    assert date(2022, 12, 10)  # the seed's header date is what first_reported shows

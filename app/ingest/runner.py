@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -75,7 +76,28 @@ _worker: Preparer | None = None
 
 def _init_worker(database_url: str, max_bytes: int) -> None:
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle, once
+    _die_with_parent()
     _worker = Preparer(make_engine(database_url), max_bytes)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the writer dies (kill -9 included).
+
+    Otherwise workers of a killed ingest sit forever on an empty task queue.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run_chunk(items: list[Job | Failed]) -> list[Result]:
@@ -92,46 +114,51 @@ def _serial(items: Iterable[Job | Failed], preparer: Preparer) -> Iterator[Resul
         yield preparer(item)
 
 
-def _parallel(items: Iterable[Job | Failed], workers: int, database_url: str, max_bytes: int) -> Iterator[Result]:
-    """Results in input order, with at most workers * IN_FLIGHT_PER_WORKER chunks outstanding."""
-    # fork: workers start fast and share the loaded extractor; they open their own DB engine.
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    it = iter(items)
-    window: deque[tuple[list, Future]] = deque()
-    limit = workers * IN_FLIGHT_PER_WORKER
+class WorkerPool:
+    """Extraction in worker processes, results in input order, memory bounded by the in-flight window."""
 
-    def start() -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(database_url, max_bytes))
-        pool.submit(_warm_up).result()  # fork now, before the writer opens connections or threads
+    def __init__(self, workers: int, database_url: str, max_bytes: int) -> None:
+        # fork: workers start fast and share the loaded extractor; each opens its own DB engine.
+        methods = multiprocessing.get_all_start_methods()
+        self.ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.workers = workers
+        self.initargs = (database_url, max_bytes)
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=_init_worker, initargs=self.initargs)
+        pool.submit(_warm_up).result()  # fork now, before the writer opens connections or the progress thread
         return pool
 
-    pool = start()
-    try:
-        while True:
-            while len(window) < limit:
-                chunk = list(islice(it, CHUNK))
-                if not chunk:
-                    break
-                window.append((chunk, pool.submit(_run_chunk, chunk)))
-            if not window:
-                return
-            chunk, future = window.popleft()
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                # A worker died (killed, out of memory): report its in-flight jobs, carry on with a new pool.
-                lost = [chunk] + [c for c, _ in window]
-                window.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = start()
-                for c in lost:
-                    for item in c:
-                        yield item if isinstance(item, Failed) else Failed(item.source, "extraction worker died")
-                continue
-            yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    def run(self, items: Iterable[Job | Failed]) -> Iterator[Result]:
+        it = iter(items)
+        window: deque[tuple[list, Future]] = deque()
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        try:
+            while True:
+                while len(window) < limit:
+                    chunk = list(islice(it, CHUNK))
+                    if not chunk:
+                        break
+                    window.append((chunk, self.pool.submit(_run_chunk, chunk)))
+                if not window:
+                    return
+                chunk, future = window.popleft()
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): report its in-flight jobs, go on with a new pool.
+                    lost = [chunk] + [c for c, _ in window]
+                    window.clear()
+                    self.pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._start()
+                    for c in lost:
+                        for item in c:
+                            yield item if isinstance(item, Failed) else Failed(item.source, "extraction worker died")
+                    continue
+                yield from results
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass(slots=True)
@@ -167,17 +194,27 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
     jobs = sources.iter_jobs(paths, settings.max_file_bytes)
     if workers > 1:
         engine.dispose()  # no open SQLite connection may cross the fork
-        results = _parallel(jobs, workers, settings.database_url, settings.max_file_bytes)
+        results = WorkerPool(workers, settings.database_url, settings.max_file_bytes).run(jobs)
     else:
         results = _serial(jobs, Preparer(engine, settings.max_file_bytes))
 
     totals = Totals()
-    with make_progress(sys.stdout) as progress:
-        for batch in _batches(results):
-            _store(batch, ledger, totals, progress)
-    totals.new_allegations = ledger.count_allegations() - allegations_before
-    _summary(totals, ledger.count_allegations())
-    return 1 if totals.failed else 0
+    interrupted = False
+    try:
+        with make_progress(sys.stdout) as progress:
+            for batch in _batches(results):
+                _store(batch, ledger, totals, progress)
+    except KeyboardInterrupt:  # what is committed stays; a re-run skips it and goes on
+        interrupted = True
+        _err("armswatch: interrupted; articles stored so far are kept (run again to continue)")
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()
+    total = ledger.count_allegations()
+    totals.new_allegations = total - allegations_before
+    _summary(totals, total)
+    return 130 if interrupted else 1 if totals.failed else 0
 
 
 def _batches(results: Iterable[Result]) -> Iterator[list[Result]]:
