@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.matcher import PhraseMatcher
-from spacy.attrs import SENT_START
+import unicodedata
 from spacy.tokens import Doc
 
 from app.taxonomy import Taxonomy, load_taxonomy
@@ -25,6 +25,10 @@ _STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad", "Turkey", "Niger"}
 
 # Abbreviations with inner dots (U.S., U.N.), numbers, runs of letters, single other characters.
 _TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_|\s+")
+
+
+def _is_punct(w: str) -> bool:
+    return all(unicodedata.category(ch).startswith("P") for ch in w)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,18 +141,35 @@ class Lexicon:
         doc.user_data["starts"] = starts
         doc.user_data["ends"] = [st + len(w) for st, w in zip(starts, words)]
         doc.user_data["text"] = text
+        doc.user_data["words"] = words
         return doc
 
     def parse(self, text: str) -> Doc:
-        return self.sentencizer(self.make_doc(text))
+        doc = self.make_doc(text)
+        doc.user_data["sent_starts"] = self._sentence_starts(doc.user_data["words"])
+        return doc
+
+    def _sentence_starts(self, words: list[str]) -> list[int]:
+        """Token indices that start a sentence: spaCy's Sentencizer rule with its punctuation set,
+        run over the token strings (the component itself would build a Token object per token)."""
+        punct = self.sentencizer.punct_chars
+        starts = [0]
+        seen_period = False
+        for i, w in enumerate(words):
+            in_punct = w in punct
+            if seen_period and not in_punct and not _is_punct(w):
+                starts.append(i)
+                seen_period = False
+            elif in_punct:
+                seen_period = True
+        return starts
 
     def sentences(self, doc) -> list[tuple[int, int]]:
         """Character spans of the sentences: spaCy's sentencizer, split again at line breaks."""
         spans: list[tuple[int, int]] = []
         text = doc.user_data["text"]
         starts = doc.user_data["starts"]
-        flags = doc.to_array([SENT_START])
-        bounds = [starts[i] for i, f in enumerate(flags) if f == 1 and i > 0] + [len(text)]
+        bounds = [starts[i] for i in doc.user_data["sent_starts"] if i > 0] + [len(text)]
         prev = 0
         for b in bounds:
             s, e = prev, b
