@@ -86,6 +86,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> None:
 def ingest(*args: str | Path):
     result = CliRunner().invoke(cli, ["ingest", *map(str, args)])
     assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
 
 

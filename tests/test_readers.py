@@ -27,6 +27,7 @@ GOOD_TEXT = "Lanterns were hung along the quay for the festival, and the ferries
 def ingest(*args: str | Path):
     result = CliRunner().invoke(cli, ["ingest", *map(str, args)])
     assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
 
 
@@ -255,3 +256,27 @@ def test_html_to_article_rejects_hostile_markup_without_raising() -> None:
             html_to_article(raw, source="x.html")
         except ReadError as exc:
             assert exc.source == "x.html" and exc.reason
+
+
+def test_cli_in_a_real_process_prints_reasons_not_tracebacks(db_url: str, tmp_path: Path) -> None:
+    """The installed command, as a user runs it: stderr holds exactly one line per bad input."""
+    import subprocess
+    import sys
+
+    (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / "nul.txt").write_bytes(b"a\x00b")
+    (tmp_path / "shell.html").write_bytes(b"<html><script>document.write('x')</script><iframe src=x></iframe></html>")
+    (tmp_path / "bad.json").write_bytes(b'{"text": 1}')
+    (tmp_path / "crlf.txt").write_bytes(b"\xef\xbb\xbfFerries ran late.\r\nThe quay was lit.\r\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.cli", "ingest", str(tmp_path), "--workers", "2"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "ARMSWATCH_DATABASE_URL": db_url},
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert sorted(proc.stderr.splitlines()) == [
+        f"{tmp_path / 'bad.json'}: field 'text' must be a string, got int",
+        f"{tmp_path / 'nul.txt'}: binary file (contains NUL bytes)",
+        f"{tmp_path / 'shell.html'}: no article text found in the HTML",
+    ]
+    assert "articles:    2 new, 0 skipped, 3 failed" in proc.stdout
