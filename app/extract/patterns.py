@@ -105,7 +105,7 @@ SPEECH_WORDS = frozenset(['accuse', 'accused', 'accuses', 'accusing', 'acknowled
 SPEECH_PHRASES = re.compile(r"\baccording to\b|\bin a statement\b", I)
 ACCORDING_RE = re.compile(r"\baccording to\b", I)
 OUTLET_RE = re.compile(
-    r"\b(?:news agency|newspaper|daily|broadcaster|state media|state television|state TV|state-run|outlet|magazine|"
+    r"\b(?:news agency|newspaper|daily|broadcaster|state media|media|state television|state TV|state-run|outlet|magazine|"
     r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report)\b", I)
 PRONOUN_SPEAKER_RE = re.compile(
     r"^\s*(?:he|she|they|we|i|it|the official|the officials|officials|the minister|the spokesman|the spokeswoman|"
@@ -179,7 +179,7 @@ TITLE_WORDS = {
 
 # A party's own public acts: relayed by an outlet they are the party's statements (confirms).
 COMMIT_RE = re.compile(
-    r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|sign\w*|agree\w*|finali[sz]\w*|"
+    r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|finali[sz]\w*|"
     r"commit\w*|unveil\w*|inked|concluded|clinched|sealed)\b", I)
 WEAPON_STOP_RE = re.compile(
     r"\b(?:against|to (?:attack|strike|hit|target|shoot down|defend|protect|counter|intercept|fight|replace)|turned on|"

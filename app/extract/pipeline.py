@@ -174,7 +174,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
             quote_open = False
         prev_end = e
         stext = text[s:e]
-        headline = not body_started and not re.search(r"[.!?”\"’]$", stext)
+        headline = not re.search(r"[.!?”\"’;:,]$", stext) and (not body_started or len(stext.split()) <= 12)
         if not headline and len(stext.split()) > 6:
             body_started = True
         in_quote = quote_open or stext.lstrip().startswith(("“", '"'))
@@ -294,6 +294,8 @@ def _is_origin(st: Sentence, a: ActorMention) -> bool:
         gap = st.text[e:ws] if ws >= e else None
         if gap is not None and re.fullmatch(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*|\s*(?:\w+\s+){0,2}?)", gap) \
                 and (a.form == "demonym" or re.match(r"^[-‑](?:made|built|designed|produced|manufactured|supplied)", after)):
+            return True
+        if gap == " " and a.form == "name" and a.kind == "state" and a.text.isupper():
             return True
     return False
 
@@ -916,14 +918,14 @@ def extract(text: str) -> ExtractionResult:
             claimant = speaker.code if speaker else None
             sup, rec = f.supplier, f.recipient
             if sup is None or rec is None:
-                for g in frames:
-                    if g is f or g.trigger.kind != f.trigger.kind:
+                for gi, g in enumerate(frames):
+                    if g is f or g.trigger.kind != f.trigger.kind or gi in denied_frames:
                         continue
                     if rec is None and sup is not None and g.recipient and g.recipient != sup:
                         rec = g.recipient
                     elif sup is None and rec is not None and g.supplier and g.supplier != rec:
                         sup = g.supplier
-            if f.trigger.form == "arrive" and rec is None and claimant not in (None, "media") and claimant != sup:
+            if f.trigger.form == "arrive" and rec is None and sup is not None and claimant not in (None, "media") and claimant != sup:
                 rec = claimant
             if f.supplier_from_subject_pronoun and claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
                 sup = claimant
