@@ -140,6 +140,7 @@ class ArticleState:
     names: dict[str, Speaker] = field(default_factory=dict)
     last_speaker: Speaker | None = None
     last_person: Speaker | None = None
+    last_subject: str | None = None
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
     claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -220,6 +221,10 @@ def _triggers(st: Sentence) -> list[Trigger]:
             continue
         if re.search(r"[-‑]$", before):
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
+            continue
+        if word.endswith(("ed", "sold", "sent", "given", "lent", "handed over")) and any(
+                0 <= m.start() - (w.end - st.start) <= 3 for w in st.weapons) and re.match(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b", after):
+            found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "verb"))
     for m in P.ADJ_SUPPLIED_RE.finditer(t):
@@ -684,6 +689,13 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
             if key in state.names:
                 known = state.names[key]
                 return Speaker(known.code, known.name, known.role or role)
+        if role and re.search(r"\b(?:Minister|President|Prime|Premier|Chancellor|Spokes\w+|spokes\w+|minister|Defen[cs]e|Foreign)\b", role) \
+                and sents_first_actor is not None and sents_first_actor.kind == "state" \
+                and re.fullmatch(r"(?:The\s+)?", st.text[: sents_first_actor.start - st.start]):
+            sp = Speaker(sents_first_actor.code, name, role)
+            state.names[name] = sp
+            state.names[name.split()[-1]] = sp
+            return sp
         return Speaker(None, name, role)
     if re.search(r"\b(?:Western|western)\b", seg):
         return Speaker(None)
@@ -927,6 +939,10 @@ def extract(text: str) -> ExtractionResult:
                         sup = g.supplier
             if f.trigger.form == "arrive" and rec is None and sup is not None and claimant not in (None, "media") and claimant != sup:
                 rec = claimant
+            if f.supplier_from_subject_pronoun and sup is None and f.trigger.kind == "supply" and re.match(r"(?:It|They)\b", t) and state.last_subject:
+                sup = state.last_subject
+            if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire" and re.match(r"(?:It|They)\b", t) and state.last_subject:
+                rec = state.last_subject
             if f.supplier_from_subject_pronoun and claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
                 sup = claimant
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire":
@@ -984,5 +1000,10 @@ def extract(text: str) -> ExtractionResult:
         elif not P.BULLET_RE.match(t):
             list_frame = None
         _remember_weapons(st, state)
+        lead = st.actors[0] if st.actors else None
+        if lead is not None and lead.kind in _ROLE_KINDS and re.fullmatch(r"(?:The\s+)?", t[: lead.start - st.start]):
+            state.last_subject = lead.code
+        elif not re.match(r"(?:It|They)\b", t):
+            state.last_subject = None
     result.statements = out
     return result
