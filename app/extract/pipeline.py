@@ -503,10 +503,11 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
                     recipient = subj
             elif tg.form == "adj":
-                if t[tg.start] in "-‑":
+                if t[tg.start] in "-‑" or (tg.start > 0 and t[tg.start - 1] in "-‑"):
+                    hyphen = tg.start if t[tg.start] in "-‑" else tg.start - 1
                     for a in st.actors:
                         s, e = _rel(st, a)
-                        if e == tg.start and a.kind in _ROLE_KINDS:
+                        if e == hyphen and a.kind in _ROLE_KINDS:
                             supplier = a
                 else:
                     supplier = _actor_at(st, tg.end, 4)
@@ -578,7 +579,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
             if tg.form == "verb":
                 weapons = [w for w in weapons if w[2] > tg.start - 60]
-        if not weapons and tg.form == "adj" and t[tg.start] in "-‑":
+        if not weapons and tg.form == "adj" and (t[tg.start] in "-‑" or t[tg.start - 1: tg.start] in ("-", "‑")):
             weapons = _weapons_in(st, tg.end, min(n, tg.end + 60), state)
         if not weapons and tg.kind == "supply" and re.match(r"arming", t[tg.start:tg.end], re.I):
             weapons = [("unspecified", None, tg.start)]
@@ -654,6 +655,8 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
                 and not _POSSESSIVE_AFTER.match(st.text[a0.end - st.start:]):
             name, role = _name_in(seg)
             code = "media" if a0.kind == "media" else a0.code
+            if code == "media":
+                name, role = None, None
             sp = Speaker(code, name, role)
             if name:
                 state.names[name] = sp
@@ -669,7 +672,8 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
     if chosen is None:
         for a in reversed(acts):
             s, e = _rel(st, a)
-            if _PREPS_BEFORE.search(_tail(st.text, s)) and not re.search(r"\bof\s+(?:the\s+)?$", _tail(st.text, s)):
+            tail = _tail(st.text, s)
+            if _PREPS_BEFORE.search(tail) and not re.search(r"\bof\s+(?:the\s+)?$|\b(?:officials?|sources?|diplomats?|authorities|analysts|intelligence|officers?|government|ministry)\s+(?:in|from)\s+$", tail):
                 continue
             if a.form == "demonym" and _is_origin(st, a):
                 continue
@@ -679,6 +683,8 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
         chosen = sents_first_actor
     if chosen is not None:
         code = "media" if chosen.kind == "media" else chosen.code
+        if code == "media":
+            name, role = None, None
         sp = Speaker(code, name, role)
         if name:
             state.names[name] = sp
@@ -732,8 +738,10 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             seg_lo = seg_lo + q + 1
         short = max(t.rfind(",", seg_lo, m.start()), t.rfind("—", seg_lo, m.start()))
         sp = None
-        if short > seg_lo and re.fullmatch(r"\s*(?:he|she|they|we|I|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}|the \w+(?: \w+)?)\s*", t[short + 1:m.start()]):
+        if short > seg_lo:
             sp = _resolve_segment(st, short + 1, m.start(), state, first_actor)
+            if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
+                sp = None
         if sp is None:
             sp = _resolve_segment(st, seg_lo, m.start(), state, first_actor)
         if sp is not None:
