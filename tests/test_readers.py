@@ -162,6 +162,10 @@ BAD_CASES: list[tuple[str, BadMaker, str]] = [
     ("feed-binary", _write("blob.rss", b"\x00\x01\x02\x03"), "feed"),
     ("directory-as-file", _dir_named_like_a_file, None),  # recursed into: an empty folder is no error
     ("missing", lambda d: d / "does-not-exist.txt", "no such file or directory"),
+    ("fifo", lambda d: (os.mkfifo(d / "pipe.txt"), d / "pipe.txt")[1], "not a regular file"),
+    ("fifo-jsonl", lambda d: (os.mkfifo(d / "pipe.jsonl"), d / "pipe.jsonl")[1], "not a regular file"),
+    ("fifo-html", lambda d: (os.mkfifo(d / "pipe.html"), d / "pipe.html")[1], "not a regular file"),
+    ("broken-symlink", lambda d: (os.symlink(d / "gone.txt", d / "link.txt"), d / "link.txt")[1], "no such file"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import stat
 from collections.abc import Iterator
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -22,6 +23,7 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normaliz
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
 
+NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 RECORD_FIELDS = ("text", "title", "url", "published", "outlet")
 _ISO_DATE = re.compile(r"\A(\d{4}-\d{2}-\d{2})")
 
@@ -31,9 +33,11 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     if path.is_dir():
         raise ReadError(path, "is a directory, not a file")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ReadError(path, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO blocks a reader forever, /dev/zero never ends
+            raise ReadError(path, NOT_REGULAR)
+        if st.st_size > max_bytes:
+            raise ReadError(path, f"too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
         return path.read_bytes()
     except FileNotFoundError:
         raise ReadError(path, "no such file") from None
@@ -199,6 +203,9 @@ def iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[RecordJob | Failed]:
         yield Failed(str(path), "is a directory, not a file")
         return
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            yield Failed(str(path), NOT_REGULAR)
+            return
         fh = path.open("rb")
     except FileNotFoundError:
         yield Failed(str(path), "no such file")
