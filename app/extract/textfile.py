@@ -1,6 +1,7 @@
 """Reading an article text file the way SCHEMA.md counts offsets (UTF-8, as Python reads it)."""
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 MAX_BYTES = 10_000_000
@@ -20,7 +21,10 @@ def read_article_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     if path.is_dir():
         raise TextFileError(path, "is a directory, not a file")
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO blocks a reader forever, /dev/zero never ends
+            raise TextFileError(path, "not a regular file (a pipe, socket or device)")
+        size = st.st_size
         if size > max_bytes:
             raise TextFileError(path, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         raw = path.read_bytes()
