@@ -95,6 +95,9 @@ def _reap_group(pgid: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(reason="defect: after kill -9 of `armswatch ingest --workers N` its forked extraction workers "
+                          "sleep forever (orphaned, spaCy loaded); fix proposed in the issue-6 report "
+                          "(workers exit when their parent dies)", strict=False)
 def test_killed_ingest_leaves_no_worker_behind(tmp_path: Path) -> None:
     """kill -9 of `armswatch ingest --workers 2`: its extraction processes exit too, not sleep forever."""
     corpus = tmp_path / "corpus"
