@@ -1,6 +1,7 @@
 """`armswatch ingest`: storage, idempotency, anchoring, counters, rollback and workers."""
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from app.config import get_settings
 from app.db import get_engine, make_engine
 from app.extract import extract
 from app.ingest import runner
+from app.ingest.progress import BarProgress, PlainProgress, make_progress
 from app.ingest.sources import as_source
 from app.ingest.store import CONTEXT_CHARS, Ledger, recompute_counters
 from app.extract.types import ExtractedStatement, ExtractionResult
@@ -369,3 +371,25 @@ def test_seed_article_gives_its_allegations_and_the_linked_denial(db_url: str, e
             "WHERE s.stance = 'denies' AND sup.code = 'PRK' AND rec.code = 'RUS' AND al.category = 'artillery'")).scalars().all()
     assert denial and "PRK" in denial
     assert allegation(engine, "PRK", "RUS", "artillery")["n_denies"] >= 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    stream = _Terminal()
+    with make_progress(stream) as progress:
+        assert isinstance(progress, BarProgress)
+        progress.advance("new", "a.txt", 3)
+        progress.advance("skipped", "b.txt")
+        progress.advance("failed", "c.txt")
+    shown = stream.getvalue()
+    assert "1 new · 1 skipped · 1 failed · 3 statements" in shown
+    assert "3/?" in shown  # articles processed, no total known in advance
+    plain = io.StringIO()
+    with make_progress(plain) as progress:
+        assert isinstance(progress, PlainProgress)
+        progress.advance("new", "a.txt", 1)
+    assert plain.getvalue() == "new      a.txt (1 statement)\n"
