@@ -166,9 +166,17 @@ class AllegationFilters(BaseModel):
 
     # -- SQL ---------------------------------------------------------------------------
 
-    def where(self, *, dialect: str = "sqlite", exclude: str | None = None) -> list[ColumnElement[bool]]:
-        """Where-clauses over `A` (allegation) and `U` (its pair's unspecified allegation),
-        leaving out the facet named by `exclude` (for disjunctive facet counts)."""
+    @property
+    def needs_pair(self) -> bool:
+        """Whether the where-clauses read `U` (the pair's unspecified allegation): only `stance` does."""
+        return bool(self.stance)
+
+    def where(self, *, dialect: str = "sqlite", exclude: str | None = None, hits=None) -> list[ColumnElement[bool]]:
+        """Where-clauses over `A` (allegation) and, for `stance`, `U` (its pair's unspecified
+        allegation), leaving out the facet named by `exclude` (for disjunctive facet counts).
+
+        `hits` is the search's allegation ids as a CTE, so one statement of several subqueries
+        runs the full-text search once; without it the search is an inline subquery."""
         clauses: list[ColumnElement[bool]] = []
         if self.country and exclude != "country":
             ids = _actor_ids(self.country)
@@ -191,23 +199,23 @@ class AllegationFilters(BaseModel):
         if self.until:
             clauses.append(A.c.first_reported <= self.until)
         if self.terms:
-            clauses.append(A.c.id.in_(self._search_ids(dialect)))
+            clauses.append(A.c.id.in_(select(hits.c.allegation_id) if hits is not None else self.search_ids(dialect)))
         return clauses
 
-    def _search_ids(self, dialect: str):
+    def search_ids(self, dialect: str):
         """Allegation ids with a statement whose quote, or whose article, matches `q`."""
         if dialect == "sqlite":
             match = self.fts_query()
             quote_ids = select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(match))
             article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(match))
-            return select(S.c.allegation_id).where(or_(S.c.id.in_(quote_ids), S.c.article_id.in_(article_ids)))
+            return select(S.c.allegation_id).where(or_(S.c.id.in_(quote_ids), S.c.article_id.in_(article_ids))).distinct()
         # Portable fallback (PostgreSQL): every word somewhere in the quote or the article.
         in_quote = and_(*(S.c.quote.ilike(f"%{_like_escape(t)}%", escape="\\") for t in self.terms))
         in_article = exists().where(
             ART.c.id == S.c.article_id,
             *(ART.c.text.ilike(f"%{_like_escape(t)}%", escape="\\") for t in self.terms),
         )
-        return select(S.c.allegation_id).where(or_(in_quote, in_article))
+        return select(S.c.allegation_id).where(or_(in_quote, in_article)).distinct()
 
     # -- words and URLs --------------------------------------------------------------
 

@@ -150,9 +150,24 @@ class StatementRow(BaseModel):
     pair_denial: bool = Field(False, description="A weapon-unspecified denial of the pair, shown with this allegation")
 
 
+class TimelineBucket(BaseModel):
+    period: str = Field(description="Month of the articles' dates, YYYY-MM")
+    alleges: int = 0
+    denies: int = 0
+    confirms: int = 0
+
+
 class AllegationDetail(BaseModel):
     allegation: AllegationRow
-    statements: list[StatementRow] = Field(description="Its statements and the pair's unspecified denials, by date")
+    statements: list[StatementRow] = Field(
+        description="Newest first: up to `per_stance` of each stance, or one page of `stance` when it is given"
+    )
+    counts: dict[str, int] = Field(description="Statements per stance (denials include the pair's unspecified ones)")
+    stance: str | None = Field(description="The stance listed in full, page by page")
+    page: int
+    pages: int
+    timeline: list[TimelineBucket] = Field(description="Statements per month of their article's date")
+    undated: int = Field(description="Statements whose article has no date")
 
 
 class ArticleDetail(BaseModel):
@@ -268,10 +283,13 @@ def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> di
 
 
 def list_allegations(*, session: Session, filters: AllegationFilters, page_size: int) -> AllegationPage:
-    """One page of the filtered allegations, with the total (offset pagination, page <= MAX_PAGE)."""
+    """One page of the filtered allegations, with the total (offset pagination, page <= MAX_PAGE).
+
+    The total is its own COUNT: cheaper than a window function, which would materialise
+    every filtered row before the top-N sort could stop early."""
     size = filters.size or page_size
     stmt = (
-        select(*_ROW_COLUMNS, func.count().over().label("total"))
+        select(*_ROW_COLUMNS)
         .select_from(LIST_FROM)
         .where(*filters.where(dialect=_dialect(session)))
         .order_by(*_ORDER[filters.sort_key])
@@ -279,10 +297,10 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
         .offset((filters.page - 1) * size)
     )
     rows = session.execute(stmt).mappings().all()
-    if rows:
-        total = rows[0]["total"]
+    if filters.page == 1 and len(rows) < size:
+        total = len(rows)
     else:
-        total = count_allegations(session=session, filters=filters) if filters.page > 1 else 0
+        total = count_allegations(session=session, filters=filters)
     ids = [r["id"] for r in rows]
     systems = _systems_of(session, ids)
     hits = _hits_of(session, ids, filters)
@@ -296,15 +314,20 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
     )
 
 
+def _from(filters: AllegationFilters, exclude: str | None = None):
+    """The allegation table, joined to its pair's unspecified allegation only when a clause needs it."""
+    return PAIR_FROM if filters.needs_pair and exclude != "stance" else A
+
+
 def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
-    stmt = select(func.count()).select_from(PAIR_FROM).where(*filters.where(dialect=_dialect(session)))
+    stmt = select(func.count()).select_from(_from(filters)).where(*filters.where(dialect=_dialect(session)))
     return session.execute(stmt).scalar_one()
 
 
 def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int = 500):
     """Every filtered allegation in the list's order, in batches (for the CSV export)."""
     where = filters.where(dialect=_dialect(session))
-    offset = 0
+    offset = 0  # offset batches: the export is bounded by the number of allegations, not articles
     while True:
         rows = session.execute(
             select(*_ROW_COLUMNS).select_from(LIST_FROM).where(*where)
@@ -322,46 +345,57 @@ def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int
 
 
 def _facet_selects(filters: AllegationFilters, dialect: str):
-    def where(facet: str):
-        return filters.where(dialect=dialect, exclude=facet)
+    """One SELECT (facet, value, label, n) per facet value list; see `facet_counts`."""
+    hits = filters.search_ids(dialect).cte("hits") if filters.terms else None
 
-    n_ids = func.count(distinct(A.c.id))
-    base = select(A.c.id, A.c.supplier_id, A.c.recipient_id).select_from(PAIR_FROM).where(*where("country")).subquery()
+    def where(facet: str):
+        return filters.where(dialect=dialect, exclude=facet, hits=hits)
+
+    def ids(facet: str):
+        """The allegations under every filter but `facet`'s, or None when nothing filters them."""
+        clauses = where(facet)
+        return select(A.c.id).select_from(_from(filters, facet)).where(*clauses) if clauses else None
+
     sides = union_all(
-        select(base.c.id.label("aid"), base.c.supplier_id.label("actor_id")),
-        select(base.c.id.label("aid"), base.c.recipient_id.label("actor_id")),
+        select(A.c.id.label("aid"), A.c.supplier_id.label("actor_id")).select_from(_from(filters, "country"))
+        .where(*where("country")),
+        select(A.c.id.label("aid"), A.c.recipient_id.label("actor_id")).select_from(_from(filters, "country"))
+        .where(*where("country")),
     ).subquery()
     yield (
         select(literal("country").label("facet"), ACT.c.code.label("value"), ACT.c.name.label("label"),
-               func.count(distinct(sides.c.aid)).label("n"))
+               func.count().label("n"))
         .select_from(sides.join(ACT, ACT.c.id == sides.c.actor_id))
         .group_by(ACT.c.code, ACT.c.name)
     )
     for facet, side, col in (("supplier", SUP, A.c.supplier_id), ("recipient", REC, A.c.recipient_id)):
         yield (
             select(literal(facet).label("facet"), side.c.code, side.c.name, func.count())
-            .select_from(PAIR_FROM.join(side, side.c.id == col))
+            .select_from(_from(filters, facet).join(side, side.c.id == col))
             .where(*where(facet))
             .group_by(side.c.code, side.c.name)
         )
     yield (
         select(literal("category").label("facet"), WC.c.slug, WC.c.label, func.count())
-        .select_from(PAIR_FROM.join(WC, WC.c.slug == A.c.category))
+        .select_from(_from(filters, "category").join(WC, WC.c.slug == A.c.category))
         .where(*where("category"))
         .group_by(WC.c.slug, WC.c.label)
     )
-    yield (
-        select(literal("system").label("facet"), WS.c.name, WS.c.name, n_ids)
-        .select_from(PAIR_FROM.join(S, S.c.allegation_id == A.c.id).join(WS, WS.c.id == S.c.system_id))
-        .where(*where("system"))
-        .group_by(WS.c.name)
-    )
-    yield (
-        select(literal("claimant").label("facet"), CLM.c.code, CLM.c.name, n_ids)
-        .select_from(PAIR_FROM.join(S, S.c.allegation_id == A.c.id).join(CLM, CLM.c.id == S.c.claimant_id))
-        .where(*where("claimant"))
-        .group_by(CLM.c.code, CLM.c.name)
-    )
+    # Systems and claimants are on statements: count distinct allegations from the statement
+    # side, so an index on (system_id, allegation_id) / (claimant_id, allegation_id) covers it.
+    for facet, col, label_table, value, label in (
+        ("system", S.c.system_id, WS, WS.c.name, WS.c.name),
+        ("claimant", S.c.claimant_id, CLM, CLM.c.code, CLM.c.name),
+    ):
+        counts = select(col.label("vid"), func.count(distinct(S.c.allegation_id)).label("n")).where(col.is_not(None))
+        subset = ids(facet)
+        if subset is not None:
+            counts = counts.where(S.c.allegation_id.in_(subset))
+        counts = counts.group_by(col).subquery()
+        yield (
+            select(literal(facet).label("facet"), value, label, counts.c.n)
+            .select_from(counts.join(label_table, label_table.c.id == counts.c.vid))
+        )
     for stance in ("denied", "confirmed", "undenied"):
         yield (
             select(literal("stance").label("facet"), literal(stance), literal(stance), func.count())
@@ -418,7 +452,7 @@ def flows(*, session: Session, filters: AllegationFilters, limit: int = 400) -> 
     n = func.count().label("n")
     rows = session.execute(
         select(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind, n)
-        .select_from(PAIR_FROM.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id))
+        .select_from(_from(filters).join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id))
         .where(*filters.where(dialect=_dialect(session)))
         .group_by(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind)
         .order_by(n.desc(), SUP.c.name, REC.c.name)
@@ -475,18 +509,21 @@ def _statement(m: RowMapping, pair_denial: bool = False) -> StatementRow:
     )
 
 
-def _statements(session: Session, *where, order=None, limit: int | None = None) -> list[RowMapping]:
+def _statements(session: Session, *where, order=None, limit: int | None = None, offset: int = 0) -> list[RowMapping]:
     stmt = select(*_STATEMENT_COLUMNS).select_from(_STATEMENT_FROM).where(*where)
     stmt = stmt.order_by(*(order or (ART.c.published.asc().nulls_last(), ART.c.id, S.c.start, S.c.id)))
     if limit:
-        stmt = stmt.limit(limit)
+        stmt = stmt.limit(limit).offset(offset)
     return session.execute(stmt).mappings().all()
 
 
 # -- detail pages --------------------------------------------------------------------------
 
 
-def get_allegation(*, session: Session, allegation_id: int) -> AllegationDetail | None:
+def get_allegation(*, session: Session, allegation_id: int, stance: str | None = None, page: int = 1,
+                   per_stance: int = 20, page_size: int = 100) -> AllegationDetail | None:
+    """The allegation, its newest statements of each stance (or one page of one stance) and a
+    monthly timeline of all of them; denials naming no weapon come from the pair's allegation."""
     row = session.execute(select(*_ROW_COLUMNS).select_from(LIST_FROM).where(A.c.id == allegation_id)).mappings().first()
     if row is None:
         return None
@@ -494,8 +531,42 @@ def get_allegation(*, session: Session, allegation_id: int) -> AllegationDetail 
     own = S.c.allegation_id == allegation_id
     if row["pair_id"] is not None:
         own = or_(own, and_(S.c.allegation_id == row["pair_id"], S.c.stance == "denies"))
-    statements = [_statement(m, pair_denial=m["allegation_id"] != allegation_id) for m in _statements(session, own)]
-    return AllegationDetail(allegation=_row(row, systems.get(allegation_id, [])), statements=statements)
+    newest = (ART.c.published.desc().nulls_last(), S.c.id.desc())
+    counts = {"alleges": row["n_alleges"], "denies": row["n_denies"], "confirms": row["n_confirms"]}
+    if stance:
+        pages = min(MAX_PAGE, max(1, math.ceil(counts.get(stance, 0) / page_size)))
+        rows = _statements(session, own, S.c.stance == stance, order=newest, limit=page_size,
+                           offset=(page - 1) * page_size)
+    else:
+        pages = 1
+        rank = func.row_number().over(partition_by=S.c.stance, order_by=newest).label("rn")
+        ranked = select(S.c.id, rank).select_from(S.join(ART, ART.c.id == S.c.article_id)).where(own).subquery()
+        rows = _statements(session, S.c.id.in_(select(ranked.c.id).where(ranked.c.rn <= per_stance)), order=newest)
+    by_month: dict[str, TimelineBucket] = {}
+    undated = 0
+    per_day = session.execute(
+        select(ART.c.published, S.c.stance, func.count())
+        .select_from(S.join(ART, ART.c.id == S.c.article_id))
+        .where(own)
+        .group_by(ART.c.published, S.c.stance)
+    )
+    for published, st, n in per_day:
+        if published is None:
+            undated += n
+            continue
+        bucket = by_month.setdefault(published.strftime("%Y-%m"), TimelineBucket(period=published.strftime("%Y-%m")))
+        if st in ("alleges", "denies", "confirms"):
+            setattr(bucket, st, getattr(bucket, st) + n)
+    return AllegationDetail(
+        allegation=_row(row, systems.get(allegation_id, [])),
+        statements=[_statement(m, pair_denial=m["allegation_id"] != allegation_id) for m in rows],
+        counts=counts,
+        stance=stance,
+        page=page,
+        pages=pages,
+        timeline=[by_month[k] for k in sorted(by_month)],
+        undated=undated,
+    )
 
 
 def get_article(*, session: Session, article_id: int) -> ArticleDetail | None:

@@ -161,7 +161,8 @@ def test_unspecified_denial_is_shown_with_each_allegation_of_the_pair(client, lg
     assert "Pyongyang has never supplied weapons" in denial.get_text()
     assert denial.select_one(".badge-pair")
     data = client.get(f"/api/allegations/{lg.allegation('PRK', 'RUS', 'artillery').id}").json()
-    assert [(s["stance"], s["pair_denial"]) for s in data["statements"]] == [("alleges", False), ("denies", True)]
+    assert sorted((s["stance"], s["pair_denial"]) for s in data["statements"]) == [("alleges", False), ("denies", True)]
+    assert data["counts"] == {"alleges": 1, "denies": 1, "confirms": 0}
 
 
 def test_article_page_highlights_statements_in_place_and_escapes_the_text(client, lg):
@@ -297,3 +298,29 @@ def test_urls_stay_short_and_shareable(client):
     swap = client.get("/?q=&country=IRN&since=", headers={"HX-Request": "true"})
     assert swap.status_code == 200 and swap.headers["HX-Push-Url"] == "/?country=IRN"
     assert client.get("/?q=&since=", headers={"HX-Request": "true"}).headers["HX-Push-Url"] == "/"
+
+
+def test_a_busy_allegation_shows_the_newest_statements_and_pages_the_rest(client, lg, session):
+    from datetime import date, timedelta
+
+    for i in range(130):
+        art = lg.article([f"Report {i}: Iran sent more drones to Russia."], title=f"r{i}",
+                         published=None if i % 10 == 0 else date(2023, 1, 1) + timedelta(days=i))
+        lg.statement(art, art.text, supplier="IRN", recipient="RUS", category="uav", claimant="media")
+    lg.commit()
+    aid = lg.allegation("IRN", "RUS", "uav").id
+    page = soup(client.get(f"/allegations/{aid}"))
+    claims = page.select("#claims figure.statement")
+    assert len(claims) == 20 and "Report 129" in claims[0].get_text()
+    more = page.select_one("#claims .more a")
+    assert more["href"] == f"/allegations/{aid}?stance=alleges" and "131" in more.get_text()
+    assert page.select_one(".timeline-chart svg[role=img]") and page.select("ol.timeline") == []
+    assert "13 statements from undated articles" in page.select_one(".timeline-chart figcaption").get_text()
+    full = soup(client.get(f"/allegations/{aid}?stance=alleges&page=2"))
+    assert full.select("section.stance-section") == full.select("#claims")
+    assert len(full.select("#claims figure.statement")) == 31
+    assert full.select_one(".pager").get_text(" ", strip=True).startswith("← Newer Page 2 of 2")
+    assert client.get(f"/allegations/{aid}?stance=maybe").status_code == 422
+    api = client.get(f"/api/allegations/{aid}?stance=denies").json()
+    assert api["stance"] == "denies" and [s["stance"] for s in api["statements"]] == ["denies"]
+    assert sum(b["alleges"] + b["denies"] + b["confirms"] for b in api["timeline"]) + api["undated"] == 131 + 2

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from app import queries
 from app.db import SessionDep
-from app.web.deps import FiltersDep, IdPath, SettingsDep
+from app.web.deps import FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 
 router = APIRouter(prefix="/api", tags=["api"])
 csv_router = APIRouter(tags=["export"])
@@ -64,8 +64,10 @@ def flows(request: Request, session: SessionDep, filters: FiltersDep) -> Respons
 
 @router.get("/allegations/{allegation_id}", response_model=queries.AllegationDetail,
             responses={404: {"model": Error}})
-def allegation(request: Request, session: SessionDep, allegation_id: IdPath) -> Response:
-    detail = queries.get_allegation(session=session, allegation_id=allegation_id)
+def allegation(request: Request, session: SessionDep, allegation_id: IdPath, stance: StanceQuery = None,
+               page: PageQuery = 1) -> Response:
+    """The allegation with its newest statements of each stance, or one page of `stance`, and its timeline."""
+    detail = queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page)
     if detail is None:
         raise HTTPException(404, f"allegation {allegation_id} not found")
     return _json(request, session, detail)

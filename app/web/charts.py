@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from app.queries import Flow
+from app.queries import Flow, TimelineBucket
 
 CELL = 34
 MAX_AXIS = 14
@@ -92,3 +92,67 @@ def flow_matrix(flows: list[Flow]) -> Matrix | None:
                             count=f.count, supplier=f.supplier.code, recipient=f.recipient.code,
                             supplier_name=f.supplier.name, recipient_name=f.recipient.name))
     return m
+
+
+@dataclass(slots=True)
+class Bar:
+    x: float
+    width: float
+    period: str
+    total: int
+    parts: list[tuple[str, float, float, int]]  # (stance, y, height, count), bottom to top
+
+
+@dataclass(slots=True)
+class Timeline:
+    width: int
+    height: int
+    base: int
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    max_total: int
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = map(int, first.split("-"))
+    ly, lm = map(int, last.split("-"))
+    out = []
+    while (y, m) <= (ly, lm) and len(out) < 600:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def timeline_chart(buckets: list[TimelineBucket], width: int = 720, height: int = 150) -> Timeline | None:
+    """Stacked monthly bars of claims, denials and confirmations; empty months keep their place."""
+    if not buckets:
+        return None
+    by_period = {b.period: b for b in buckets}
+    months = _months(buckets[0].period, buckets[-1].period)
+    left, base = 30, height - 24
+    slot = (width - left - 10) / len(months)
+    bar_w = max(2.0, min(26.0, slot * 0.8))
+    max_total = max(b.alleges + b.denies + b.confirms for b in buckets) or 1
+    scale = (base - 10) / max_total
+    bars, ticks = [], []
+    for i, month in enumerate(months):
+        x = left + i * slot + (slot - bar_w) / 2
+        if len(months) <= 12:
+            label = month if i == 0 or month.endswith("-01") else month[5:]
+        else:
+            label = month if i == 0 else month[:4] if month.endswith("-01") else None
+        if label:
+            ticks.append((round(x + bar_w / 2, 1), label))
+        b = by_period.get(month)
+        if not b:
+            continue
+        y = float(base)
+        parts = []
+        for stance, n in (("alleges", b.alleges), ("denies", b.denies), ("confirms", b.confirms)):
+            if n:
+                h = n * scale
+                y -= h
+                parts.append((stance, round(y, 1), round(h, 1), n))
+        bars.append(Bar(x=round(x, 1), width=round(bar_w, 1), period=month,
+                        total=b.alleges + b.denies + b.confirms, parts=parts))
+    return Timeline(width=width, height=height, base=base, bars=bars, ticks=ticks, max_total=max_total)

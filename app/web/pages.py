@@ -9,8 +9,8 @@ from starlette.responses import Response
 from app import queries
 from app.db import SessionDep
 from app.filters import FACETS, SORTS, AllegationFilters
-from app.web.charts import flow_matrix
-from app.web.deps import VARY, FiltersDep, IdPath, SettingsDep
+from app.web.charts import flow_matrix, timeline_chart
+from app.web.deps import VARY, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 from app.web.templating import get_templates, wants_fragment
 from app.web.text import Span, highlight_statements
 
@@ -61,12 +61,16 @@ def _has_blank_params(request: Request) -> bool:
 
 
 @router.get("/allegations/{allegation_id}")
-def allegation(request: Request, session: SessionDep, allegation_id: IdPath) -> Response:
-    detail = queries.get_allegation(session=session, allegation_id=allegation_id)
+def allegation(request: Request, session: SessionDep, allegation_id: IdPath, stance: StanceQuery = None,
+               page: PageQuery = 1) -> Response:
+    detail = queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page)
     if detail is None:
         raise HTTPException(404, f"There is no allegation {allegation_id}.")
     by_stance = {s: [st for st in detail.statements if st.stance == s] for s in ("alleges", "denies", "confirms")}
-    return _render(request, "allegation.html", {"d": detail, "a": detail.allegation, "by_stance": by_stance})
+    chronological = sorted(detail.statements, key=lambda st: (st.article.published is None, st.article.published, st.id))
+    context = {"d": detail, "a": detail.allegation, "by_stance": by_stance, "chronological": chronological,
+               "chart": timeline_chart(detail.timeline)}
+    return _render(request, "allegation.html", context)
 
 
 @router.get("/articles/{article_id}")
