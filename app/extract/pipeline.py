@@ -347,7 +347,7 @@ def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
 
 
 def _prep_actor(st: Sentence, lo: int, hi: int, preps: str) -> ActorMention | None:
-    for m in re.finditer(rf"\b(?:{preps})\s+", st.text[lo:hi]):
+    for m in re.finditer(rf"\b(?:{preps})\s+", st.text[lo:hi], re.I):
         a = _actor_at(st, lo + m.end(), 14)
         if a is not None and a.kind in _ROLE_KINDS:
             return a
@@ -484,6 +484,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                             dm = a
                     supplier = dm
                 subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
+                if subj is None and P.COMMIT_RE.search(t, lo, tg.start):
+                    subj = _subject(st, lo, P.COMMIT_RE.search(t, lo, tg.start).start())
+                    if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6:
+                        subj = None
                 if supplier is None and subj is not None:
                     between = t[subj.end - st.start: tg.start]
                     if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*)\b", between, re.I):
@@ -575,6 +579,9 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = _weapons_in(st, tg.end, hi, state)
         if tg.form == "arrive":
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+        if not weapons and tg.form == "noun":
+            weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
+                       if w.start - st.start <= tg.start < w.end - st.start]
         if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
             if tg.form == "verb":
@@ -673,7 +680,7 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
         for a in reversed(acts):
             s, e = _rel(st, a)
             tail = _tail(st.text, s)
-            if _PREPS_BEFORE.search(tail) and not re.search(r"\bof\s+(?:the\s+)?$|\b(?:officials?|sources?|diplomats?|authorities|analysts|intelligence|officers?|government|ministry)\s+(?:in|from)\s+$", tail):
+            if _PREPS_BEFORE.search(tail) and not re.search(r"\bof\s+(?:the\s+)?$|\b(?:officials?|sources?|diplomats?|authorities|analysts|intelligence|officers?|government|ministry)\s+(?:in|from)\s+$", tail, re.I):
                 continue
             if a.form == "demonym" and _is_origin(st, a):
                 continue
@@ -742,6 +749,9 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             sp = _resolve_segment(st, short + 1, m.start(), state, first_actor)
             if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
                 sp = None
+            if sp is None and re.fullmatch(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*", t[short + 1:m.start()]) \
+                    and not re.search(r"\b(?:has|have|had|is|are|was|were|will|would)\b", t[short + 1:m.start()]):
+                sp = Speaker(None)
         if sp is None:
             sp = _resolve_segment(st, seg_lo, m.start(), state, first_actor)
         if sp is not None:
