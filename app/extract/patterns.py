@@ -124,6 +124,8 @@ DENY_PRED_RE = re.compile(
     r"\b(?:baseless|groundless|unfounded|untrue|fabricat\w+|fabrications?|lies|nonsense|absurd|slanderous|slander|"
     r"completely wrong|totally wrong|completely false|totally false|false|fake|no basis|not true|disinformation|"
     r"a smear|smears|a lie|sheer fiction|fiction|fantasy|propaganda)\b", I)
+CALL_PRED_RE = re.compile(
+    r"\b(?:call\w*|term\w*|brand\w*|label\w*)\s+(?:that|this|it|them|those|these|such|the (?:\w+ ){0,2}?(?:claims?|reports?|accusations?|allegations?|charges?))?\s*(?:as\s+)?[“\"]?(?:baseless|groundless|unfounded|untrue|fabricat\w+|lies|nonsense|absurd|false|fake|slander\w*|propaganda|disinformation)", I)
 DESCRIBE_AS_RE = re.compile(r"\b(?:describ\w+|call\w*|brand\w*|label\w*|term\w*)\b[^.;]{0,80}?\bas\b", I)
 NOT_DENIAL_RE = re.compile(
     r"neither confirm\w* nor den\w*|(?:not|n't|never)\s+(?:\w+\s+)?(?:confirm\w*\s+or\s+)?den(?:y|ied)|"

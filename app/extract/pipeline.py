@@ -126,6 +126,8 @@ class Frame:
     quantity: str | None
     clause: tuple[int, int]
     supplier_from_subject_pronoun: bool = False
+    more_suppliers: list[str] = field(default_factory=list)
+    more_recipients: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -362,8 +364,24 @@ def _origin_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
     return None
 
 
+def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
+    """Actors joined to `a` by "and"/"or"/commas ("from Poland and the Czech Republic")."""
+    out: list[str] = []
+    while a is not None:
+        e = a.end - st.start
+        m = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?", st.text[e:])
+        if not m:
+            break
+        nxt = next((b for b in st.actors if b.start - st.start == e + m.end() and b.kind in _ROLE_KINDS), None)
+        if nxt is None or _is_origin(st, nxt):
+            break
+        out.append(nxt.code)
+        a = nxt
+    return out
+
+
 def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
-    return bool(re.search(r"\b(?:it|they|we|the country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s+(?:\w+\s+){0,4}$", st.text[max(lo, pos - 80):pos], re.I))
+    return bool(re.search(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s+(?:\w+\s+){0,4}$", st.text[max(lo, pos - 80):pos], re.I))
 
 
 # ------------------------------------------------------------------ weapons
@@ -613,6 +631,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             quantity=_quantity(st, weapons[0][2]),
             clause=(lo, hi),
             supplier_from_subject_pronoun=from_pronoun,
+            more_suppliers=_coordinated(st, supplier) if supplier is not None and supplier.start - st.start > tg.start else [],
+            more_recipients=_coordinated(st, recipient) if recipient is not None and recipient.start - st.start > tg.start else [],
         ))
         _ = clause_text
     return frames
@@ -780,12 +800,16 @@ def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
     else:
         cleaned = t
     spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_RE.finditer(cleaned)]
+    for m in P.CALL_PRED_RE.finditer(cleaned):
+        spans.append((m.start(), m.end(), "verb"))
     for m in P.DESCRIBE_AS_RE.finditer(cleaned):
         if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 40]):
             spans.append((m.start(), m.end(), "verb"))
     for m in re.finditer(r"\b(?:call\w*|brand\w*|label\w*)\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?|accusations?|allegations?|charges?)\b", cleaned, re.I):
         if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 160]):
             spans.append((m.start(), m.end(), "verb"))
+    for m in re.finditer(r"\bwhat (?:he|she|it|they) (?:called|described as)\s+(?=(?:“|\")?(?:baseless|groundless|unfounded|false|fake|fabricated))", cleaned, re.I):
+        spans.append((m.start(), m.end(), "verb"))
     for m in re.finditer(r"\b(?:was|were|is|are|been)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", cleaned, re.I):
         if re.search(r"\b(?:reports?|claims?|accusations?|allegations?|charges?|suggestions?)\b", cleaned[: m.start()], re.I):
             spans.append((m.start(), m.end(), "pred"))
@@ -799,6 +823,19 @@ def _make(stance: str, supplier: str, recipient: str, cat: str, system: str | No
         claimant=claimant, speaker=speaker.name if speaker else None, quote=st.text, start=st.start, end=st.end,
         speaker_role=speaker.role if speaker else None, quantity=quantity,
     )
+
+
+def _dominant(state: ArticleState, code: str) -> str | None:
+    """The article's usual counterpart of `code`: paired with it in at least three claims."""
+    counts: dict[str, int] = {}
+    for a, b in state.pairs:
+        if code in (a, b):
+            other = b if a == code else a
+            counts[other] = counts.get(other, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= 3 else None
 
 
 def _partner(state: ArticleState, code: str) -> str | None:
@@ -831,6 +868,7 @@ def extract(text: str) -> ExtractionResult:
             state.pairs.append((stmt.supplier, stmt.recipient))
 
     list_frame: ExtractedStatement | None = None
+    pending: list[tuple] = []
     for idx, st in enumerate(sents):
         first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None)
         frames = _frames(st, state)
@@ -862,8 +900,8 @@ def extract(text: str) -> ExtractionResult:
                 denier = None
             if denier is None:
                 sp, _ = _claimant(st, dpos, dend, state, first_actor)
-                if sp is None and st.in_quote:
-                    sp = state.para_speaker.get(st.para) or state.last_speaker
+                if sp is None and (st.in_quote or re.match(r"\s*(?:he|she|they|the (?:minister|spokes\w+|ministry|official|envoy|ambassador))\b", t[_clause(st.bounds(), dpos, len(t))[0]:dpos], re.I)):
+                    sp = state.para_speaker.get(st.para) or state.last_person or state.last_speaker
                 denier = sp.code if sp else None
             if denier is None:
                 continue
@@ -913,6 +951,14 @@ def extract(text: str) -> ExtractionResult:
             others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
             if st.headline and not others:
                 continue
+            own_weapons = _weapons_in(st, dend, dclause_hi, state)
+            # "..., an allegation Pyongyang rejected": the claim is in this very sentence
+            earlier = [f for f in frames if f.trigger.start < dpos and f.supplier and f.recipient and denier in (f.supplier, f.recipient)]
+            if earlier:
+                for f in earlier:
+                    for cat, system, _ in f.weapons:
+                        emit(_make("denies", f.supplier, f.recipient, cat, system, "unknown", None, denier, st, None), idx)
+                continue
             target_idx = None
             for cidx, stmt in reversed(state.claims):
                 if denier in (stmt.supplier, stmt.recipient) and cidx < idx + 1 and (not others or {stmt.supplier, stmt.recipient} & others):
@@ -920,15 +966,15 @@ def extract(text: str) -> ExtractionResult:
                     pair = (stmt.supplier, stmt.recipient)
                     break
             if target_idx is None:
+                # a denial before any claim (a headline): it answers the first claim about the pair that follows
+                pending.append((idx, st, denier, others, [(c, sy) for c, sy, _ in own_weapons]))
                 continue
-            own_weapons = _weapons_in(st, dend, dclause_hi, state)
             if own_weapons:
                 cats = {(c, sy) for c, sy, _ in own_weapons}
             else:
                 cats = {(s.category, s.system) for c, s in state.claims if c == target_idx and (s.supplier, s.recipient) == pair}
             for cat, system in sorted(cats, key=lambda x: x[0]):
                 emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
-            denied_frames.update(range(len(frames)))
         for i, f in enumerate(frames):
             if i in denied_frames:
                 continue
@@ -949,7 +995,7 @@ def extract(text: str) -> ExtractionResult:
             sup, rec = f.supplier, f.recipient
             if sup is None or rec is None:
                 for gi, g in enumerate(frames):
-                    if g is f or g.trigger.kind != f.trigger.kind or gi in denied_frames:
+                    if g is f or gi in denied_frames or (g.trigger.kind != f.trigger.kind and sup is None):
                         continue
                     if rec is None and sup is not None and g.recipient and g.recipient != sup:
                         rec = g.recipient
@@ -968,11 +1014,11 @@ def extract(text: str) -> ExtractionResult:
             role_codes = {a.code for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)}
             if sup is None and rec is not None:
                 cand = _partner(state, rec)
-                if cand and role_codes <= {cand, rec}:
+                if cand and (role_codes <= {cand, rec} or _dominant(state, rec) == cand):
                     sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 cand = _partner(state, sup)
-                if cand and role_codes <= {cand, sup}:
+                if cand and (role_codes <= {cand, sup} or _dominant(state, sup) == cand):
                     rec = cand
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
                     and lex.taxonomy.actor(claimant) is not None and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
@@ -991,13 +1037,17 @@ def extract(text: str) -> ExtractionResult:
                     for cat, system, _ in f.weapons:
                         emit(_make("denies", sup, rec, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
                 continue
-            stance = "confirms" if claimant in (sup, rec) else "alleges"
             if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]):
                 status = "planned"
             else:
                 status = f.status
-            for cat, system, _ in f.weapons:
-                emit(_make(stance, sup, rec, cat, system, status, speaker, claimant, st, f.quantity), idx)
+            for s_code in [sup, *f.more_suppliers]:
+                for r_code in [rec, *f.more_recipients]:
+                    if s_code == r_code:
+                        continue
+                    stance = "confirms" if claimant in (s_code, r_code) else "alleges"
+                    for cat, system, _ in f.weapons:
+                        emit(_make(stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity), idx)
         # "... in exchange for technology": the reverse transfer
         em = _EXCHANGE_RE.search(t)
         if em and any(f.trigger.end < em.start() for f in frames):
@@ -1023,5 +1073,15 @@ def extract(text: str) -> ExtractionResult:
             state.last_subject = lead.code
         elif not re.match(r"(?:It|They)\b", t):
             state.last_subject = None
+    for pidx, pst, denier, others, own in pending:
+        later = [(c, s_) for c, s_ in state.claims if c > pidx and denier in (s_.supplier, s_.recipient)
+                 and (not others or {s_.supplier, s_.recipient} & others)]
+        if not later:
+            continue
+        first_idx, first = later[0]
+        pair = (first.supplier, first.recipient)
+        cats = set(own) or {(s_.category, s_.system) for c, s_ in later if c == first_idx and (s_.supplier, s_.recipient) == pair}
+        for cat, system in sorted(cats, key=lambda x: x[0]):
+            emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, pst, None), pidx)
     result.statements = out
     return result
