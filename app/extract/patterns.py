@@ -42,7 +42,7 @@ SUPPLY_VERBS = _words(
     "sell", "sells", "sold", "selling", "deliver", "delivers", "delivered", "delivering",
     "provide", "provides", "provided", "providing", "transfer", "transferred", "transferring",
     "shipped", "shipping", "hand over", "handed over", "hands over", "handing over",
-    "give", "gives", "gave", "given", "giving", "export", "exports", "exported", "exporting",
+    "gave", "given", "export", "exports", "exported", "exporting",
     "arming", "furnish", "furnished", "furnishing", "smuggle", "smuggled", "smuggling",
     "funnel", "funnelled", "funneled", "funnelling", "funneling", "pumped", "pumping",
     "donate", "donates", "donated", "donating", "gifted", "pledge", "pledges", "pledged", "pledging",
@@ -137,7 +137,8 @@ NEGATION_RE = re.compile(
 NO_OBJECT_RE = re.compile(r"\bno\s+(?:\w+\s+){0,2}?(?:weapons|arms|drones|missiles|ammunition|shells|equipment|military|lethal)\b|\bany\s+(?:\w+\s+)?(?:weapons|arms|drones|missiles|ammunition)\b", I)
 NO_EVIDENCE_RE = re.compile(
     r"\bno (?:\w+ )?(?:evidence|sign|signs|indication|indications|proof|confirmation|information|trace)\b|"
-    r"\b(?:watch\w* for|monitor\w* for|look\w* for|possible|potential)\b|"
+    r"\b(?:watch\w* for|monitor\w* for|look\w* for|possible|potential|how many|how much|what kind of|which kind of)\b|"
+    r"\b(?:earlier version of this (?:article|story|report)|incorrectly (?:said|stated|reported)|has been corrected|we regret the error)\b|"
     r"\b(?:has|have|had) (?:not|n[’']t) (?:yet )?(?:seen|found|detected|observed)\b|\bnot (?:yet )?(?:seen|observed|confirmed)\b|"
     r"\bunable to (?:confirm|verify)\b|\bcould not (?:be )?(?:confirm|verif)\w*|\bunverified\b|\bno (?:such )?(?:deal|transfer|deliveries)\b", I)
 CONDITIONAL_RE = re.compile(
@@ -204,3 +205,8 @@ TRIGGER_WORDS = frozenset(
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
     "supplied provided donated delivered sold furnished sent shipped smuggled transferred re".split()
 )
+
+# Words after a weapon term that make it something other than transferred goods ("weapons programme").
+NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|trafficking|fair|expo|show|designs?)\b", I)
+# Implied denials of something other than a transfer (abuses, attacks).
+NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|civilians?|war crimes?|torture|executions?|involvement|responsibility|presence|mercenar\w+|troops in|fighters in|attack(?:ed|s)? on|shelling|bomb(?:ed|ing)|interference|spying|espionage)\b", I)

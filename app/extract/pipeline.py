@@ -373,7 +373,9 @@ def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
         if not m:
             break
         nxt = next((b for b in st.actors if b.start - st.start == e + m.end() and b.kind in _ROLE_KINDS), None)
-        if nxt is None or _is_origin(st, nxt):
+        if nxt is None or _is_origin(st, nxt) or nxt.form == "demonym":
+            break
+        if not re.search(r"\b(?:and|or)\b", m.group(0)) and not re.match(r"\s*,|\s+(?:and|or)\b", st.text[nxt.end - st.start:]):
             break
         out.append(nxt.code)
         a = nxt
@@ -391,7 +393,8 @@ def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tup
     stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo else None
     if stop:
         hi = stop.start()
-    ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi]
+    ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi
+          and not P.NOT_GOODS_AFTER.match(st.text[w.end - st.start:])]
     if not ms:
         return []
     specific = [w for w in ms if not w.generic]
@@ -485,8 +488,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         possessive = a
             elif re.search(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", t[tail:tg.start], re.I):
                 for a in st.actors:
-                    if a.end - st.start <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a):
+                    if a.end - st.start <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a) \
+                            and not _PREPS_BEFORE.search(_tail(t, a.start - st.start)):
                         possessive = a
+                        break
             recipient = _prep_actor(st, tg.end, win_hi, _TO)
             by_actor = _prep_actor(st, tg.end, win_hi, "by")
             from_actor = _prep_actor(st, tg.end, win_hi, "from")
@@ -508,7 +513,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         subj = None
                 if supplier is None and subj is not None:
                     between = t[subj.end - st.start: tg.start]
-                    if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*)\b", between, re.I):
+                    if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
                         supplier = subj
                 if recipient is None and supplier is not None and supplier is from_actor and subj is not None and subj.code != supplier.code:
                     recipient = subj
@@ -619,6 +624,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             neg_lo = max(neg_lo, neg_lo + wm.end())
         neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
         negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
+        if tg.form in {"noun", "contract"} and re.search(r"\b(?:no|any|never a)\s+(?:\w+\s+)?$", _tail(t, tg.start, 24), re.I):
+            if re.search(r"\bany\s+(?:\w+\s+)?$", _tail(t, tg.start, 24), re.I):
+                continue
+            negated = True
         planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
         status = "planned" if planned else ("delivered" if re.search(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", t[lo:tg.end], re.I) else "unknown")
         frames.append(Frame(
@@ -825,7 +834,7 @@ def _make(stance: str, supplier: str, recipient: str, cat: str, system: str | No
     )
 
 
-def _dominant(state: ArticleState, code: str) -> str | None:
+def _dominant(state: ArticleState, code: str, least: int = 3) -> str | None:
     """The article's usual counterpart of `code`: paired with it in at least three claims."""
     counts: dict[str, int] = {}
     for a, b in state.pairs:
@@ -835,7 +844,7 @@ def _dominant(state: ArticleState, code: str) -> str | None:
     if not counts:
         return None
     best = max(counts, key=counts.get)
-    return best if counts[best] >= 3 else None
+    return best if counts[best] >= least else None
 
 
 def _partner(state: ArticleState, code: str) -> str | None:
@@ -951,6 +960,8 @@ def extract(text: str) -> ExtractionResult:
             others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
             if st.headline and not others:
                 continue
+            if P.NON_TRANSFER_DENIAL.search(t):
+                continue
             own_weapons = _weapons_in(st, dend, dclause_hi, state)
             # "..., an allegation Pyongyang rejected": the claim is in this very sentence
             earlier = [f for f in frames if f.trigger.start < dpos and f.supplier and f.recipient and denier in (f.supplier, f.recipient)]
@@ -997,6 +1008,9 @@ def extract(text: str) -> ExtractionResult:
                 for gi, g in enumerate(frames):
                     if g is f or gi in denied_frames or (g.trigger.kind != f.trigger.kind and sup is None):
                         continue
+                    a_, b_ = sorted((g.trigger.start, f.trigger.start))
+                    if re.search(r";|\s[—–]\s", t[a_:b_]):
+                        continue
                     if rec is None and sup is not None and g.recipient and g.recipient != sup:
                         rec = g.recipient
                     elif sup is None and rec is not None and g.supplier and g.supplier != rec:
@@ -1018,7 +1032,8 @@ def extract(text: str) -> ExtractionResult:
                     sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 cand = _partner(state, sup)
-                if cand and (role_codes <= {cand, sup} or _dominant(state, sup) == cand):
+                if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand))
+                             or _dominant(state, sup) == cand):
                     rec = cand
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
                     and lex.taxonomy.actor(claimant) is not None and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
