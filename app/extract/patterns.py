@@ -203,10 +203,17 @@ TRIGGER_WORDS = frozenset(
     "turned turn turns turning looked look looks looking relied relies rely relying depend depends depended depending "
     "train trains trained training sign signed signs signing inked ink finalised finalized finalise finalize concluded "
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
-    "supplied provided donated delivered sold furnished sent shipped smuggled transferred re".split()
+    "supplied provided donated delivered sold furnished sent shipped smuggled transferred re carrying carried carries "
+    "carry transporting transported transports ferrying ferried bound destined route headed heading".split()
 )
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
 NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|trafficking|fair|expo|show|designs?)\b", I)
 # Implied denials of something other than a transfer (abuses, attacks).
 NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|civilians?|war crimes?|torture|executions?|involvement|responsibility|presence|mercenar\w+|troops in|fighters in|attack(?:ed|s)? on|shelling|bomb(?:ed|ing)|interference|spying|espionage)\b", I)
+
+# Carriers: the subject is a ship or a plane, the parties are "from X" and "to Y" ("a dhow carrying rifles from Iran to the Houthis").
+CARRY_RE = re.compile(r"\b(?:carry(?:ing)?|carried|carries|transport(?:ing|ed|s)?|ferry(?:ing)?|ferried|bound for|destined for|en route to|headed for|heading to)\b", I)
+# Nouns that "claims"/"reports" are when used as nouns, not speech verbs.
+AMBIGUOUS_SPEECH = frozenset({"claims", "claim", "reports", "report", "statement", "statements", "charges", "remarks",
+                              "briefing", "warning", "findings", "calls", "notes", "documents", "shows", "states", "thanks"})

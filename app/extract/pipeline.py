@@ -41,6 +41,18 @@ _TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|he
 _EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
 
 
+def _noun_use(t: str, pos: int) -> bool:
+    """ "the claims", "baseless reports", "US reports": a noun, unless a name or pronoun precedes it."""
+    prev = re.search(r"([\w’'”\"]+)\W*$", t[max(0, pos - 30):pos])
+    if prev is None:
+        return True
+    w = prev.group(1)
+    if w.lower() in {"he", "she", "it", "they", "we", "officials", "ministry", "government", "agency", "spokesman",
+                     "spokeswoman", "spokesperson", "minister", "also", "now", "later", "still"}:
+        return False
+    return not (w[:1].isupper() and w.lower() not in {"the", "a", "an", "us", "u.s", "un"})
+
+
 def _tail(t: str, pos: int, width: int = 48) -> str:
     """The text just before `pos`, for patterns anchored at its end (bounded, so searches stay linear)."""
     return t[max(0, pos - width): pos]
@@ -94,7 +106,8 @@ class Sentence:
         """Speech and attribution words of the sentence (not those inside a name: "United States")."""
         if self._speech is None:
             t = self.text
-            found = [m for m in _WORD_RE.finditer(t) if m.group(0).lower() in P.SPEECH_WORDS and not _in_name(t, m)]
+            found = [m for m in _WORD_RE.finditer(t) if m.group(0).lower() in P.SPEECH_WORDS and not _in_name(t, m)
+                     and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))]
             if "ccording to" in t or "statement" in t:
                 found += list(P.SPEECH_PHRASES.finditer(t))
                 found.sort(key=lambda m: m.start())
@@ -259,6 +272,9 @@ def _triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in P.ARRIVE_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
+    for m in P.CARRY_RE.finditer(t):
+        if not any(f.start <= m.start() < f.end for f in found):
+            found.append(Trigger(m.start(), m.end(), "supply", "carry"))
     found.sort(key=lambda f: f.start)
     # a noun right after a verb trigger ("received shipments of") belongs to that verb's frame
     kept: list[Trigger] = []
@@ -474,13 +490,21 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 recipient, supplier = subj, other
             else:
                 supplier, recipient = subj, other
+        elif tg.form == "carry":
+            low = t[tg.start:tg.end].lower()
+            if low.startswith(("bound", "destined", "en route", "headed", "heading")):
+                recipient = _actor_at(st, tg.end + 1, 4)
+                recipient = recipient if recipient is not None and recipient.kind in _ROLE_KINDS else None
+            else:
+                recipient = _prep_actor(st, tg.end, win_hi, _TO)
+            supplier = _prep_actor(st, tg.start, win_hi, "from") or _origin_actor(st, max(lo, prv), win_hi)
         elif tg.form == "arrive":
             supplier = _origin_actor(st, max(lo, prv), tg.start) or _prep_actor(st, tg.end, win_hi, "from")
             recipient = _prep_actor(st, tg.end, win_hi, "in|to|at")
         elif tg.kind == "supply":
             possessive = None
             tail = max(0, tg.start - 60)
-            m = re.search(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:\w+\s+){0,2}$", t[tail:tg.start])
+            m = re.search(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“”’'-]+\s+){0,2}$", t[tail:tg.start])
             if m:
                 for a in st.actors:
                     s, e = _rel(st, a)
@@ -602,6 +626,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = _weapons_in(st, tg.end, hi, state)
         if tg.form == "arrive":
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+        if tg.form == "carry" and (not weapons or re.match(r"\s+(?:them|it|the (?:weapons|arms|cargo|shipment))\b", t[tg.end:], re.I)):
+            weapons = _weapons_in(st, 0, tg.start, state)
         if not weapons and tg.form == "noun":
             weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
                        if w.start - st.start <= tg.start < w.end - st.start]
