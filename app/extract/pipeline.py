@@ -156,6 +156,7 @@ class ArticleState:
     last_speaker: Speaker | None = None
     last_person: Speaker | None = None
     last_subject: str | None = None
+    last_speaker_idx: int = -99
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
     claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -396,6 +397,19 @@ def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
         out.append(nxt.code)
         a = nxt
     return out
+
+
+def _bullet_actor(st: Sentence) -> ActorMention | None:
+    """The actor heading a list item ("• Russia: Su-30 fighters, Mi-35 helicopters")."""
+    m = re.match(r"\s*(?:[•\-–*·▪●]|\d+[.)])\s*(?:the\s+)?", st.text, re.I)
+    if not m:
+        return None
+    a = next((x for x in st.actors if x.start - st.start == m.end()), None)
+    if a is None or a.kind not in _ROLE_KINDS:
+        return None
+    if not re.match(r"(?:[-‑]based(?:\s+\w+){0,2})?\s*:", st.text[a.end - st.start:]):
+        return None
+    return a
 
 
 def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
@@ -903,6 +917,7 @@ def extract(text: str) -> ExtractionResult:
             state.pairs.append((stmt.supplier, stmt.recipient))
 
     list_frame: ExtractedStatement | None = None
+    list_intro: tuple[str | None, str | None] | None = None
     pending: list[tuple] = []
     for idx, st in enumerate(sents):
         first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None)
@@ -916,6 +931,7 @@ def extract(text: str) -> ExtractionResult:
                 sentence_speaker, explicit = _claimant(st, 0, 0, state, first_actor)
         if explicit and not st.headline and sentence_speaker is not None and (sentence_speaker.code or sentence_speaker.name):
             state.last_speaker = sentence_speaker
+            state.last_speaker_idx = idx
             state.para_speaker[st.para] = sentence_speaker
             if sentence_speaker.name:
                 state.last_person = sentence_speaker
@@ -948,8 +964,10 @@ def extract(text: str) -> ExtractionResult:
             handled = False
             for i in own:
                 f = frames[i]
-                sup = f.supplier or (denier if f.supplier_from_subject_pronoun and f.trigger.kind == "supply" else None)
-                rec = f.recipient or (denier if f.supplier_from_subject_pronoun and f.trigger.kind == "acquire" else None)
+                # "X denied supplying ...": the gerund's subject is the denier
+                gerund = re.fullmatch(r"\s*(?:ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", t[dend:f.trigger.start], re.I) is not None
+                sup = f.supplier or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "supply" else None)
+                rec = f.recipient or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "acquire" else None)
                 if sup is None and rec is not None:
                     sup = _partner(state, rec) if rec != denier else None
                 if rec is None and sup is not None:
@@ -1099,15 +1117,32 @@ def extract(text: str) -> ExtractionResult:
                     emit(_make(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier, cat, system,
                                last.status, None, last.claimant, st, None), idx)
         # an itemised list after "... will provide the following:" continues the transfer before it
-        if P.BULLET_RE.match(t) and list_frame is not None:
+        bullet_actor = _bullet_actor(st) if P.BULLET_RE.match(t) and list_intro is not None else None
+        if bullet_actor is not None:
+            colon = t.index(":", bullet_actor.end - st.start)
+            recipients = [s_.recipient for _, s_ in state.claims if s_.supplier != bullet_actor.code]
+            rec = list_intro[1] or _dominant(state, bullet_actor.code, 2) or (max(set(recipients), key=recipients.count) if recipients else None)
+            if rec and rec != bullet_actor.code:
+                claimant = list_intro[0]
+                stance = "confirms" if claimant in (bullet_actor.code, rec) else "alleges"
+                for cat, system, pos in _weapons_in(st, colon, len(t), state):
+                    emit(ExtractedStatement(stance, bullet_actor.code, rec, cat, system, "delivered", claimant, None,
+                                            st.text, st.start, st.end, None, _quantity(st, pos)), idx)
+        elif P.BULLET_RE.match(t) and list_frame is not None:
             for w in st.weapons:
                 lf = list_frame
                 emit(ExtractedStatement(lf.stance, lf.supplier, lf.recipient, w.category, w.system, lf.status, lf.claimant,
                                         lf.speaker, st.text, st.start, st.end, lf.speaker_role, _quantity(st, w.start - st.start)), idx)
         elif t.rstrip().endswith(":"):
             list_frame = next((s_ for c_, s_ in reversed(state.claims) if c_ >= idx - 2), None)
+            list_intro = None
+            if re.search(r"\b(?:suppl\w+|sent|sold|deliver\w*|transfer\w*|export\w*|provid\w*|shipp\w*|import\w*|bought|purchas\w*|acquir\w*)\b", t, re.I):
+                intro_speaker = sentence_speaker if explicit else (state.last_speaker if state.last_speaker and idx - state.last_speaker_idx <= 3 else None)
+                intro_rec = next((f.recipient for f in frames if f.recipient), None)
+                list_intro = ((intro_speaker.code if intro_speaker else "media") or None, intro_rec)
         elif not P.BULLET_RE.match(t):
             list_frame = None
+            list_intro = None
         _remember_weapons(st, state)
         lead = st.actors[0] if st.actors else None
         if lead is not None and lead.kind in _ROLE_KINDS and re.fullmatch(r"(?:The\s+)?", t[: lead.start - st.start]):
