@@ -210,10 +210,10 @@ class AllegationFilters(BaseModel):
             article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(match))
             return select(S.c.allegation_id).where(or_(S.c.id.in_(quote_ids), S.c.article_id.in_(article_ids))).distinct()
         # Portable fallback (PostgreSQL): every word somewhere in the quote or the article.
-        in_quote = and_(*(S.c.quote.ilike(f"%{_like_escape(t)}%", escape="\\") for t in self.terms))
+        in_quote = and_(*(S.c.quote.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms))
         in_article = exists().where(
             ART.c.id == S.c.article_id,
-            *(ART.c.text.ilike(f"%{_like_escape(t)}%", escape="\\") for t in self.terms),
+            *(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms),
         )
         return select(S.c.allegation_id).where(or_(in_quote, in_article)).distinct()
 
@@ -300,7 +300,7 @@ def _actor_ids(codes: list[str]):
     return select(ACT.c.id).where(ACT.c.code.in_(codes)).scalar_subquery()
 
 
-def _like_escape(term: str) -> str:
+def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import and_, distinct, func, literal, or_, select, union_all
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
-from app.filters import A, ACT, ART, MAX_PAGE, STMT_FTS, ART_FTS, S, U, WS, AllegationFilters, stance_clause
+from app.filters import A, ACT, ART, MAX_PAGE, STMT_FTS, S, U, WS, AllegationFilters, like_escape, stance_clause
 from app.models import WeaponCategory
 
 WC = WeaponCategory.__table__
@@ -32,7 +32,8 @@ SREC = ACT.alias("srec")
 SWC = WC.alias("swc")
 
 UNSPECIFIED = "unspecified"
-N_DENIES = (A.c.n_denies + func.coalesce(U.c.n_denies, 0)).label("n_denies")
+DENIES = A.c.n_denies + func.coalesce(U.c.n_denies, 0)
+N_DENIES = DENIES.label("n_denies")
 PAIR_FROM = A.outerjoin(
     U,
     and_(
@@ -71,6 +72,18 @@ class Hit(BaseModel):
     quote: str
 
 
+class QuoteRef(BaseModel):
+    """A statement in brief, as the list shows it under an allegation."""
+
+    statement_id: int
+    article_id: int
+    stance: str
+    quote: str
+    claimant: str | None = Field(description="Name of whoever makes the statement")
+    published: date | None
+    pair_denial: bool = False
+
+
 class AllegationRow(BaseModel):
     id: int
     supplier: ActorRef
@@ -90,6 +103,9 @@ class AllegationRow(BaseModel):
     confirmed: bool
     pair_allegation_id: int | None = Field(description="The pair's unspecified allegation, whose denials apply here")
     hits: list[Hit] = Field(default_factory=list, description="Quotes matching q (empty without q)")
+    latest: list[QuoteRef] = Field(
+        default_factory=list, description="The newest statement of each stance (list endpoints only)"
+    )
 
 
 class AllegationPage(BaseModel):
@@ -213,7 +229,7 @@ _ROW_COLUMNS = (
 _ORDER = {
     "sources": (A.c.n_sources.desc(), A.c.last_reported.desc().nulls_last(), A.c.id),
     "latest": (A.c.last_reported.desc().nulls_last(), A.c.n_sources.desc(), A.c.id),
-    "denied": (N_DENIES.desc(), A.c.n_sources.desc(), A.c.id),
+    "denied": (DENIES.desc(), A.c.n_sources.desc(), A.c.id),
     "confirmed": (A.c.n_confirms.desc(), A.c.n_sources.desc(), A.c.id),
     "first": (A.c.first_reported.asc().nulls_last(), A.c.id),
     "pair": (SUP.c.name, REC.c.name, WC.c.label, A.c.id),
@@ -248,14 +264,21 @@ def _row(m: RowMapping, systems: list[str], hits: list[Hit] | None = None) -> Al
 
 
 def _systems_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Named systems of these allegations, most mentioned first."""
     if not ids:
         return {}
+    # Group on the statement table first so the (allegation_id, ...) index drives the lookup,
+    # not a scan of every statement naming a system.
+    per = (
+        select(S.c.allegation_id, S.c.system_id, func.count().label("n"))
+        .where(S.c.allegation_id.in_(ids), S.c.system_id.is_not(None))
+        .group_by(S.c.allegation_id, S.c.system_id)
+        .subquery()
+    )
     rows = session.execute(
-        select(S.c.allegation_id, WS.c.name)
-        .join(WS, WS.c.id == S.c.system_id)
-        .where(S.c.allegation_id.in_(ids))
-        .group_by(S.c.allegation_id, WS.c.name)
-        .order_by(S.c.allegation_id, func.count().desc(), WS.c.name)
+        select(per.c.allegation_id, WS.c.name)
+        .select_from(per.join(WS, WS.c.id == per.c.system_id))
+        .order_by(per.c.allegation_id, per.c.n.desc(), WS.c.name)
     )
     out: dict[int, list[str]] = {}
     for allegation_id, name in rows:
@@ -273,7 +296,7 @@ def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> di
             S.c.id.in_(select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(filters.fts_query())))
         )
     else:
-        stmt = stmt.where(*(S.c.quote.ilike(f"%{t}%") for t in filters.terms))
+        stmt = stmt.where(*(S.c.quote.ilike(f"%{like_escape(t)}%", escape="\\") for t in filters.terms))
     out: dict[int, list[Hit]] = {}
     for allegation_id, sid, article_id, stance, quote in session.execute(stmt.order_by(S.c.id)):
         hits = out.setdefault(allegation_id, [])
@@ -282,20 +305,61 @@ def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> di
     return out
 
 
-def list_allegations(*, session: Session, filters: AllegationFilters, page_size: int) -> AllegationPage:
+def _latest_of(session: Session, rows: list[RowMapping]) -> dict[int, list[QuoteRef]]:
+    """The newest recorded statement of each stance of these allegations (the pair's unspecified
+    denial counts for each allegation of the pair): two small queries for a whole page."""
+    if not rows:
+        return {}
+    own = [r["id"] for r in rows]
+    pairs = {r["pair_id"]: [] for r in rows if r["pair_id"] is not None}
+    for r in rows:
+        if r["pair_id"] is not None:
+            pairs[r["pair_id"]].append(r["id"])
+    newest = session.execute(
+        select(S.c.allegation_id, S.c.stance, func.max(S.c.id))
+        .where(S.c.allegation_id.in_(own + list(pairs)))
+        .group_by(S.c.allegation_id, S.c.stance)
+    ).all()
+    wanted = {sid for _, _, sid in newest}
+    if not wanted:
+        return {}
+    found = {
+        m["id"]: m for m in session.execute(
+            select(S.c.id, S.c.article_id, S.c.stance, S.c.quote, CLM.c.name.label("claimant"), ART.c.published)
+            .select_from(S.join(ART, ART.c.id == S.c.article_id).outerjoin(CLM, CLM.c.id == S.c.claimant_id))
+            .where(S.c.id.in_(wanted))
+        ).mappings()
+    }
+    out: dict[int, dict[str, QuoteRef]] = {}
+    order = {"alleges": 0, "confirms": 1, "denies": 2}
+    own_set = set(own)
+    for allegation_id, stance, sid in sorted(newest, key=lambda t: (t[0] not in own_set, order.get(t[1], 3))):
+        m = found[sid]
+        targets = [allegation_id] if allegation_id in own_set else pairs.get(allegation_id, []) if stance == "denies" else []
+        for target in targets:
+            quotes = out.setdefault(target, {})
+            if stance not in quotes:
+                quotes[stance] = QuoteRef(statement_id=sid, article_id=m["article_id"], stance=stance, quote=m["quote"],
+                                          claimant=m["claimant"], published=m["published"],
+                                          pair_denial=allegation_id != target)
+    return {k: sorted(v.values(), key=lambda q: order.get(q.stance, 3)) for k, v in out.items()}
+
+
+def list_allegations(*, session: Session, filters: AllegationFilters, page_size: int,
+                     with_quotes: bool = False) -> AllegationPage:
     """One page of the filtered allegations, with the total (offset pagination, page <= MAX_PAGE).
 
     The total is its own COUNT: cheaper than a window function, which would materialise
     every filtered row before the top-N sort could stop early."""
     size = filters.size or page_size
-    stmt = (
-        select(*_ROW_COLUMNS)
-        .select_from(LIST_FROM)
-        .where(*filters.where(dialect=_dialect(session)))
-        .order_by(*_ORDER[filters.sort_key])
-        .limit(size)
-        .offset((filters.page - 1) * size)
+    key = filters.sort_key
+    # Sort and cut the page on the allegation table alone, then join names for those rows only.
+    frm = LIST_FROM if key == "pair" else PAIR_FROM if key == "denied" else _from(filters)
+    page_ids = (
+        select(A.c.id).select_from(frm).where(*filters.where(dialect=_dialect(session)))
+        .order_by(*_ORDER[key]).limit(size).offset((filters.page - 1) * size)
     )
+    stmt = select(*_ROW_COLUMNS).select_from(LIST_FROM).where(A.c.id.in_(page_ids)).order_by(*_ORDER[key])
     rows = session.execute(stmt).mappings().all()
     if filters.page == 1 and len(rows) < size:
         total = len(rows)
@@ -304,13 +368,17 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
     ids = [r["id"] for r in rows]
     systems = _systems_of(session, ids)
     hits = _hits_of(session, ids, filters)
+    latest = _latest_of(session, rows) if with_quotes else {}
+    items = [_row(r, systems.get(r["id"], []), hits.get(r["id"])) for r in rows]
+    for item in items:
+        item.latest = latest.get(item.id, [])
     return AllegationPage(
         total=total,
         page=filters.page,
         size=size,
         pages=min(MAX_PAGE, max(1, math.ceil(total / size))),
         sort=filters.sort_key,
-        items=[_row(r, systems.get(r["id"], []), hits.get(r["id"])) for r in rows],
+        items=items,
     )
 
 
@@ -510,10 +578,14 @@ def _statement(m: RowMapping, pair_denial: bool = False) -> StatementRow:
 
 
 def _statements(session: Session, *where, order=None, limit: int | None = None, offset: int = 0) -> list[RowMapping]:
-    stmt = select(*_STATEMENT_COLUMNS).select_from(_STATEMENT_FROM).where(*where)
-    stmt = stmt.order_by(*(order or (ART.c.published.asc().nulls_last(), ART.c.id, S.c.start, S.c.id)))
+    """Statements matching `where` (clauses on the statement table) with everything shown beside them."""
+    order = order or (ART.c.published.asc().nulls_last(), ART.c.id, S.c.start, S.c.id)
     if limit:
-        stmt = stmt.limit(limit).offset(offset)
+        # Cut the page on statement + article alone, then join the names for those rows only.
+        ids = (select(S.c.id).select_from(S.join(ART, ART.c.id == S.c.article_id)).where(*where)
+               .order_by(*order).limit(limit).offset(offset))
+        where = (S.c.id.in_(ids),)
+    stmt = select(*_STATEMENT_COLUMNS).select_from(_STATEMENT_FROM).where(*where).order_by(*order)
     return session.execute(stmt).mappings().all()
 
 

@@ -43,12 +43,12 @@ def test_list_shows_every_allegation_with_badges_and_counts(client):
     assert page.select_one("#results-heading").get_text(strip=True).startswith("8 allegations")
     cards = {txt(c.select_one("h3")): c for c in page.select("li.allegation-card")}
     drones = cards["Iran → to Russia: Drones (UAVs)"]
-    assert {b.get_text(strip=True) for b in drones.select(".badge")} == {"denied", "confirmed", "delivered"}
+    assert {b.get_text(strip=True) for b in drones.select(".badges .badge")} == {"denied", "confirmed", "delivered"}
     counts = {d.select_one("dt").get_text(): d.select_one("dd").get_text() for d in drones.select(".counts div")}
     assert counts["Sources"] == "2" and counts["Denials"] == "1" and counts["First reported"] == "2022-12-10"
     assert "Shahed-136" in drones.select_one(".systems").get_text()
     artillery = cards["North Korea → to Russia: Artillery and rockets"]
-    assert "denied" in {b.get_text(strip=True) for b in artillery.select(".badge")}
+    assert "denied" in {b.get_text(strip=True) for b in artillery.select(".badges .badge")}
     assert "any weapons between North Korea and Russia" in artillery.select_one(".note").get_text()
 
 
@@ -324,3 +324,14 @@ def test_a_busy_allegation_shows_the_newest_statements_and_pages_the_rest(client
     api = client.get(f"/api/allegations/{aid}?stance=denies").json()
     assert api["stance"] == "denies" and [s["stance"] for s in api["statements"]] == ["denies"]
     assert sum(b["alleges"] + b["denies"] + b["confirms"] for b in api["timeline"]) + api["undated"] == 131 + 2
+
+
+def test_each_card_shows_the_newest_claim_and_denial_including_the_pairs(client, lg):
+    page = soup(client.get("/?category=artillery"))
+    latest = page.select("li.allegation-card .latest li")
+    assert [li["class"][0] for li in latest] == ["stance-alleges", "stance-denies"]
+    assert "North Korea is secretly shipping" in latest[0].get_text()
+    assert "Pyongyang has never supplied" in latest[1].get_text() and "North Korea" in latest[1].select_one(".who").get_text()
+    assert latest[1].select_one("a")["href"].startswith("/articles/")
+    data = client.get("/api/allegations?category=artillery").json()["items"][0]["latest"]
+    assert [(q["stance"], q["pair_denial"]) for q in data] == [("alleges", False), ("denies", True)]

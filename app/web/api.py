@@ -39,7 +39,8 @@ def _json(request: Request, session, model: BaseModel) -> Response:
 @router.get("/allegations", response_model=AllegationList)
 def list_allegations(request: Request, session: SessionDep, filters: FiltersDep, settings: SettingsDep) -> Response:
     """Allegations matching the filters, one page at a time (`page`, `size`)."""
-    page = queries.list_allegations(session=session, filters=filters, page_size=settings.page_size)
+    page = queries.list_allegations(session=session, filters=filters, page_size=settings.page_size,
+                                   with_quotes=True)
     labels = queries.filter_labels(session=session, filters=filters)
     return _json(request, session, AllegationList(**page.model_dump(), description=filters.describe(labels)))
 
