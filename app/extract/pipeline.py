@@ -842,8 +842,14 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
 # ------------------------------------------------------------------ main
 
 
+_DENIAL_HINT = re.compile(r"den[iy]|reject|dismiss|refut|rebuff|repudiat|baseless|groundless|unfounded|untrue|fabricat|"
+                          r"nonsense|absurd|slander|propaganda|false|fake|wrong|\blies?\b|not true", re.I)
+
+
 def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
     t = st.text
+    if not _DENIAL_HINT.search(t):
+        return []
     if P.NOT_DENIAL_RE.search(t):
         cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
     else:
