@@ -33,7 +33,7 @@ def ledger(tmp_path: Path) -> Iterator[Path]:
 _open: dict[Path, sqlite3.Connection] = {}
 
 
-def _app(path: Path) -> tuple[TestClient, list[str]]:
+def _app(path: Path, cache_bytes: int = 0) -> tuple[TestClient, list[str]]:
     calls: list[str] = []
     app = FastAPI()
 
@@ -52,7 +52,17 @@ def _app(path: Path) -> tuple[TestClient, list[str]]:
     def static() -> PlainTextResponse:
         return PlainTextResponse("body{}")
 
-    app.add_middleware(ConditionalGetMiddleware, version=lambda: sqlite_data_version(path))
+    @app.get("/private")
+    def private() -> PlainTextResponse:
+        calls.append("private")
+        return PlainTextResponse("mine", headers={"Cache-Control": "private", "Vary": "Cookie"})
+
+    @app.get("/big")
+    def big() -> PlainTextResponse:
+        calls.append("big")
+        return PlainTextResponse("x" * 5000)
+
+    app.add_middleware(ConditionalGetMiddleware, version=lambda: sqlite_data_version(path), cache_bytes=cache_bytes)
     return TestClient(app), calls
 
 
@@ -85,6 +95,18 @@ def test_a_write_to_the_database_changes_the_etag(ledger: Path) -> None:
     assert after.headers["etag"] != etag
 
 
+def test_every_commit_changes_the_version_even_when_the_wal_restarts(ledger: Path) -> None:
+    writer = sqlite3.connect(ledger)
+    writer.execute("PRAGMA wal_autocheckpoint=1")  # checkpoint after every commit: the WAL restarts at its start
+    seen = {sqlite_data_version(ledger)}
+    for i in range(40):
+        writer.execute("INSERT INTO t VALUES (?)", (i,))
+        writer.commit()
+        seen.add(sqlite_data_version(ledger))
+    writer.close()
+    assert len(seen) == 41
+
+
 def test_etag_differs_by_query_and_by_htmx_fragment(ledger: Path) -> None:
     client, _ = _app(ledger)
     a = client.get("/page", params={"q": "a"}).headers["etag"]
@@ -114,6 +136,34 @@ def test_if_modified_since_once_the_second_of_the_last_change_is_over(ledger: Pa
     older = formatdate(int(past) - 3600, usegmt=True)
     assert client.get("/page", headers={"If-Modified-Since": older}).status_code == 200
     assert client.get("/page", headers={"If-Modified-Since": "not a date"}).status_code == 200
+
+
+def test_cached_pages_are_served_from_memory_until_the_data_changes(ledger: Path) -> None:
+    client, calls = _app(ledger, cache_bytes=8000)
+    first = client.get("/page", params={"q": "iran"})
+    again = client.get("/page", params={"q": "iran"})
+    assert calls == ["iran"]
+    assert again.text == first.text == "0 rows iran" and again.headers["etag"] == first.headers["etag"]
+    assert client.head("/page", params={"q": "iran"}).content == b"" and calls == ["iran"]
+    assert client.get("/page", params={"q": "iran"}, headers={"HX-Request": "true"}).status_code == 200
+    assert calls == ["iran", "iran"]  # the fragment is another entry
+    _write(ledger)
+    fresh = client.get("/page", params={"q": "iran"})
+    assert fresh.text == "1 rows iran" and calls == ["iran", "iran", "iran"]
+
+
+def test_cache_keeps_nothing_private_oversized_or_beyond_its_budget(ledger: Path) -> None:
+    client, calls = _app(ledger, cache_bytes=1000)  # entries up to 125 bytes
+    for _ in range(2):
+        client.get("/private")
+        client.get("/big")
+    assert calls == ["private", "big", "private", "big"]
+    calls.clear()
+    for q in range(200):  # 11 bytes each: the oldest are evicted, the budget holds
+        client.get("/page", params={"q": f"{q:04d}"})
+    client.get("/page", params={"q": "0199"})
+    client.get("/page", params={"q": "0000"})
+    assert calls[-1] == "0000" and calls.count("0199") == 1
 
 
 def test_no_version_means_no_validators(ledger: Path) -> None:

@@ -7,12 +7,19 @@ main file when not in WAL mode), so the (size, mtime) of both files changes with
 every write. A checkpoint also changes them without changing the data, which only
 costs a client one full response. A browser revalidating an unchanged page gets a
 304 before any route, query or template runs.
+
+The same key serves a small in-memory response cache per server process: a page
+asked for again while the data has not changed is sent from memory, so popular pages
+(the front page, common filters) cost no query and no template. It cannot serve
+stale data: any commit changes the data version, which empties it. Responses that
+vary on anything but HX-Request/HX-Target, set cookies or say no-store are not kept.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from email.utils import formatdate, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version as package_version
@@ -25,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.config import get_settings
 
 DataVersion = tuple[str, float]  # (opaque token, time of the last change as a Unix timestamp)
+CACHEABLE_VARY = {"hx-request", "hx-target"}  # the request headers the key already covers
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -36,8 +44,13 @@ def sqlite_path(database_url: str) -> Path | None:
 
 
 def sqlite_data_version(path: Path) -> DataVersion | None:
-    """A token that changes with every commit to the SQLite file at `path` (None if it does not exist)."""
-    parts, last = [], 0.0
+    """A token that changes with every commit to the SQLite file at `path` (None if it does not exist).
+
+    From the files alone: the size and mtime of the database and its -wal file, and the
+    WAL-index header (the first 48 bytes of -shm: change counter, last valid frame, salts),
+    which every commit rewrites even when the WAL, restarted after a checkpoint, keeps its
+    size and the change falls within the file system's mtime granularity."""
+    parts, last = [str(path)], 0.0
     for p in (path, path.with_name(path.name + "-wal")):
         try:
             st = os.stat(p)
@@ -48,6 +61,11 @@ def sqlite_data_version(path: Path) -> DataVersion | None:
             continue
         parts.append(f"{st.st_size}:{st.st_mtime_ns}")
         last = max(last, st.st_mtime)
+    try:
+        with open(path.with_name(path.name + "-shm"), "rb") as fh:
+            parts.append(fh.read(48).hex())
+    except OSError:
+        parts.append("-")
     return "/".join(parts), last
 
 
@@ -67,8 +85,49 @@ def _code_token() -> str:
     return f"{ver}:{newest}"
 
 
+class ResponseCache:
+    """Whole 200 responses by ETag, least recently used out first, within a byte budget."""
+
+    def __init__(self, max_bytes: int, max_entry: int | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry = max_entry if max_entry is not None else max(1, max_bytes // 8)
+        self.size = 0
+        self.token: str | None = None
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def check_version(self, token: str) -> None:
+        """A new data version makes every entry unreachable: drop them now to free the memory."""
+        if token != self.token:
+            self._entries.clear()
+            self.size = 0
+            self.token = token
+
+    def get(self, key: str) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry
+
+    def put(self, key: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if len(body) > self.max_entry or key in self._entries:
+            return
+        self._entries[key] = (headers, body)
+        self.size += len(body)
+        while self.size > self.max_bytes and self._entries:
+            _, (_, old) = self._entries.popitem(last=False)
+            self.size -= len(old)
+
+
 class ConditionalGetMiddleware:
-    """Adds ETag / Last-Modified / Cache-Control: no-cache to 200 GET responses and answers 304 when unchanged.
+    """Adds ETag / Last-Modified / Cache-Control: no-cache to 200 GET responses, answers 304 when
+    unchanged, and keeps up to `cache_bytes` of whole responses in memory (0: no cache).
 
     `version` returns the data version, or None to leave requests alone (e.g. PostgreSQL).
     Paths under `exclude` (static files have their own validators) are left alone.
@@ -80,11 +139,19 @@ class ConditionalGetMiddleware:
         *,
         version: Callable[[], DataVersion | None] = settings_data_version,
         exclude: tuple[str, ...] = ("/static",),
+        cache_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.version = version
         self.exclude = exclude
+        self._cache_bytes = cache_bytes
+        self._cache: ResponseCache | None = None
         self._code: str | None = None
+
+    def _setup(self) -> None:
+        self._code = _code_token()
+        budget = self._cache_bytes if self._cache_bytes is not None else get_settings().response_cache_mb * 2**20
+        self._cache = ResponseCache(budget) if budget > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.exclude):
@@ -95,11 +162,11 @@ class ConditionalGetMiddleware:
             await self.app(scope, receive, send)
             return
         if self._code is None:
-            self._code = _code_token()
+            self._setup()
         token, changed_at = data
         headers = Headers(scope=scope)
         key = "\x00".join((self._code, token, scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                           headers.get("hx-request", ""), headers.get("hx-target", "")))
+                           headers.get("hx-request", ""), headers.get("hx-target", ""), headers.get("host", "")))
         etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + '"'
         # Last-Modified has one-second resolution: only send it once that second is over, so a
         # later change within the same second cannot hide behind it.
@@ -111,7 +178,20 @@ class ConditionalGetMiddleware:
             await send({"type": "http.response.body", "body": b""})
             return
 
+        cache = self._cache
+        if cache is not None:
+            cache.check_version(token)
+            hit = cache.get(etag)
+            if hit is not None:
+                await send({"type": "http.response.start", "status": 200, "headers": list(hit[0])})
+                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else hit[1]})
+                return
+
+        keep: list[tuple[bytes, bytes]] | None = None
+        chunks: list[bytes] = []
+
         async def send_with_validators(message: Message) -> None:
+            nonlocal keep
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
                 if "etag" not in out and "set-cookie" not in out:
@@ -120,9 +200,22 @@ class ConditionalGetMiddleware:
                     vary = out.get("vary", "")
                     if "hx-request" not in vary.lower():
                         out["vary"] = f"{vary}, HX-Request" if vary else "HX-Request"
+                    if cache is not None and scope["method"] == "GET" and _cacheable(out):
+                        keep = list(message["headers"])
+            elif message["type"] == "http.response.body" and keep is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    assert cache is not None
+                    cache.put(etag, keep, b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, send_with_validators)
+
+
+def _cacheable(headers: MutableHeaders) -> bool:
+    vary = {v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()}
+    control = headers.get("cache-control", "").lower()
+    return vary <= CACHEABLE_VARY and "no-store" not in control and "private" not in control
 
 
 def _not_modified(headers: Headers, etag: str, changed_at: float | None) -> bool:
