@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Folder of the Jinja2 templates.")
     static_dir: Path = Field(PROJECT_ROOT / "static", description="Folder of static assets (css, vendored htmx).")
     migrations_dir: Path = Field(PROJECT_ROOT / "migrations", description="Folder of the Alembic migrations.")
+    response_cache_mb: int = Field(
+        32,
+        description="Memory (MB) per server process for whole read pages, reused until the data changes; 0 turns it off.",
+        ge=0,
+    )
     admin_token: str | None = Field(
         None, description="Bearer token required by any request that changes data; unset means none are allowed."
     )
