@@ -121,3 +121,70 @@ def ledger_problems(db: Path, expected: dict[str, str] | None = None) -> list[st
     finally:
         conn.close()
     return problems
+
+
+class LiveServer:
+    """`armswatch serve` on a free 127.0.0.1 port, its output captured to a log file."""
+
+    def __init__(self, db: Path, log: Path, **env: str) -> None:
+        import subprocess
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._fh = log.open("wb")
+        self.proc = subprocess.Popen(
+            [*armswatch(), "serve", "--port", str(self.port)], env=env_for(db, **env),
+            stdout=self._fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.output()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/api/flows", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"server not ready after {timeout}s: {self.output()[-2000:]}")
+
+    def output(self) -> str:
+        self._fh.flush()
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._fh.close()
+
+    def __enter__(self) -> LiveServer:
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_ingest(paths: list[Path], db: Path, timeout: float = 300, workers: int = 1):
+    import subprocess
+
+    return subprocess.run([*armswatch(), "ingest", *map(str, paths), "--workers", str(workers)], env=env_for(db),
+                          capture_output=True, text=True, timeout=timeout)
