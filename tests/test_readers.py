@@ -284,3 +284,15 @@ def test_cli_in_a_real_process_prints_reasons_not_tracebacks(db_url: str, tmp_pa
         f"{tmp_path / 'shell.html'}: no article text found in the HTML",
     ]
     assert "articles:    2 new, 0 skipped, 3 failed" in proc.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_with_a_replacement_character(db_url: str, engine: Engine,
+                                                                          tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9-report.txt")  # a Latin-1 name: a lone surrogate in Python
+    (tmp_path / name).write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / os.fsdecode(b"bad-\xff.txt")).write_bytes(b"\x00")
+    result = ingest(tmp_path)
+    assert result.exit_code == 1
+    assert set(articles(engine)) == {f"{tmp_path}/caf\ufffd-report.txt"}
+    assert f"{tmp_path}/bad-\ufffd.txt: binary file" in result.stderr
+    assert f"new      {tmp_path}/caf\ufffd-report.txt" in result.stdout

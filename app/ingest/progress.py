@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
+from app.ingest.types import printable
+
 
 class Progress(Protocol):
     def advance(self, outcome: str, source: str, statements: int = 0) -> None: ...
@@ -25,7 +27,7 @@ class PlainProgress:
         if outcome == "failed":
             return  # already on stderr as `path: reason`
         detail = f" ({statements} statement{'s' if statements != 1 else ''})" if outcome == "new" else ""
-        self.stream.write(f"{outcome:<8} {source}{detail}\n")
+        self.stream.write(f"{outcome:<8} {printable(source)}{detail}\n")
 
 
 class BarProgress:

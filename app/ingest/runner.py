@@ -25,7 +25,7 @@ from app.extract import extract
 from app.ingest import sources
 from app.ingest.progress import Progress, make_progress
 from app.ingest.store import ARTICLE, Ledger
-from app.ingest.types import Failed, Job, Prepared, ReadError, Skipped
+from app.ingest.types import Failed, Job, Prepared, ReadError, Skipped, printable
 
 CHUNK = 8  # jobs per task sent to a worker: amortises pickling without holding much in memory
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker; bounds memory however many files there are
@@ -172,7 +172,7 @@ class Totals:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(printable(message), file=sys.stderr, flush=True)
 
 
 def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:

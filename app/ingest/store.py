@@ -22,7 +22,7 @@ from sqlalchemy import Date, Integer, String, bindparam, case, func, select, upd
 from sqlalchemy.engine import Connection, Engine
 
 from app.extract.types import ExtractedStatement
-from app.ingest.types import Prepared
+from app.ingest.types import Prepared, printable
 from app.models import STANCES, STATUSES, Actor, Allegation, Article, Statement, WeaponCategory, WeaponSystem
 from app.taxonomy import Taxonomy, load_taxonomy
 
@@ -222,7 +222,8 @@ class Ledger:
         art = item.article
         published = art.published or item.result.published
         article_id = conn.execute(self.sql.article, {
-            "source": art.source, "outlet": art.outlet, "title": art.title, "published": published,
+            "source": printable(art.source), "outlet": art.outlet and printable(art.outlet),
+            "title": art.title and printable(art.title), "published": published,
             "text": art.text, "sha256": item.sha256, "ingested_at": datetime.now(timezone.utc),
         }).scalar()
         if article_id is None:

@@ -8,6 +8,21 @@ from pathlib import Path
 from app.extract.types import ExtractionResult
 
 
+def printable(value: str) -> str:
+    """`value` as valid UTF-8: a POSIX file name that is not UTF-8 gets U+FFFD for its bad bytes.
+
+    Such names reach Python as lone surrogates, which neither SQLite nor a UTF-8 terminal accepts.
+    """
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        try:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+
+
 class ReadError(Exception):
     """An input that cannot become an article; printed as `source: reason`, never as a traceback."""
 
