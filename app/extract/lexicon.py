@@ -18,9 +18,9 @@ from spacy.tokens import Doc
 from app.taxonomy import Taxonomy, load_taxonomy
 
 # Aliases too ambiguous to mean an actor without more context.
-_SKIP_ALIASES = {"CAR", "Guardian", "Time", "Sky", "Chad", "Jordan", "Georgia", "Niger", "Turkey"}
+_SKIP_ALIASES = {"CAR", "Guardian", "Time", "Sky", "Chad", "Jordan", "Georgia"}
 # A state name that is also an everyday word is still matched in its proper-noun form.
-_STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad", "Turkey", "Niger"}
+_STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad"}
 
 
 # Abbreviations with inner dots (U.S., U.N.), numbers, runs of letters, single other characters.

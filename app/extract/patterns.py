@@ -61,6 +61,7 @@ ACQUIRE_VERBS = _words(
     "purchase", "purchased", "purchasing", "import", "imported", "importing",
     "procure", "procures", "procured", "procuring", "took delivery of", "take delivery of",
     "taking delivery of", "takes delivery of", "sourced", "sourcing", "ordered", "seek", "seeks", "seeking", "sought",
+    "commissioned", "inducted",
 )
 # Nouns naming a transfer from the supplier's side ("Iran's transfer of missiles to Russia").
 SUPPLY_NOUNS = _words(

@@ -239,7 +239,9 @@ def _triggers(st: Sentence) -> list[Trigger]:
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
             continue
         if word.endswith(("ed", "sold", "sent", "given", "lent", "handed over")) and any(
-                0 <= m.start() - (w.end - st.start) <= 3 for w in st.weapons) and re.match(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b", after):
+                0 <= m.start() - (w.end - st.start) <= 3
+                or re.fullmatch(r",\s+(?:first|initially|later|originally|also|previously|mostly)\s+", t[w.end - st.start:m.start()])
+                for w in st.weapons) and re.match(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b", after):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "verb"))
@@ -893,6 +895,26 @@ def _dominant(state: ArticleState, code: str, least: int = 3) -> str | None:
     return best if counts[best] >= least else None
 
 
+_APPOSITIVE_RE = re.compile(
+    r"(?:[’']s\s+)?(?:[\w-]+\s+){0,4}?(?:counterpart|minister|ambassador|envoy|spokes(?:man|woman|person)|president|"
+    r"secretary|adviser|advisor|chief|commander|official|representative|leader|premier|chancellor)\w*(?:\s+(?:in|to|at|for)\s+[A-Z]\w+)?,\s+"
+    r"((?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+)")
+
+
+def _remember_appositives(st: Sentence, state: ArticleState) -> None:
+    """ "Russia's ambassador, Igor Petrov" / "his Russian counterpart, Andrei Belousov": the person speaks for the actor."""
+    for a in st.actors:
+        if a.kind not in ("state", "group", "org") or a.form == "institution":
+            continue
+        m = _APPOSITIVE_RE.match(st.text, a.end - st.start)
+        if m and m.start() - (a.end - st.start) <= 1:
+            name = m.group(1)
+            if name not in state.names:
+                sp = Speaker(a.code, name, None)
+                state.names[name] = sp
+                state.names.setdefault(name.split()[-1], sp)
+
+
 def _partner(state: ArticleState, code: str) -> str | None:
     for a, b in reversed(state.pairs):
         if a == code:
@@ -926,6 +948,7 @@ def extract(text: str) -> ExtractionResult:
     list_intro: tuple[str | None, str | None] | None = None
     pending: list[tuple] = []
     for idx, st in enumerate(sents):
+        _remember_appositives(st, state)
         first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None)
         frames = _frames(st, state)
         denials = _denial_spans(st)
