@@ -187,7 +187,8 @@ COMMIT_RE = re.compile(
     r"commit\w*|unveil\w*|inked|concluded|clinched|sealed)\b", I)
 WEAPON_STOP_RE = re.compile(
     r"\b(?:against|to (?:attack|strike|hit|target|shoot down|defend|protect|counter|intercept|fight|replace)|turned on|"
-    r"used (?:on|against|to|in)|fired (?:at|on)|for use (?:in|against)|in (?:exchange|return) for)\b", I)
+    r"used (?:on|against|to|in)|fired (?:at|on)|for use (?:in|against)|in (?:exchange|return) for)\b|"
+    r",\s+(?:posting|showing|saying|adding|citing|according)\b", I)
 CONTRACT_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:contracts?|deals?|agreements?|orders?)\b", I)

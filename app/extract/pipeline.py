@@ -29,7 +29,7 @@ _ACTOR_NOUN_AFTER = re.compile(
 )
 _FAMILY = {
     "missile": {"ballistic_missile", "cruise_missile", "missile", "air_defence"},
-    "aircraft": {"combat_aircraft", "aircraft"},
+    "aircraft": {"combat_aircraft", "aircraft", "uav", "helicopter"},
     "combat_aircraft": {"combat_aircraft"},
     "uav": {"uav"},
     "artillery": {"artillery"},
@@ -388,7 +388,7 @@ def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
     out: list[str] = []
     while a is not None:
         e = a.end - st.start
-        m = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?", st.text[e:])
+        m = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?", st.text[e:])
         if not m:
             break
         nxt = next((b for b in st.actors if b.start - st.start == e + m.end() and b.kind in _ROLE_KINDS), None)
