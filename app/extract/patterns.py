@@ -206,7 +206,8 @@ TRIGGER_WORDS = frozenset(
     "train trains trained training sign signed signs signing inked ink finalised finalized finalise finalize concluded "
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
     "supplied provided donated delivered sold furnished sent shipped smuggled transferred re carrying carried carries "
-    "carry transporting transported transports ferrying ferried bound destined route headed heading".split()
+    "carry transporting transported transports ferrying ferried bound destined route headed heading thank thanks thanked "
+    "thanking".split()
 )
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
@@ -219,3 +220,6 @@ CARRY_RE = re.compile(r"\b(?:carry(?:ing)?|carried|carries|transport(?:ing|ed|s)
 # Nouns that "claims"/"reports" are when used as nouns, not speech verbs.
 AMBIGUOUS_SPEECH = frozenset({"claims", "claim", "reports", "report", "statement", "statements", "charges", "remarks",
                               "briefing", "warning", "findings", "calls", "notes", "documents", "shows", "states", "thanks"})
+
+# A recipient thanking its supplier ("Mali's president thanked Russia for the aircraft").
+THANK_RE = re.compile(r"\bthank(?:s|ed|ing)?\b", I)

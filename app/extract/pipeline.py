@@ -275,6 +275,8 @@ def _triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in P.ARRIVE_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
+    for m in P.THANK_RE.finditer(t):
+        found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
     for m in P.CARRY_RE.finditer(t):
         if not any(f.start <= m.start() < f.end for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "carry"))
@@ -506,6 +508,16 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 recipient, supplier = subj, other
             else:
                 supplier, recipient = subj, other
+        elif tg.form == "thank":
+            supplier = None
+            for a in st.actors:
+                s_, e_ = _rel(st, a)
+                if tg.end <= s_ <= tg.end + 20 and a.kind in _ROLE_KINDS and re.fullmatch(r"\s+(?:(?:the|his|her|their|its)\s+)?", t[tg.end:s_]):
+                    supplier = a
+                    break
+            if supplier is None or not re.search(r"\bfor\b", t[supplier.end - st.start: win_hi]):
+                continue
+            recipient = _subject(st, lo, tg.start)
         elif tg.form == "carry":
             low = t[tg.start:tg.end].lower()
             if low.startswith(("bound", "destined", "en route", "headed", "heading")):
@@ -642,6 +654,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = _weapons_in(st, tg.end, hi, state)
         if tg.form == "arrive":
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+        if tg.form == "thank" and not weapons:
+            weapons = [("unspecified", None, tg.start)]
         if tg.form == "carry" and (not weapons or re.match(r"\s+(?:them|it|the (?:weapons|arms|cargo|shipment))\b", t[tg.end:], re.I)):
             weapons = _weapons_in(st, 0, tg.start, state)
         if not weapons and tg.form == "noun":
@@ -1088,6 +1102,12 @@ def extract(text: str) -> ExtractionResult:
                         rec = g.recipient
                     elif sup is None and rec is not None and g.supplier and g.supplier != rec:
                         sup = g.supplier
+            if f.trigger.form == "thank":
+                if rec is None:
+                    rec = claimant if claimant not in (None, "media") and claimant != sup else _dominant(state, sup, 2)
+                if rec is not None:
+                    claimant = rec
+                    speaker = speaker if speaker is not None and speaker.code == rec else Speaker(rec)
             if f.trigger.form == "arrive" and rec is None and sup is not None and claimant not in (None, "media") and claimant != sup:
                 rec = claimant
             if f.supplier_from_subject_pronoun and sup is None and f.trigger.kind == "supply" and re.match(r"(?:It|They)\b", t) and state.last_subject:
