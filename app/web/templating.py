@@ -52,6 +52,14 @@ def dom_id(value: str) -> str:
     return readable if readable == value else f"{readable}-{hashlib.sha1(value.encode()).hexdigest()[:6]}"
 
 
+def article_label(article) -> str:
+    """What to call an article in a citation: its outlet, else its title, else its file or URL name."""
+    if article.outlet or article.title:
+        return article.outlet or article.title
+    tail = re.split(r"[/\\]", (article.source or "").rstrip("/"))[-1]
+    return tail or f"article {article.id}"
+
+
 def safe_href(url: str | None) -> str | None:
     """Only http(s) sources become links; anything else (javascript:, file paths) stays text."""
     if url and url.lower().startswith(("http://", "https://")):
@@ -69,7 +77,7 @@ def get_templates() -> Jinja2Templates:
     )
     env.filters.update(date=fmt_date, highlight=highlight_terms)
     env.globals.update(
-        plural=plural, dom_id=dom_id, link_params=link_params, safe_href=safe_href, STANCE_LABELS=STANCE_LABELS,
+        plural=plural, dom_id=dom_id, article_label=article_label, link_params=link_params, safe_href=safe_href, STANCE_LABELS=STANCE_LABELS,
         STATUS_LABELS=STATUS_LABELS, FACET_LABELS=FACET_LABELS,
     )
     return Jinja2Templates(env=env)

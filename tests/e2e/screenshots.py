@@ -30,7 +30,8 @@ def main(base: str, out: Path, width: int = 1280) -> None:
         page.wait_for_load_state()
         page.screenshot(path=str(out / "allegation.png"), full_page=False)
         # Its first quote, highlighted in its article.
-        page.locator("#denials a.quote-link, #claims a.quote-link").first.click()
+        quotes = page.locator("#denials a.quote-link")
+        (quotes if quotes.count() else page.locator("#claims a.quote-link")).first.click()
         page.wait_for_load_state()
         page.wait_for_timeout(400)
         page.screenshot(path=str(out / "article.png"), full_page=False)
