@@ -23,8 +23,9 @@ _SKIP_ALIASES = {"CAR", "Guardian", "Time", "Sky", "Chad", "Jordan", "Georgia"}
 _STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad"}
 
 
-# Abbreviations with inner dots (U.S., U.N.), numbers, runs of letters, single other characters.
-_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_|\s+")
+# Abbreviations with inner dots (U.S.), numbers, runs of letters, single other characters, each with
+# the one space that may follow it; other whitespace is a token of its own.
+_TOKEN_SPACE_RE = re.compile(r"((?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_)( ?)|(\s+)")
 
 
 def _is_punct(w: str) -> bool:
@@ -123,19 +124,18 @@ class Lexicon:
         words: list[str] = []
         spaces: list[bool] = []
         starts: list[int] = []
-        for m in _TOKEN_RE.finditer(text):
-            tok = m.group(0)
-            pos = m.start()
-            if tok[0].isspace():
-                if words and not spaces[-1] and not words[-1][0].isspace() and tok[0] == " ":
-                    spaces[-1] = True
-                    tok = tok[1:]
-                    pos += 1
-                if not tok:
-                    continue
-            words.append(tok)
-            spaces.append(False)
-            starts.append(pos)
+        pos = 0
+        for word, space, ws in _TOKEN_SPACE_RE.findall(text):
+            if ws:
+                words.append(ws)
+                spaces.append(False)
+                starts.append(pos)
+                pos += len(ws)
+            else:
+                words.append(word)
+                spaces.append(bool(space))
+                starts.append(pos)
+                pos += len(word) + len(space)
         doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
         starts.append(len(text))
         doc.user_data["starts"] = starts
