@@ -931,6 +931,36 @@ def _remember_appositives(st: Sentence, state: ArticleState) -> None:
                 state.names.setdefault(name.split()[-1], sp)
 
 
+_RELEASE_RE = re.compile(r"PRESS (?:STATEMENT|RELEASE)|IMMEDIATE RELEASE|NEWS RELEASE|Office of the Spokesperson|"
+                         r"\bMinistry of (?:Foreign Affairs|Defen[cs]e)\b.*\bstatement\b", re.I)
+
+
+def _document_voice(sents: list[Sentence]) -> str | None:
+    """A press release speaks for its issuer: the first state named in its opening lines."""
+    head = sents[:4]
+    if not any(_RELEASE_RE.search(s.text) for s in head):
+        return None
+    for s in head:
+        for a in s.actors:
+            if a.kind in ("state", "org"):
+                return a.code
+    return None
+
+
+def _interviewee(sents: list[Sentence]) -> str | None:
+    """In a Q&A interview, the state of the person introduced before the first question."""
+    first_q = next((i for i, s in enumerate(sents) if re.match(r"\s*Q\s*:", s.text)), None)
+    if first_q is None or not any(re.match(r"\s*A\s*:", s.text) for s in sents[first_q:]):
+        return None
+    for s in reversed(sents[:first_q]):
+        if re.search(r"\b(?:head|minister|secretary|officer|official|director|chief|commander|spokes\w+|adviser|advisor|"
+                     r"ambassador|general|envoy)\b", s.text, re.I):
+            for a in s.actors:
+                if a.kind == "state":
+                    return a.code
+    return None
+
+
 def _partner(state: ArticleState, code: str) -> str | None:
     for a, b in reversed(state.pairs):
         if a == code:
@@ -960,6 +990,9 @@ def extract(text: str) -> ExtractionResult:
             state.claims.append((idx, stmt))
             state.pairs.append((stmt.supplier, stmt.recipient))
 
+    doc_voice = _document_voice(sents)
+    interviewee = _interviewee(sents)
+    answer_paras = {st.para for st in sents if re.match(r"\s*A\s*:", st.text)} if interviewee else set()
     list_frame: ExtractedStatement | None = None
     list_intro: tuple[str | None, str | None] | None = None
     pending: list[tuple] = []
@@ -1085,12 +1118,14 @@ def extract(text: str) -> ExtractionResult:
                 continue
             speaker, explicit = _claimant(st, f.trigger.start, f.trigger.end, state, first_actor)
             if not explicit:
-                if st.in_quote:
+                if st.para in answer_paras:
+                    speaker = Speaker(interviewee)
+                elif st.in_quote:
                     speaker = state.para_speaker.get(st.para) or state.last_speaker
                 elif P.OWNERLESS_RE.search(t[: f.trigger.start]):
                     speaker = Speaker(None)
                 else:
-                    speaker = Speaker("media")
+                    speaker = Speaker(doc_voice or "media")
             claimant = speaker.code if speaker else None
             sup, rec = f.supplier, f.recipient
             if sup is None or rec is None:
