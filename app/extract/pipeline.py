@@ -157,6 +157,7 @@ class ArticleState:
     last_person: Speaker | None = None
     last_subject: str | None = None
     last_speaker_idx: int = -99
+    doc_voice: str | None = None
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
     claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -442,7 +443,8 @@ def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tup
                 continue
             if cat == "missile" and any(x.category in _FAMILY["missile"] and abs(x.start - w.start) < 40 for x in specific):
                 continue
-            if cat in {"missile", "aircraft"} and _ANAPHOR_BEFORE.search(_tail(st.text, ws)):
+            if cat in {"missile", "aircraft"} and (_ANAPHOR_BEFORE.search(_tail(st.text, ws))
+                                                   or re.search(r"\b\d+\s+(?:\w+\s+)?$", _tail(st.text, ws, 20))):
                 prev = state.last_weapon.get("missile" if cat == "missile" else "aircraft")
                 if prev:
                     cat, system = prev
@@ -797,6 +799,8 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
         return Speaker(None, name, role)
     if re.search(r"\b(?:Western|western)\b", seg):
         return Speaker(None)
+    if state.doc_voice and re.search(r"\b(?:we|our)\b", seg, re.I):
+        return Speaker(state.doc_voice)
     if re.search(r"^\s*(?:he|she)\b", seg, re.I):
         return state.para_speaker.get(st.para) or state.last_person or state.last_speaker or Speaker(None)
     if P.PRONOUN_SPEAKER_RE.search(seg) or P.SPEAKER_NOUN_RE.search(seg) or re.search(r"\b(?:he|she|they|we)\b", seg, re.I):
@@ -991,6 +995,7 @@ def extract(text: str) -> ExtractionResult:
             state.pairs.append((stmt.supplier, stmt.recipient))
 
     doc_voice = _document_voice(sents)
+    state.doc_voice = doc_voice
     interviewee = _interviewee(sents)
     answer_paras = {st.para for st in sents if re.match(r"\s*A\s*:", st.text)} if interviewee else set()
     list_frame: ExtractedStatement | None = None
@@ -1162,7 +1167,8 @@ def extract(text: str) -> ExtractionResult:
                     sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 cand = _partner(state, sup)
-                if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand))
+                if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
+                                                              or (claimant == sup and f.supplier_from_subject_pronoun)))
                              or _dominant(state, sup) == cand):
                     rec = cand
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
