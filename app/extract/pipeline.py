@@ -276,6 +276,8 @@ def _triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in P.ARRIVE_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
+    for m in re.finditer(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", t, re.I):
+        found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
     for m in P.THANK_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
     for m in P.CARRY_RE.finditer(t):
@@ -510,6 +512,12 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 recipient, supplier = subj, other
             else:
                 supplier, recipient = subj, other
+        elif tg.form == "dealings":
+            supplier = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
+            recipient = _actor_at(st, tg.end + 1, 4)
+            recipient = recipient if recipient is not None and recipient.kind in _ROLE_KINDS else None
+            if supplier is None and _pronoun_subject(st, lo, tg.start):
+                from_pronoun = True
         elif tg.form == "thank":
             supplier = None
             for a in st.actors:
@@ -656,6 +664,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = _weapons_in(st, tg.end, hi, state)
         if tg.form == "arrive":
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+        if tg.form == "dealings":
+            weapons = [("unspecified", None, tg.start)]
         if tg.form == "thank" and not weapons:
             weapons = [("unspecified", None, tg.start)]
         if tg.form == "carry" and (not weapons or re.match(r"\s+(?:them|it|the (?:weapons|arms|cargo|shipment))\b", t[tg.end:], re.I)):
@@ -1114,7 +1124,7 @@ def extract(text: str) -> ExtractionResult:
             for cat, system in sorted(cats, key=lambda x: x[0]):
                 emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
         for i, f in enumerate(frames):
-            if i in denied_frames:
+            if i in denied_frames or (f.trigger.form == "dealings" and not f.negated):
                 continue
             region_lo = f.clause[0]
             if P.NO_EVIDENCE_RE.search(t[: f.trigger.start]) or P.CONDITIONAL_RE.search(t[max(0, region_lo - 40): f.trigger.start]):
@@ -1161,6 +1171,8 @@ def extract(text: str) -> ExtractionResult:
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire":
                 rec = first_actor.code if first_actor else None
             role_codes = {a.code for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)}
+            if rec is None and sup is not None and re.search(r"\bto\s+(?:either|any|both)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:side|sides|party|parties)\b", t[f.trigger.end:f.clause[1]], re.I):
+                rec = _partner(state, sup)
             if sup is None and rec is not None:
                 cand = _partner(state, rec)
                 if cand and (role_codes <= {cand, rec} or _dominant(state, rec) == cand):
