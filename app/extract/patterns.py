@@ -207,7 +207,7 @@ TRIGGER_WORDS = frozenset(
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
     "supplied provided donated delivered sold furnished sent shipped smuggled transferred re carrying carried carries "
     "carry transporting transported transports ferrying ferried bound destined route headed heading thank thanks thanked "
-    "thanking".split()
+    "thanking supplier suppliers arms weapons military".split()
 )
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").

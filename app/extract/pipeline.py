@@ -278,6 +278,8 @@ def _triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
     for m in re.finditer(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", t, re.I):
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
+    for m in re.finditer(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", t, re.I):
+        found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
     for m in P.THANK_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
     for m in P.CARRY_RE.finditer(t):
@@ -518,6 +520,19 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             recipient = recipient if recipient is not None and recipient.kind in _ROLE_KINDS else None
             if supplier is None and _pronoun_subject(st, lo, tg.start):
                 from_pronoun = True
+        elif tg.form == "supplier":
+            subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
+            if subj is None or not re.search(r"\b(?:is|was|are|were|has been|have been|remains|remained|became|become|as)\b", t[subj.end - st.start:tg.start]):
+                continue
+            supplier = subj
+            pm = re.search(r"(\S+?)[’']s\s+(?:[\w-]+\s+){0,3}$|\b(our|their|its)\s+(?:[\w-]+\s+){0,3}$", _tail(t, tg.start, 60))
+            if pm and pm.group(1):
+                base = tg.start - len(_tail(t, tg.start, 60))
+                recipient = next((a for a in st.actors if a.end - st.start == base + pm.end(1) and a.kind in _ROLE_KINDS), None)
+            elif pm and pm.group(2) == "our":
+                from_pronoun = True
+            if recipient is None:
+                recipient = _prep_actor(st, tg.end, win_hi, "to|for")
         elif tg.form == "thank":
             supplier = None
             for a in st.actors:
@@ -1154,6 +1169,8 @@ def extract(text: str) -> ExtractionResult:
                         rec = g.recipient
                     elif sup is None and rec is not None and g.supplier and g.supplier != rec:
                         sup = g.supplier
+            if f.trigger.form == "supplier" and rec is None and f.supplier_from_subject_pronoun:
+                rec = claimant if claimant not in (None, "media", sup) else None
             if f.trigger.form == "thank":
                 if rec is None:
                     rec = claimant if claimant not in (None, "media") and claimant != sup else _dominant(state, sup, 2)
