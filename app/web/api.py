@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from app import queries
 from app.db import SessionDep
+from app.filters import Category
 from app.web.deps import FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -91,8 +92,8 @@ def actor(request: Request, session: SessionDep, code: str) -> Response:
 
 
 @router.get("/weapons/{category}", response_model=queries.WeaponDetail, responses={404: {"model": Error}})
-def weapon(request: Request, session: SessionDep, category: str) -> Response:
-    detail = queries.get_weapon(session=session, slug=category[:64])
+def weapon(request: Request, session: SessionDep, category: Category) -> Response:
+    detail = queries.get_weapon(session=session, slug=category)
     if detail is None:
         raise HTTPException(404, f"weapon category {category[:64]!r} not found")
     return _json(request, session, detail)

@@ -118,3 +118,15 @@ def test_keyboard_reaches_the_filters_and_the_results(page: Page):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") in {"q", "sort"}
+
+
+def test_a_checkbox_keeps_keyboard_focus_across_the_swap(page: Page):
+    page.goto("/")
+    _ready(page)
+    page.focus("#f-category-uav")
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"category=uav"))
+    expect(page.locator("#results-heading")).to_contain_text("Drones")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.activeElement.id") == "f-category-uav"
+    expect(page.locator("#f-category-uav")).to_be_checked()
