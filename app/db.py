@@ -43,6 +43,10 @@ def get_engine() -> Engine:
 
 def get_session() -> Iterator[Session]:
     with Session(get_engine()) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            # pysqlite runs each SELECT in its own implicit snapshot; an explicit BEGIN makes the
+            # request's queries read one committed state even while ingest commits in between.
+            session.connection().exec_driver_sql("BEGIN")
         yield session
 
 
