@@ -1,0 +1,150 @@
+"""Concurrent load: the real server under ~10 s of load while `armswatch ingest` writes the same file.
+
+Zero 5xx, no "database is locked" anywhere, and every response is consistent in itself:
+an allegation's counters agree with the statements listed with it, an article's quotes
+are its text at their offsets, and an id committed before the request is always found.
+"""
+from __future__ import annotations
+
+import random
+import subprocess
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.reliability.corpus import write_corpus
+from tests.reliability.helpers import LiveServer, armswatch, connect_ro, env_for, ledger_problems, run_ingest
+
+SEED = 606
+LOAD_SECONDS = 10
+THREADS = 4
+
+
+def allegation_inconsistencies(detail: dict) -> list[str]:
+    a = detail["allegation"]
+    own = [s for s in detail["statements"] if not s["pair_denial"]]
+    pair = [s for s in detail["statements"] if s["pair_denial"]]
+    stances = Counter(s["stance"] for s in own)
+    checks = {
+        "n_statements": (a["n_statements"], len(own)),
+        "n_alleges": (a["n_alleges"], stances["alleges"]),
+        "n_confirms": (a["n_confirms"], stances["confirms"]),
+        "n_denies": (a["n_denies"], stances["denies"] + len(pair)),
+        "n_pair_denies": (a["n_pair_denies"], len(pair)),
+        "n_sources": (a["n_sources"], len({s["article"]["id"] for s in own})),
+    }
+    return [f"allegation {a['id']}: {k} {have} but {want} listed" for k, (have, want) in checks.items() if have != want]
+
+
+def article_inconsistencies(detail: dict) -> list[str]:
+    text = detail["text"]
+    return [f"article {detail['article']['id']}: statement {s['id']} quote is not text[{s['start']}:{s['end']}]"
+            for s in detail["statements"] if text[s["start"]:s["end"]] != s["quote"]]
+
+
+class Load:
+    def __init__(self, base: str, db: Path, seconds: float) -> None:
+        self.base, self.db, self.seconds = base, db, seconds
+        self.statuses: Counter[int] = Counter()
+        self.problems: list[str] = []
+        self.requests = 0
+        self.lock = threading.Lock()
+        self.max_ids = {"article": 1, "allegation": 1}
+
+    def refresh_ids(self) -> None:
+        conn = connect_ro(self.db)
+        try:
+            for table in self.max_ids:
+                self.max_ids[table] = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 1  # noqa: S608
+        finally:
+            conn.close()
+
+    def worker(self, n: int) -> None:
+        rnd = random.Random(f"{SEED}-{n}")
+        end = time.monotonic() + self.seconds
+        with httpx.Client(base_url=self.base, timeout=30) as client:
+            while time.monotonic() < end:
+                self.refresh_ids()  # ids committed before the request: the server must find them
+                alg, art = rnd.randint(1, self.max_ids["allegation"]), rnd.randint(1, self.max_ids["article"])
+                kind = rnd.choice(("api-allegation", "api-allegation", "api-article", "list", "page", "facets",
+                                   "allegation-page", "article-page", "csv", "search"))
+                path = {
+                    "api-allegation": f"/api/allegations/{alg}",
+                    "api-article": f"/api/articles/{art}",
+                    "list": f"/api/allegations?sort={rnd.choice(['sources', 'latest', 'denied'])}&page={rnd.randint(1, 3)}",
+                    "page": f"/?country={rnd.choice(['IRN', 'RUS', 'PRK', 'CHN'])}",
+                    "facets": "/api/facets?stance=denied",
+                    "allegation-page": f"/allegations/{alg}",
+                    "article-page": f"/articles/{art}",
+                    "csv": "/allegations.csv?country=IRN",
+                    "search": f"/api/allegations?q={rnd.choice(['drones', 'denied', 'artillery shells'])}",
+                }[kind]
+                try:
+                    resp = client.get(path)
+                except httpx.HTTPError as exc:
+                    with self.lock:
+                        self.problems.append(f"{path}: {type(exc).__name__} {exc}")
+                    continue
+                found: list[str] = []
+                if resp.status_code != 200:
+                    found.append(f"{path}: {resp.status_code} {resp.text[:200]}")
+                elif kind == "api-allegation":
+                    found += allegation_inconsistencies(resp.json())
+                elif kind == "api-article":
+                    found += article_inconsistencies(resp.json())
+                elif kind in ("list", "search"):
+                    for item in resp.json()["items"]:
+                        if item["n_denies"] < item["n_pair_denies"] or item["n_statements"] < item["n_alleges"]:
+                            found.append(f"{path}: allegation {item['id']} counters {item}")
+                with self.lock:
+                    self.requests += 1
+                    self.statuses[resp.status_code] += 1
+                    self.problems += found
+
+
+@pytest.mark.slow
+def test_server_under_load_while_ingest_writes(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_corpus(first, 150, SEED)
+    write_corpus(second, 1500, SEED + 1)
+    done = run_ingest([first], db)
+    assert done.returncode == 0, done.stderr
+
+    with LiveServer(db, tmp_path / "server.log") as server:
+        ingest_log = tmp_path / "ingest.log"
+        ingest = subprocess.Popen([*armswatch(), "ingest", str(second)], env=env_for(db),
+                                  stdout=subprocess.DEVNULL, stderr=ingest_log.open("wb"))
+        try:
+            # Start the load once the ingest is writing, so reads and writes overlap for the whole window.
+            conn = connect_ro(db)
+            deadline = time.monotonic() + 60
+            while conn.execute("SELECT count(*) FROM article").fetchone()[0] <= 150 and time.monotonic() < deadline:
+                assert ingest.poll() is None, ingest_log.read_text()
+                time.sleep(0.1)
+            conn.close()
+            load = Load(server.url, db, LOAD_SECONDS)
+            threads = [threading.Thread(target=load.worker, args=(n,)) for n in range(THREADS)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=LOAD_SECONDS + 60)
+            writing = ingest.poll() is None
+        finally:
+            rc = ingest.wait(timeout=300)
+        output = server.output()
+
+    errors = ingest_log.read_text(encoding="utf-8", errors="replace")
+    assert writing, "the ingest finished before the load did: the test did not overlap reads and writes"
+    assert rc == 0, errors[-2000:]
+    assert "database is locked" not in output + errors
+    assert "Traceback" not in output + errors, output[-3000:]
+    assert not any(code >= 500 for code in load.statuses), load.statuses
+    assert load.problems == [], "\n".join(load.problems[:20])
+    assert load.requests >= 100, load.requests
+    assert ledger_problems(db) == []
+    print(f"\n{load.requests} requests in {LOAD_SECONDS}s with {THREADS} clients during ingest: {dict(load.statuses)}")
