@@ -252,3 +252,82 @@ def test_quotes_are_exact_sentence_spans():
     for s in result.statements:
         assert text[s.start:s.end] == s.quote
         assert "date 2024" not in s.quote
+
+
+# ------------------------------------------------------------------ more reporting patterns
+
+def test_recipient_thanking_its_supplier_confirms():
+    found = tuples("Mali's interim president thanked Russia for the Su-25 jets and helicopters delivered this week.")
+    assert ("confirms", "RUS", "MLI", "combat_aircraft") in found
+    assert ("confirms", "RUS", "MLI", "helicopter") in found
+
+
+def test_seizure_of_cargo_carried_between_parties():
+    text = "The US Navy seized 2,000 rifles from a dhow carrying them from Iran to the Houthis, Central Command said."
+    stmt = one(text, "IRN", "houthis", "small_arms")
+    assert stmt.stance == "alleges" and stmt.claimant == "USA"
+
+
+def test_bound_for_with_origin():
+    assert ("alleges", "IRN", "houthis", "components") in tuples("Navy Seizes Iranian-Made Missile Components Bound for the Houthis")
+
+
+def test_coordinated_suppliers():
+    found = tuples("Ukraine has received T-72 tanks from Poland and the Czech Republic, officials said.")
+    assert {("alleges", "POL", "UKR", "armoured_vehicle"), ("alleges", "CZE", "UKR", "armoured_vehicle")} <= found
+
+
+def test_headline_denial_answers_the_claim_that_follows():
+    text = "Kremlin denies Iranian link\n\nUS officials said Iran had sent attack drones to Russia."
+    assert ("denies", "IRN", "RUS", "uav") in tuples(text)
+
+
+def test_calls_it_groundless_is_a_denial():
+    text = "US officials said China had sold drone engines to Russia. Beijing calls that groundless."
+    assert ("denies", "CHN", "RUS", "components") in tuples(text)
+
+
+def test_denial_of_receiving_by_the_recipient():
+    text = "UN experts said Iran had shipped missiles to the Houthis. The Houthis denied receiving Iranian weapons."
+    stmt = [s for s in extract(text).statements if s.stance == "denies"]
+    assert stmt and stmt[0].claimant == "houthis" and (stmt[0].supplier, stmt[0].recipient) == ("IRN", "houthis")
+
+
+def test_press_release_speaks_for_its_issuer():
+    text = ("PRESS STATEMENT\nOffice of the Spokesperson, U.S. Department of State\n\n"
+            "Iran has supplied Russia with Shahed drones for two years, and we assess that Iran shipped missiles to Russia.")
+    assert {s.claimant for s in extract(text).statements} == {"USA"}
+
+
+def test_interview_answers_speak_for_the_interviewee():
+    text = ("INTERVIEW\n\nJane Roe is a deputy head of Ukraine's defence intelligence. She spoke to us in Kyiv.\n\n"
+            "Q: Who supplies Russia?\n\nA: North Korea has delivered millions of artillery shells to Russia.")
+    assert one(text, "PRK", "RUS", "artillery").claimant == "UKR"
+
+
+def test_supplier_of_with_our():
+    stmt = one("“Russia is our main supplier of weapons,” Belarus's president Alexander Lukashenko said.", "RUS", "BLR", "unspecified")
+    assert stmt.stance == "confirms" and stmt.claimant == "BLR"
+
+
+def test_list_items_headed_by_a_supplier():
+    text = ("UN experts said Myanmar's military had bought weapons from Russia.\n"
+            "The report lists what the main suppliers sent:\n"
+            "• Russia: Su-30 fighter jets and Mi-35 helicopters\n"
+            "• China: CH-3A drones")
+    found = tuples(text)
+    assert ("alleges", "RUS", "MMR", "helicopter") in found
+    assert ("alleges", "CHN", "MMR", "uav") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CORRECTION: An earlier version of this article said that Iran had supplied Venezuela with cruise missiles.",
+        "Baku has not disclosed how many aircraft it will receive from Israel.",
+        "Analysts will watch for any transfer of Russian air-defence systems to Iran.",
+        "The sanctions target North Korea's weapons programmes and Russia's arms industry.",
+    ],
+)
+def test_more_non_allegations(text):
+    assert not any(t[0] in ("alleges", "confirms") for t in tuples(text))

@@ -325,8 +325,8 @@ def _is_origin(st: Sentence, a: ActorMention) -> bool:
     for w in st.weapons:
         ws, _ = _rel(st, w)
         gap = st.text[e:ws] if ws >= e else None
-        if gap is not None and re.fullmatch(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*|\s*(?:\w+\s+){0,2}?)", gap) \
-                and (a.form == "demonym" or re.match(r"^[-‑](?:made|built|designed|produced|manufactured|supplied)", after)):
+        if gap is not None and re.fullmatch(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*|\s*(?:\w+\s+){0,2}?)", gap, re.I) \
+                and (a.form == "demonym" or re.match(r"^[-‑](?:made|built|designed|produced|manufactured|supplied)", after, re.I)):
             return True
         if gap == " " and a.form == "name" and a.kind == "state" and a.text.isupper():
             return True
@@ -863,7 +863,7 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             sp = _resolve_segment(st, short + 1, m.start(), state, first_actor)
             if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
                 sp = None
-            if sp is None and re.fullmatch(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*", t[short + 1:m.start()]) \
+            if sp is None and re.fullmatch(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*", t[short + 1:m.start()]) \
                     and not re.search(r"\b(?:has|have|had|is|are|was|were|will|would)\b", t[short + 1:m.start()]):
                 sp = Speaker(None)
         if sp is None:
@@ -1105,8 +1105,6 @@ def extract(text: str) -> ExtractionResult:
             if own:
                 denied_frames.update(own)
                 continue
-            if st.headline:
-                continue
             # implied denial: the nearest preceding claim involving the denier
             dclause_hi = _clause(st.bounds(), dend, len(t))[1]
             others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
@@ -1241,7 +1239,7 @@ def extract(text: str) -> ExtractionResult:
         bullet_actor = _bullet_actor(st) if P.BULLET_RE.match(t) and list_intro is not None else None
         if bullet_actor is not None:
             colon = t.index(":", bullet_actor.end - st.start)
-            recipients = [s_.recipient for _, s_ in state.claims if s_.supplier != bullet_actor.code]
+            recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != bullet_actor.code]
             rec = list_intro[1] or _dominant(state, bullet_actor.code, 2) or (max(set(recipients), key=recipients.count) if recipients else None)
             if rec and rec != bullet_actor.code:
                 claimant = list_intro[0]
