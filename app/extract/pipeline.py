@@ -565,10 +565,11 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         possessive = a
             elif re.search(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", t[tail:tg.start], re.I):
                 for a in st.actors:
-                    if a.end - st.start <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a) \
-                            and not _PREPS_BEFORE.search(_tail(t, a.start - st.start)):
+                    s_, e_ = _rel(st, a)
+                    if e_ <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a) \
+                            and not (re.search(r"\bthe\s+$", _tail(t, s_, 8)) and _ACTOR_NOUN_AFTER.match(t[e_:])) \
+                            and not _POSSESSIVE_AFTER.match(t[e_:]):
                         possessive = a
-                        break
             recipient = _prep_actor(st, tg.end, win_hi, _TO)
             by_actor = _prep_actor(st, tg.end, win_hi, "by")
             from_actor = _prep_actor(st, tg.end, win_hi, "from")
