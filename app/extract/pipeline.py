@@ -401,6 +401,8 @@ def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
         nxt = next((b for b in st.actors if b.start - st.start == e + m.end() and b.kind in _ROLE_KINDS), None)
         if nxt is None or _is_origin(st, nxt) or nxt.form == "demonym":
             break
+        if re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|could|also|says|said|\w+ed)\b", st.text[nxt.end - st.start:]):
+            break  # the subject of a new clause, not another item of the list
         if not re.search(r"\b(?:and|or)\b", m.group(0)) and not re.match(r"\s*,|\s+(?:and|or)\b", st.text[nxt.end - st.start:]):
             break
         out.append(nxt.code)
@@ -838,16 +840,6 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
     """Who claims what sentence `st` says at [pos, end): (speaker, explicit attribution found)."""
     t = st.text
     speech = st.speech()
-    # "according to X"
-    for m in speech:
-        if P.ACCORDING_RE.match(m.group(0)):
-            seg_end = len(t)
-            nb = re.search(r"[,;.]", t[m.end():])
-            if nb:
-                seg_end = m.end() + nb.start()
-            sp = _resolve_segment(st, m.end(), seg_end, state, first_actor)
-            if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in speech if s.start() < pos and not P.ACCORDING_RE.match(s.group(0)) and s.start() > 0]:
-                return sp, True
     before = [m for m in speech if m.end() <= pos and not P.ACCORDING_RE.match(m.group(0))]
     for m in reversed(before):
         seg_lo = 0
@@ -882,6 +874,16 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             sp = _resolve_segment(st, m.end(), m.end() + nb.start(), state, first_actor)
         if sp is not None:
             return sp, True
+    # "according to X" when nothing closer attributes the claim
+    for m in speech:
+        if P.ACCORDING_RE.match(m.group(0)):
+            seg_end = len(t)
+            nb = re.search(r"[,;.]", t[m.end():])
+            if nb:
+                seg_end = m.end() + nb.start()
+            sp = _resolve_segment(st, m.end(), seg_end, state, first_actor)
+            if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in speech if s.start() < pos and not P.ACCORDING_RE.match(s.group(0)) and s.start() > 0]:
+                return sp, True
     return None, False
 
 
@@ -1197,6 +1199,7 @@ def extract(text: str) -> ExtractionResult:
                 cand = _partner(state, sup)
                 if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
                                                               or (claimant == sup and f.supplier_from_subject_pronoun)))
+                             or (claimant == sup and f.supplier_from_subject_pronoun)
                              or _dominant(state, sup) == cand):
                     rec = cand
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
