@@ -1197,6 +1197,10 @@ def extract(text: str) -> ExtractionResult:
                     sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 cand = _partner(state, sup)
+                if cand is None and claimant == sup and f.supplier_from_subject_pronoun:
+                    # a party announcing its own transfer in an article about one recipient ("says it will send")
+                    recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
+                    cand = max(set(recipients), key=recipients.count) if recipients else None
                 if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
                                                               or (claimant == sup and f.supplier_from_subject_pronoun)))
                              or (claimant == sup and f.supplier_from_subject_pronoun)
