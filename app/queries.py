@@ -14,7 +14,7 @@ import math
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, distinct, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
@@ -704,8 +704,48 @@ def get_weapon(*, session: Session, slug: str, page_size: int = 100) -> WeaponDe
     )
 
 
-def categories(*, session: Session) -> list[CategoryRef]:
-    return [CategoryRef(slug=s, label=lbl) for s, lbl in session.execute(select(WC.c.slug, WC.c.label).order_by(WC.c.label))]
+class CategoryCount(BaseModel):
+    category: CategoryRef
+    description: str
+    n_allegations: int
+    n_denied: int
+
+
+def weapon_index(*, session: Session) -> list[CategoryCount]:
+    """Every weapon category with its number of allegations and of denied ones (one query)."""
+    n = func.count(A.c.id)
+    rows = session.execute(
+        select(WC.c.slug, WC.c.label, WC.c.description, n,
+               func.coalesce(func.sum(case((DENIES > 0, 1), else_=0)), 0))
+        .select_from(WC.outerjoin(PAIR_FROM, A.c.category == WC.c.slug))
+        .group_by(WC.c.slug, WC.c.label, WC.c.description)
+        .order_by(n.desc(), WC.c.label)
+    ).all()
+    return [CategoryCount(category=CategoryRef(slug=r[0], label=r[1]), description=r[2], n_allegations=r[3],
+                          n_denied=r[4]) for r in rows]
+
+
+class ActorCount(BaseModel):
+    actor: ActorRef
+    n_supplies: int
+    n_receives: int
+
+
+def actor_index(*, session: Session) -> list[ActorCount]:
+    """Actors that supply or receive in any allegation, busiest first (one query)."""
+    sides = union_all(
+        select(A.c.supplier_id.label("actor_id"), literal(1).label("sup"), literal(0).label("rec")),
+        select(A.c.recipient_id.label("actor_id"), literal(0).label("sup"), literal(1).label("rec")),
+    ).subquery()
+    sup, rec = func.sum(sides.c.sup), func.sum(sides.c.rec)
+    rows = session.execute(
+        select(ACT.c.code, ACT.c.name, ACT.c.kind, sup, rec)
+        .select_from(sides.join(ACT, ACT.c.id == sides.c.actor_id))
+        .group_by(ACT.c.code, ACT.c.name, ACT.c.kind)
+        .order_by((sup + rec).desc(), ACT.c.name)
+    ).all()
+    return [ActorCount(actor=ActorRef(code=r[0], name=r[1], kind=r[2]), n_supplies=r[3], n_receives=r[4])
+            for r in rows]
 
 
 def data_version(*, session: Session) -> tuple[int, int, int]:

@@ -336,3 +336,15 @@ def test_each_card_shows_the_newest_claim_and_denial_including_the_pairs(client,
     assert latest[1].select_one("a")["href"].startswith("/articles/")
     data = client.get("/api/allegations?category=artillery").json()["items"][0]["latest"]
     assert [(q["stance"], q["pair_denial"]) for q in data] == [("alleges", False), ("denies", True)]
+
+
+def test_index_pages_list_weapons_and_actors_with_counts(client):
+    weapons = soup(client.get("/weapons"))
+    rows = {txt(tr.select_one("th")): [txt(td) for td in tr.select("td")] for tr in weapons.select("tbody tr")}
+    assert rows["Drones (UAVs)"][1:] == ["2", "1"]
+    assert rows["Artillery and rockets"][1:] == ["1", "1"]  # denied through the pair's unspecified denial
+    assert rows["Helicopters"][1:] == ["0", "0"]
+    actors = soup(client.get("/actors"))
+    table = [[txt(tr.select_one("th"))] + [txt(td) for td in tr.select("td")] for tr in actors.select("tbody tr")]
+    assert table[:2] == [["Russia", "RUS", "1", "5"], ["Iran", "IRN", "4", "1"]]
+    assert actors.select_one("a[href='/actors/houthis']")

@@ -90,6 +90,16 @@ def actor(request: Request, session: SessionDep, code: str) -> Response:
     return _render(request, "actor.html", {"d": detail})
 
 
+@router.get("/weapons")
+def weapons(request: Request, session: SessionDep) -> Response:
+    return _render(request, "weapons.html", {"rows": queries.weapon_index(session=session)})
+
+
+@router.get("/actors")
+def actors(request: Request, session: SessionDep) -> Response:
+    return _render(request, "actors.html", {"rows": queries.actor_index(session=session)})
+
+
 @router.get("/weapons/{category}")
 def weapon(request: Request, session: SessionDep, category: str) -> Response:
     detail = queries.get_weapon(session=session, slug=category[:64])
