@@ -77,7 +77,7 @@ _VERB_RE = re.compile(rf"\b(?:{SUPPLY_VERBS})\b", I)
 _ACQ_RE = re.compile(rf"\b(?:{ACQUIRE_VERBS})\b", I)
 _SNOUN_RE = re.compile(rf"\b(?:{SUPPLY_NOUNS})\b", I)
 _ANOUN_RE = re.compile(rf"\b(?:{ACQUIRE_NOUNS})\b", I)
-TURNED_TO_RE = re.compile(r"\b(?:turn(?:ed|s|ing)?|look(?:ed|s|ing)?|relie[sd]|rely(?:ing)?|depend(?:s|ed|ing)?)\s+(?:on|to|upon)\s+", I)
+TURNED_TO_RE = re.compile(r"\b(?:(?:turn(?:ed|s|ing)?|look(?:ed|s|ing)?|relie[sd]|rely(?:ing)?|depend(?:s|ed|ing)?)\s+(?:on|to|upon)|ask(?:s|ed|ing)?)\s+", I)
 ADJ_SUPPLIED_RE = re.compile(r"[-‑](?:supplied|provided|donated|delivered|sold|furnished)\b|\b(?:supplied|provided|donated|delivered|sold|sent|shipped|smuggled|transferred)\s+(?:to\s+\S+(?:\s+\S+)?\s+)?by\s+", I)
 TRAIN_RE = re.compile(r"\btrain(?:s|ed|ing)?\b(?=\s+(?:\w+\s+){0,2}?(?:pilots|crews|troops|personnel|operators|soldiers|forces|technicians)\b)", I)
 
@@ -207,7 +207,7 @@ TRIGGER_WORDS = frozenset(
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
     "supplied provided donated delivered sold furnished sent shipped smuggled transferred re carrying carried carries "
     "carry transporting transported transports ferrying ferried bound destined route headed heading thank thanks thanked "
-    "thanking supplier suppliers arms weapons military".split()
+    "thanking supplier suppliers arms weapons military ask asks asked asking".split()
 )
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").

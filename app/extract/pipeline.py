@@ -252,6 +252,10 @@ def _triggers(st: Sentence) -> list[Trigger]:
     for m in P._ACQ_RE.finditer(t):
         word = m.group(0).lower()
         before = t[: m.start()]
+        if word in {"bought", "ordered", "acquired", "purchased", "imported", "procured", "sourced"} and re.match(r"\s+from\b", t[m.end():]) \
+                and any(re.fullmatch(r",?\s+(?:(?:first|originally|later|all|also|mostly)\s+)?", t[w.end - st.start:m.start()]) for w in st.weapons if w.end - st.start <= m.start()):
+            found.append(Trigger(m.start(), m.end(), "supply", "passive"))
+            continue
         if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
         else:
@@ -606,6 +610,15 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         recipient = a if a is not None and a.kind in _ROLE_KINDS else None
             elif tg.form == "passive":
                 supplier = by_actor or from_actor
+                if supplier is None:
+                    for w in st.weapons:
+                        ws_ = w.start - st.start
+                        if max(lo, prv) <= ws_ < tg.start:
+                            owner = next((a for a in st.actors if a.kind in _ROLE_KINDS and
+                                          re.fullmatch(r"[’']s\s+", t[a.end - st.start:ws_])), None)
+                            if owner is not None:
+                                supplier = owner
+                                break
                 subj = _subject(st, lo, tg.start)
                 if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
                     recipient = subj
@@ -631,8 +644,18 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 supplier = subj
                 if supplier is None and _pronoun_subject(st, lo, tg.start):
                     from_pronoun = True
+                rel = re.search(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$", _tail(t, tg.start, 40))
+                if rel:
+                    base = tg.start - len(_tail(t, tg.start, 40)) + rel.start()
+                    antecedent = next((a for a in st.actors if a.end - st.start == base and a.kind in _ROLE_KINDS), None)
+                    if antecedent is not None:
+                        recipient = antecedent
+                        if supplier is None and re.search(r"\b(?:it|they)\s+(?:\w+\s+)?$", _tail(t, tg.start, 20)):
+                            lead = next((a for a in st.actors if a.kind in _ROLE_KINDS), None)
+                            if lead is not None and lead.code != antecedent.code and re.fullmatch(r"(?:The\s+)?", t[: lead.start - st.start]):
+                                supplier = lead
                 direct = _actor_at(st, tg.end + 1, 2) if tg.end < n else None
-                if direct is not None and direct.kind in _ROLE_KINDS and not _is_origin(st, direct):
+                if direct is not None and direct.kind in _ROLE_KINDS and not _is_origin(st, direct) and recipient is None:
                     recipient = direct
                 if tg.form == "train":
                     for a in st.actors:
