@@ -43,6 +43,7 @@ class GeneratedArticle:
     published: date | None
     outlet: str
     url: str
+    transfers: tuple[tuple[str, str, str], ...] = ()  # (supplier, recipient, category) the article reports
 
     def as_txt(self) -> str:
         """The text file: the ` date YYYY-MM-DD` header (when dated) and the body on the same line."""
@@ -343,7 +344,8 @@ def make_article(i: int, seed: int = DEFAULT_SEED, cast: dict[str, tuple[Officia
     slug = "-".join("".join(c for c in word if c.isascii() and (c.isalnum() or c == "-"))
                     for word in title.lower().split()[:8])
     url = f"https://{domain}/{dated.year}/{dated.month:02d}/{slug}-{i}"
-    return GeneratedArticle(i, style, title, body, published, _cap(outlet), url)
+    truth = tuple(dict.fromkeys((t.supplier.code, t.recipient.code, t.category) for t in transfers))
+    return GeneratedArticle(i, style, title, body, published, _cap(outlet), url, truth)
 
 
 def _scraped(rnd: random.Random, body: str, title: str, outlet: str) -> str:

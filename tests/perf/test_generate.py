@@ -50,3 +50,20 @@ def test_jsonl_records_have_text_title_url_published(tmp_path: Path) -> None:
     assert {"title", "text", "url", "published"} <= set(records[0])
     assert len({r["url"] for r in records}) == 25
     assert all(not r["text"].startswith(" date ") for r in records)
+
+
+def test_the_extractor_finds_the_reported_transfers_and_their_denials() -> None:
+    from app.extract import extract
+
+    articles = list(iter_articles(40))
+    found_main = stances = 0
+    seen_stances: set[str] = set()
+    for a in articles:
+        statements = extract(a.as_txt()).statements
+        tuples = {(s.supplier, s.recipient, s.category) for s in statements}
+        found_main += a.transfers[0] in tuples
+        stances += len(statements)
+        seen_stances |= {s.stance for s in statements}
+    assert found_main >= 36  # the headline transfer of nearly every article
+    assert stances / len(articles) >= 3  # several statements per article, as the load tests assume
+    assert seen_stances == {"alleges", "denies", "confirms"}
