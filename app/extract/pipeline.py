@@ -368,7 +368,9 @@ def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
             continue
         if not (a.kind in _ROLE_KINDS):
             continue
-        if _PREPS_BEFORE.search(_tail(st.text, s)):
+        if _PREPS_BEFORE.search(_tail(st.text, s)) and not re.search(
+                r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy)\s+(?:of|for)\s+(?:the\s+)?$",
+                _tail(st.text, s), re.I):
             continue
         if _is_origin(st, a) and not _ACTOR_NOUN_AFTER.match(st.text[e:]):
             continue
@@ -595,6 +597,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     subj = _subject(st, lo, P.COMMIT_RE.search(t, lo, tg.start).start())
                     if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6:
                         subj = None
+                if supplier is None and subj is None and _pronoun_subject(st, lo, tg.start):
+                    from_pronoun = True
                 if supplier is None and subj is not None:
                     between = t[subj.end - st.start: tg.start]
                     if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
@@ -717,7 +721,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
             if tg.form == "verb":
-                weapons = [w for w in weapons if w[2] > tg.start - 60]
+                reach = 160 if re.search(r"\b(?:that|which)\s+(?:[\w’'-]+\s+){1,3}$", t[max(lo, prv):tg.start]) else 60
+                weapons = [w for w in weapons if w[2] > tg.start - reach]
         if not weapons and tg.form == "adj" and (t[tg.start] in "-‑" or t[tg.start - 1: tg.start] in ("-", "‑")):
             weapons = _weapons_in(st, tg.end, min(n, tg.end + 60), state)
         if not weapons and tg.kind == "supply" and re.match(r"arming", t[tg.start:tg.end], re.I):
@@ -734,7 +739,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
         neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
         negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
         if tg.form in {"noun", "contract"} and re.search(r"\b(?:no|any|never a)\s+(?:\w+\s+)?$", _tail(t, tg.start, 24), re.I):
-            if re.search(r"\bany\s+(?:\w+\s+)?$", _tail(t, tg.start, 24), re.I):
+            if re.search(r"\bany\s+(?:\w+\s+)?$", _tail(t, tg.start, 24), re.I) and not P.NEGATION_RE.search(t, lo, tg.start):
                 continue
             negated = True
         planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
@@ -850,6 +855,12 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
         return Speaker(None, name, role)
     if re.search(r"\b(?:Western|western)\b", seg):
         return Speaker(None)
+    if re.match(r"\s*(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b", seg, re.I):
+        lead = next((a for a in st.actors if a.kind in _ROLE_KINDS), None)
+        if lead is not None and re.fullmatch(r"(?:The\s+)?", st.text[: lead.start - st.start]):
+            return Speaker(lead.code)
+        if state.last_subject:
+            return Speaker(state.last_subject)
     if state.doc_voice and re.search(r"\b(?:we|our)\b", seg, re.I):
         return Speaker(state.doc_voice)
     if re.search(r"^\s*(?:he|she)\b", seg, re.I):
@@ -1136,7 +1147,7 @@ def extract(text: str) -> ExtractionResult:
             others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
             if st.headline and not others:
                 continue
-            if P.NON_TRANSFER_DENIAL.search(t):
+            if P.NON_TRANSFER_DENIAL.search(t, 0, min(len(t), dend + 25)):
                 continue
             own_weapons = _weapons_in(st, dend, dclause_hi, state)
             # "..., an allegation Pyongyang rejected": the claim is in this very sentence
@@ -1159,7 +1170,8 @@ def extract(text: str) -> ExtractionResult:
             if own_weapons:
                 cats = {(c, sy) for c, sy, _ in own_weapons}
             else:
-                cats = {(s.category, s.system) for c, s in state.claims if c == target_idx and (s.supplier, s.recipient) == pair}
+                cats = {(s.category, s.system) for c, s in state.claims
+                        if (s.supplier, s.recipient) == pair and (c == target_idx or idx - c <= 4)}
             for cat, system in sorted(cats, key=lambda x: x[0]):
                 emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
         for i, f in enumerate(frames):
