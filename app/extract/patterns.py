@@ -106,7 +106,7 @@ SPEECH_WORDS = frozenset(["spoke", "speaking", "briefing", "remarks"]) | frozens
 SPEECH_PHRASES = re.compile(r"\baccording to\b|\bin a statement\b", I)
 ACCORDING_RE = re.compile(r"\baccording to\b", I)
 OUTLET_RE = re.compile(
-    r"\b(?:news agency|newspaper|daily|broadcaster|state media|media|state television|state TV|state-run|outlet|magazine|"
+    r"\b(?:news agency|newspaper|daily|broadcaster|state media|media(?!\s+(?:wing|office|centre|center|department|directorate|service))|state television|state TV|state-run|outlet|magazine|"
     r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report)\b", I)
 PRONOUN_SPEAKER_RE = re.compile(
     r"^\s*(?:he|she|they|we|i|it|the official|the officials|officials|the minister|the spokesman|the spokeswoman|"

@@ -855,7 +855,7 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
         return Speaker(None, name, role)
     if re.search(r"\b(?:Western|western)\b", seg):
         return Speaker(None)
-    if re.match(r"\s*(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b", seg, re.I):
+    if re.match(r"\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b|the (?:military|army|navy|government|ministry|air force)[’']s\b)", seg, re.I):
         lead = next((a for a in st.actors if a.kind in _ROLE_KINDS), None)
         if lead is not None and re.fullmatch(r"(?:The\s+)?", st.text[: lead.start - st.start]):
             return Speaker(lead.code)
