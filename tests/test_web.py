@@ -348,3 +348,25 @@ def test_index_pages_list_weapons_and_actors_with_counts(client):
     table = [[txt(tr.select_one("th"))] + [txt(td) for td in tr.select("td")] for tr in actors.select("tbody tr")]
     assert table[:2] == [["Russia", "RUS", "1", "5"], ["Iran", "IRN", "4", "1"]]
     assert actors.select_one("a[href='/actors/houthis']")
+
+
+@pytest.mark.parametrize("url", ["/?size={n}", "/?size={n}&q=drones&stance=denied&sort=denied",
+                                 "/api/allegations?size={n}&country=IRN", "/allegations.csv?size={n}"])
+def test_pages_run_a_fixed_number_of_queries_whatever_their_length(client, session, lg, url):
+    from sqlalchemy import event
+
+    from app.db import get_engine
+
+    random_ledger(session, n=60, lg=lg)
+    counts = []
+    for n in (3, 50):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(get_engine(), "before_cursor_execute", listener)
+        try:
+            assert client.get(url.format(n=n)).status_code == 200
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", listener)
+        counts.append(len(seen))
+    # the only difference allowed: no COUNT query when the whole result fits on page 1
+    assert counts[0] - counts[1] in (0, 1) and 2 <= counts[0] <= 10, counts
