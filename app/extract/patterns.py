@@ -147,7 +147,7 @@ CONDITIONAL_RE = re.compile(
 REFUSAL_RE = re.compile(
     r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
     r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"
-    r"halt\w*|suspend\w*|stopp?\w*|ban\w*|block\w*|veto\w*|blocked|end\w* (?:its|their) )\b", I)
+    r"halt\w*|suspend\w*|stopp?\w*|ban\w*|block\w*|veto\w*|blocked|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*)\b", I)
 PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
     r"try\w*|tried|attempt\w*|prepar\w*|moving to|agreed to|deal to|to buy|to acquire|to obtain|to receive|to send|"

@@ -64,6 +64,7 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+_PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
 
@@ -107,7 +108,10 @@ class Sentence:
         if self._speech is None:
             t = self.text
             found = [m for m in _WORD_RE.finditer(t) if m.group(0).lower() in P.SPEECH_WORDS and not _in_name(t, m)
-                     and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))]
+                     and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
+                     and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
+                              and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
+                                   or re.search(r"\b(?:is|are|was|were|been|being)\s+$", t[max(0, m.start() - 12):m.start()])))]
             if "ccording to" in t or "statement" in t:
                 found += list(P.SPEECH_PHRASES.finditer(t))
                 found.sort(key=lambda m: m.start())
@@ -383,7 +387,8 @@ def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
 def _prep_actor(st: Sentence, lo: int, hi: int, preps: str) -> ActorMention | None:
     for m in re.finditer(rf"\b(?:{preps})\s+", st.text[lo:hi], re.I):
         a = _actor_at(st, lo + m.end(), 14)
-        if a is not None and a.kind in _ROLE_KINDS:
+        if a is not None and a.kind in _ROLE_KINDS and re.fullmatch(
+                r"(?:(?:the|its|their|his|her|our|a|an|[A-Z][\w’'.-]*)\s+)*", st.text[lo + m.end(): a.start - st.start]):
             return a
     return None
 
@@ -441,7 +446,8 @@ def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tup
     if stop:
         hi = stop.start()
     ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi
-          and not P.NOT_GOODS_AFTER.match(st.text[w.end - st.start:])]
+          and not P.NOT_GOODS_AFTER.match(st.text[w.end - st.start:])
+          and not (w.category != "components" and _PARTS_AFTER.match(st.text[w.end - st.start:]))]
     if not ms:
         return []
     specific = [w for w in ms if not w.generic]
@@ -659,7 +665,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                             if lead is not None and lead.code != antecedent.code and re.fullmatch(r"(?:The\s+)?", t[: lead.start - st.start]):
                                 supplier = lead
                 direct = _actor_at(st, tg.end + 1, 2) if tg.end < n else None
-                if direct is not None and direct.kind in _ROLE_KINDS and not _is_origin(st, direct) and recipient is None:
+                if direct is not None and direct.kind in _ROLE_KINDS and not _is_origin(st, direct) and not rel:
                     recipient = direct
                 if tg.form == "train":
                     for a in st.actors:
@@ -713,6 +719,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = [("unspecified", None, tg.start)]
         if tg.form == "thank" and not weapons:
             weapons = [("unspecified", None, tg.start)]
+        if tg.form == "carry":
+            weapons = [w for w in weapons if not (w[0] == "naval" and w[1] is None)]
         if tg.form == "carry" and (not weapons or re.match(r"\s+(?:them|it|the (?:weapons|arms|cargo|shipment))\b", t[tg.end:], re.I)):
             weapons = _weapons_in(st, 0, tg.start, state)
         if not weapons and tg.form == "noun":
@@ -1125,7 +1133,7 @@ def extract(text: str) -> ExtractionResult:
                     emit(_make("denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity), idx)
                 owner_m = P.OWNERLESS_RE.search(t[dpos: f.trigger.start])
                 findings = re.search(r"\b(?:findings|assessments?|intelligence|accusations|claims|reports|allegations|charges)\s+(?:that|of)\b", t[dpos: f.trigger.start], re.I)
-                if (owner_m or findings) and not f.negated:
+                if (owner_m or findings) and not f.negated and f.trigger.form != "dealings":
                     m = findings or owner_m
                     owner_seg = t[dpos: dpos + m.start()]
                     owner = None
