@@ -64,6 +64,9 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+# "to strike Ukrainian cities": a verb between "to" and the actor means the actor is not the recipient
+_VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|counter|hit|target|be|use|prevent|stop|bolster|"
+                       r"boost|strengthen|replace|deter|kill|bomb|shell|destroy|reach|sustain|arm|equip|supply|launch|fire)\b", re.I)
 _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
@@ -387,8 +390,7 @@ def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
 def _prep_actor(st: Sentence, lo: int, hi: int, preps: str) -> ActorMention | None:
     for m in re.finditer(rf"\b(?:{preps})\s+", st.text[lo:hi], re.I):
         a = _actor_at(st, lo + m.end(), 14)
-        if a is not None and a.kind in _ROLE_KINDS and re.fullmatch(
-                r"(?:(?:the|its|their|his|her|our|a|an|[A-Z][\w’'.-]*)\s+)*", st.text[lo + m.end(): a.start - st.start]):
+        if a is not None and a.kind in _ROLE_KINDS and not _VERB_GAP.search(st.text[lo + m.end(): a.start - st.start]):
             return a
     return None
 
@@ -1152,7 +1154,8 @@ def extract(text: str) -> ExtractionResult:
                 continue
             # implied denial: the nearest preceding claim involving the denier
             dclause_hi = _clause(st.bounds(), dend, len(t))[1]
-            others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier}
+            others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in _ROLE_KINDS and a.code != denier
+                      and not re.search(r"\b(?:in|at|near|inside|across|over)\s+(?:the\s+)?$", _tail(t, a.start - st.start), re.I)}
             if st.headline and not others:
                 continue
             if P.NON_TRANSFER_DENIAL.search(t, 0, min(len(t), dend + 25)):
