@@ -1134,14 +1134,14 @@ def extract(text: str) -> ExtractionResult:
                 for cat, system, _ in f.weapons:
                     emit(_make("denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity), idx)
                 owner_m = P.OWNERLESS_RE.search(t[dpos: f.trigger.start])
-                findings = re.search(r"\b(?:findings|assessments?|intelligence|accusations|claims|reports|allegations|charges)\s+(?:that|of)\b", t[dpos: f.trigger.start], re.I)
+                findings = re.search(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?)(?:\s+by\s+[^,;]{1,60}?)?\s+(?:that|of)\b", t[dpos: f.trigger.start], re.I)
                 if (owner_m or findings) and not f.negated and f.trigger.form != "dealings":
                     m = findings or owner_m
                     owner_seg = t[dpos: dpos + m.start()]
                     owner = None
                     for a in st.actors:
                         s, e = _rel(st, a)
-                        if dpos <= s and e <= dpos + m.start() + 1 and a.kind in {"state", "group", "org"}:
+                        if dpos <= s and e <= dpos + m.end() and a.kind in {"state", "group", "org"} and a.code != denier:
                             owner = a.code
                     if re.search(r"\bWestern\b", owner_seg):
                         owner = None
@@ -1236,7 +1236,8 @@ def extract(text: str) -> ExtractionResult:
                 rec = first_actor.code if first_actor else None
             role_codes = {a.code for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)}
             if rec is None and sup is not None and re.search(r"\bto\s+(?:either|any|both)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:side|sides|party|parties)\b", t[f.trigger.end:f.clause[1]], re.I):
-                rec = _partner(state, sup)
+                rec = _partner(state, sup) or next((g.recipient for g in frames if g is not f and g.recipient and g.recipient != sup
+                                                     and (g.supplier in (None, sup))), None)
             if sup is None and rec is not None:
                 cand = _partner(state, rec)
                 if cand and (role_codes <= {cand, rec} or _dominant(state, rec) == cand):
