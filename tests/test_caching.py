@@ -52,6 +52,11 @@ def _app(path: Path, cache_bytes: int = 0) -> tuple[TestClient, list[str]]:
     def static() -> PlainTextResponse:
         return PlainTextResponse("body{}")
 
+    @app.get("/fragment")
+    def fragment() -> PlainTextResponse:
+        calls.append("fragment")
+        return PlainTextResponse("rows", headers={"Vary": "HX-Request, HX-History-Restore-Request"})
+
     @app.get("/private")
     def private() -> PlainTextResponse:
         calls.append("private")
@@ -147,6 +152,11 @@ def test_cached_pages_are_served_from_memory_until_the_data_changes(ledger: Path
     assert client.head("/page", params={"q": "iran"}).content == b"" and calls == ["iran"]
     assert client.get("/page", params={"q": "iran"}, headers={"HX-Request": "true"}).status_code == 200
     assert calls == ["iran", "iran"]  # the fragment is another entry
+    for _ in range(2):
+        client.get("/fragment")
+        client.get("/fragment", headers={"HX-History-Restore-Request": "true"})
+    assert calls.count("fragment") == 2  # htmx's headers are in the key, so Vary on them still caches
+    calls[:] = ["iran", "iran"]
     _write(ledger)
     fresh = client.get("/page", params={"q": "iran"})
     assert fresh.text == "1 rows iran" and calls == ["iran", "iran", "iran"]
@@ -179,3 +189,30 @@ def test_sqlite_path_of_database_urls(tmp_path: Path) -> None:
     assert sqlite_path("sqlite://") is None
     assert sqlite_path("postgresql://u@h/db") is None
     assert sqlite_data_version(tmp_path / "missing.db") is None
+
+
+def test_dashboard_pages_are_cached_until_ingest_adds_an_article(db_url: str, tmp_path: Path) -> None:
+    """On the real app: the second request of a page runs no query; ingest makes the next one fresh."""
+    from sqlalchemy import event
+
+    from app.db import get_engine
+    from app.ingest.runner import run_ingest
+    from app.web.main import app
+    from tests.conftest import SEEDS
+
+    assert run_ingest([SEEDS]) == 0
+    queries: list[str] = []
+    event.listen(get_engine(), "before_cursor_execute", lambda *a: queries.append(a[2]))
+    client = TestClient(app)
+    pages = ["/?country=IRN", "/api/allegations?country=IRN", "/articles/1"]
+    first = [client.get(p) for p in pages]
+    assert all(r.status_code == 200 for r in first) and queries
+    queries.clear()
+    again = [client.get(p) for p in pages]
+    assert queries == [] and [r.content for r in again] == [r.content for r in first]
+
+    extra = tmp_path / "more.txt"
+    extra.write_text(" date 2024-02-01 Tehran denied the claim that it sent drones to Moscow.", encoding="utf-8")
+    assert run_ingest([extra]) == 0
+    fresh = client.get(pages[0], headers={"If-None-Match": first[0].headers["etag"]})
+    assert fresh.status_code == 200 and queries and fresh.headers["etag"] != first[0].headers["etag"]

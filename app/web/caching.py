@@ -12,7 +12,8 @@ The same key serves a small in-memory response cache per server process: a page
 asked for again while the data has not changed is sent from memory, so popular pages
 (the front page, common filters) cost no query and no template. It cannot serve
 stale data: any commit changes the data version, which empties it. Responses that
-vary on anything but HX-Request/HX-Target, set cookies or say no-store are not kept.
+vary on a request header outside the key (htmx's HX-* headers and Host), set cookies
+or say no-store are not kept.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.config import get_settings
 
 DataVersion = tuple[str, float]  # (opaque token, time of the last change as a Unix timestamp)
-CACHEABLE_VARY = {"hx-request", "hx-target"}  # the request headers the key already covers
+KEY_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request", "hx-boosted", "host")
+CACHEABLE_VARY = set(KEY_HEADERS)  # a response varying on these is fully named by the key
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -166,7 +168,7 @@ class ConditionalGetMiddleware:
         token, changed_at = data
         headers = Headers(scope=scope)
         key = "\x00".join((self._code, token, scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                           headers.get("hx-request", ""), headers.get("hx-target", ""), headers.get("host", "")))
+                           *(headers.get(h, "") for h in KEY_HEADERS)))
         etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + '"'
         # Last-Modified has one-second resolution: only send it once that second is over, so a
         # later change within the same second cannot hide behind it.
