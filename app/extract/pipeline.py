@@ -677,6 +677,16 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                             break
                 if recipient is None:
                     recipient = _prep_actor(st, tg.end, win_hi, _TO)
+                if recipient is None:
+                    # "supplied most of Armenia's weapons": the owner of the goods is the recipient
+                    for w in st.weapons:
+                        ws_ = w.start - st.start
+                        if tg.end <= ws_ < win_hi:
+                            owner = next((a for a in st.actors if a.kind in _ROLE_KINDS and a.start - st.start >= tg.end
+                                          and re.fullmatch(r"[’']s\s+(?!own\b)(?:[\w-]+\s+){0,2}", t[a.end - st.start:ws_])), None)
+                            if owner is not None and (supplier is None or owner.code != supplier.code):
+                                recipient = owner
+                            break
                 if tg.form == "verb" and t[tg.start:tg.end].lower() in P.WEAK_SUPPLY and recipient is None:
                     continue
                 prev_subject = subj
