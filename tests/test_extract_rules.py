@@ -331,3 +331,14 @@ def test_list_items_headed_by_a_supplier():
 )
 def test_more_non_allegations(text):
     assert not any(t[0] in ("alleges", "confirms") for t in tuples(text))
+
+
+def test_owner_of_the_supplied_goods_is_the_recipient():
+    assert ("alleges", "RUS", "ARM", "unspecified") in tuples("Russia has for decades supplied most of Armenia’s weapons.")
+
+
+def test_report_by_a_rights_group_that_a_party_denies():
+    text = ("The UAE rejected as baseless a report by Amnesty International that it had supplied "
+            "armoured vehicles to the Rapid Support Forces.")
+    stmts = extract(text).statements
+    assert {(s.stance, s.claimant) for s in stmts if s.category == "armoured_vehicle"} == {("denies", "ARE"), ("alleges", "amnesty")}

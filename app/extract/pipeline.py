@@ -752,7 +752,6 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if tg.form == "verb" and tg.kind == "supply" and re.match(r"(?:committed|commits|pledg\w+|offer\w*)", t[tg.start:tg.end], re.I) \
                 and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
             continue
-        clause_text = t[lo:hi]
         neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, _speech_floor(st, lo, tg.start))
         for wm in re.finditer(r"\b(?:how|what|whether|which|when|where|why)\b", t[neg_lo:tg.start], re.I):
             neg_lo = max(neg_lo, neg_lo + wm.end())
@@ -777,7 +776,6 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             more_suppliers=_coordinated(st, supplier) if supplier is not None and supplier.start - st.start > tg.start else [],
             more_recipients=_coordinated(st, recipient) if recipient is not None and recipient.start - st.start > tg.start else [],
         ))
-        _ = clause_text
     return frames
 
 
@@ -812,8 +810,6 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
     if m and m.end() < len(seg.rstrip()):
         lo += m.end()
         seg = st.text[lo:hi]
-    for rm in re.finditer(r",\s*(?:which|who|whose)\b[^,]*,", seg):
-        pass
     relative = [(lo + rm.start(), lo + rm.end()) for rm in re.finditer(r",\s*(?:which|who|whose|speaking|briefing)\b[^,]*,", seg)]
     if P.OUTLET_RE.search(seg) and not re.search(r"\b(?:said|says|told)\b", seg):
         return Speaker("media")
