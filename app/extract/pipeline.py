@@ -64,6 +64,7 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+_SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery", re.I)
 # "to strike Ukrainian cities": a verb between "to" and the actor means the actor is not the recipient
 _VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|counter|hit|target|be|use|prevent|stop|bolster|"
                        r"boost|strengthen|replace|deter|kill|bomb|shell|destroy|reach|sustain|arm|equip|supply|launch|fire)\b", re.I)
@@ -1287,6 +1288,14 @@ def extract(text: str) -> ExtractionResult:
                     stance = "confirms" if claimant in (s_code, r_code) else "alleges"
                     for cat, system, _ in f.weapons:
                         emit(_make(stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity), idx)
+                    # a party's own formal act (a signed contract, a commissioning) is also its confirmation
+                    actor_side = r_code if f.trigger.kind == "acquire" else s_code
+                    if stance == "alleges" and claimant in (None, "media") and not st.in_quote and (
+                            f.trigger.form == "contract" or _SELF_ACT.match(t, f.trigger.start)) \
+                            and any(a.code == actor_side and a.start - st.start < f.trigger.start for a in st.actors):
+                        for cat, system, _ in f.weapons:
+                            emit(_make("confirms", s_code, r_code, cat, system, status, Speaker(actor_side), actor_side, st,
+                                       f.quantity), idx)
         # "... in exchange for technology": the reverse transfer
         em = _EXCHANGE_RE.search(t)
         if em and any(f.trigger.end < em.start() for f in frames):
