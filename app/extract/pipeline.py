@@ -912,6 +912,11 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
                 sp = Speaker(None)
         if sp is None:
             sp = _resolve_segment(st, seg_lo, m.start(), state, first_actor)
+        if (sp is None or (sp.code is None and sp.name is None)) and seg_lo > 0 and "”" not in t[:m.start()]:
+            # an earlier speech word sat in a relative clause ("X, which tracked ..., reported")
+            whole = _resolve_segment(st, 0, m.start(), state, first_actor)
+            if whole is not None and whole.code:
+                sp = whole
         if sp is not None:
             return sp, True
         if re.search(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", t[seg_lo:m.start()], re.I):
@@ -1251,7 +1256,9 @@ def extract(text: str) -> ExtractionResult:
                     sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 cand = _partner(state, sup)
-                if cand is None and claimant == sup and f.supplier_from_subject_pronoun:
+                if claimant == sup and f.supplier_from_subject_pronoun:
+                    cand = next((b for a, b in reversed(state.pairs) if a == sup), None)
+                if cand is None and claimant == sup and f.supplier_from_subject_pronoun and not any(b == sup for _, b in state.pairs):
                     # a party announcing its own transfer in an article about one recipient ("says it will send")
                     recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
                     cand = max(set(recipients), key=recipients.count) if recipients else None
