@@ -192,7 +192,7 @@ WEAPON_STOP_RE = re.compile(
 CONTRACT_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:contracts?|deals?|agreements?|orders?)\b", I)
-ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed)\b", I)
+ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b))\b", I)
 SPEAKER_NOUN_RE = re.compile(
     r"^\s*(?:the\s+)?(?:armed forces|army|military|ministry|defen[cs]e ministry|foreign ministry|government|presidency|"
     r"embassy|spokes\w+|official|officials|minister|statement|agency|mission|administration|navy|command|office)\b", I)
@@ -207,7 +207,7 @@ TRIGGER_WORDS = frozenset(
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
     "supplied provided donated delivered sold furnished sent shipped smuggled transferred re carrying carried carries "
     "carry transporting transported transports ferrying ferried bound destined route headed heading thank thanks thanked "
-    "thanking supplier suppliers arms weapons military ask asks asked asking".split()
+    "thanking supplier suppliers arms weapons military ask asks asked asking expected".split()
 )
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").

@@ -412,7 +412,10 @@ def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
         m = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?", st.text[e:])
         if not m:
             break
-        nxt = next((b for b in st.actors if b.start - st.start == e + m.end() and b.kind in _ROLE_KINDS), None)
+        starts = {e + m.end()}
+        if m.group(0).endswith(("the ", "The ")):
+            starts.add(e + m.end() - 4)  # an alias that includes its article ("the Netherlands")
+        nxt = next((b for b in st.actors if b.start - st.start in starts and b.kind in _ROLE_KINDS), None)
         if nxt is None or _is_origin(st, nxt) or nxt.form == "demonym":
             break
         if re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|could|also|says|said|\w+ed)\b", st.text[nxt.end - st.start:]):
@@ -647,7 +650,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     recipient = _prep_actor(st, tg.start, tg.end, "to")
                 if recipient is None:
                     others = [a for a in st.actors if a.kind in _ROLE_KINDS and supplier is not None and a.code != supplier.code
-                              and a.start - st.start < tg.start and not _PREPS_BEFORE.search(_tail(t, a.start - st.start))]
+                              and not _PREPS_BEFORE.search(_tail(t, a.start - st.start)) and not _is_origin(st, a)]
                     if len({a.code for a in others}) == 1:
                         recipient = others[-1]
             else:  # verb / train
@@ -1238,6 +1241,9 @@ def extract(text: str) -> ExtractionResult:
                     speaker = speaker if speaker is not None and speaker.code == rec else Speaker(rec)
             if f.trigger.form == "arrive" and rec is None and sup is not None and claimant not in (None, "media") and claimant != sup:
                 rec = claimant
+            if f.trigger.form == "arrive" and rec is None and sup is not None and re.match(r"expected", t[f.trigger.start:], re.I):
+                recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
+                rec = max(set(recipients), key=recipients.count) if len(recipients) >= 2 else None
             if f.supplier_from_subject_pronoun and sup is None and f.trigger.kind == "supply" and re.match(r"(?:It|They)\b", t) and state.last_subject:
                 sup = state.last_subject
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire" and re.match(r"(?:It|They)\b", t) and state.last_subject:
