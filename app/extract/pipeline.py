@@ -1269,6 +1269,7 @@ def extract(text: str) -> ExtractionResult:
                     recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
                     cand = max(set(recipients), key=recipients.count) if recipients else None
                 if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
+                                                              or role_codes == {sup}
                                                               or (claimant == sup and f.supplier_from_subject_pronoun)))
                              or (claimant == sup and f.supplier_from_subject_pronoun)
                              or _dominant(state, sup) == cand):
