@@ -1274,6 +1274,10 @@ def extract(text: str) -> ExtractionResult:
                              or (claimant == sup and f.supplier_from_subject_pronoun)
                              or _dominant(state, sup) == cand):
                     rec = cand
+            if sup is None and rec is not None and f.trigger.form == "contract" and claimant not in (None, "media", rec) \
+                    and re.search(r"\b(?:announc\w*|confirm\w*)\b", t) and lex.taxonomy.actor(claimant) is not None \
+                    and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
+                sup = claimant  # the seller announcing the buyer's contract
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
                     and lex.taxonomy.actor(claimant) is not None and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
                 sup = claimant
