@@ -441,7 +441,7 @@ def _bullet_actor(st: Sentence) -> ActorMention | None:
 
 
 def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
-    return bool(re.search(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s+(?:\w+\s+){0,4}$", st.text[max(lo, pos - 80):pos], re.I))
+    return bool(re.search(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,5}$", st.text[max(lo, pos - 80):pos], re.I))
 
 
 # ------------------------------------------------------------------ weapons
