@@ -342,3 +342,11 @@ def test_report_by_a_rights_group_that_a_party_denies():
             "armoured vehicles to the Rapid Support Forces.")
     stmts = extract(text).statements
     assert {(s.stance, s.claimant) for s in stmts if s.category == "armoured_vehicle"} == {("denies", "ARE"), ("alleges", "amnesty")}
+
+
+def test_named_system_maker_is_the_supplier_only_when_nothing_else_is():
+    assert ("alleges", "TUR", "AZE", "uav") in tuples("TB2s sold to Azerbaijan played a prominent part in the war.")
+    # an explicit supplier wins over the maker (a re-export)
+    found = tuples("Ukraine received Leopard 2 tanks from Poland last week.")
+    assert ("alleges", "POL", "UKR", "armoured_vehicle") in found
+    assert not any(t[1] == "DEU" for t in found)

@@ -109,3 +109,11 @@ def test_bad_extra_file_names_the_file_and_reason(tmp_path: Path, content: str, 
 def test_missing_extra_directory_is_a_clear_error(tmp_path: Path):
     with pytest.raises(TaxonomyError, match="not a directory"):
         build_taxonomy(tmp_path / "nope")
+
+
+def test_system_origin_and_bad_origin(tmp_path: Path):
+    assert load_taxonomy().system("TB2").origin == "TUR"
+    assert load_taxonomy().system("Geran-2").origin == "IRN"
+    (tmp_path / "x.toml").write_text('[[system]]\nname = "X-1"\ncategory = "uav"\norigin = "Atlantis"\n', encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="origin"):
+        build_taxonomy(tmp_path)

@@ -44,6 +44,7 @@ class System:
     name: str
     category: str
     aliases: list[str] = field(default_factory=list)
+    origin: str | None = None  # ISO alpha-3 of the state that makes and exports it
 
 
 @dataclass(slots=True)
@@ -145,6 +146,11 @@ def _merge_file(path: Path, cats: dict[str, Category], systems: dict[str, System
         elif category is not None:
             sys_.category = category
         _add_unique(sys_.aliases, _strs(path, entry, "aliases"))
+        origin = entry.get("origin")
+        if origin is not None:
+            if not isinstance(origin, str) or (pycountry.countries.get(alpha_3=origin.upper()) is None and origin.upper() not in EXTRA_STATE_CODES):
+                raise TaxonomyError(f"{path}: system {name!r} has an origin that is not an ISO 3166-1 alpha-3 code: {origin!r}")
+            sys_.origin = origin.upper()
     for table, kind in ACTOR_KINDS.items():
         for entry in data.get(table, []):
             code = _need(path, entry, "code", table)
