@@ -64,6 +64,8 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+# What may precede a sentence's subject: a dateline ("CARACAS — ", "WASHINGTON: ") and "The".
+_DATELINE_OR_THE = re.compile(r"(?:[A-Z][A-Z .’'/-]+(?:,\s*[A-Za-z ]+)?\s*(?:[—–:-]|\(\w+\)\s*[—–-])\s*)?(?:The\s+)?")
 _SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery", re.I)
 # "to strike Ukrainian cities": a verb between "to" and the actor means the actor is not the recipient
 _VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|counter|hit|target|be|use|prevent|stop|bolster|"
@@ -867,7 +869,7 @@ def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_
                 return Speaker(known.code, known.name, known.role or role)
         if role and re.search(r"\b(?:Minister|President|Prime|Premier|Chancellor|Spokes\w+|spokes\w+|minister|Defen[cs]e|Foreign)\b", role) \
                 and sents_first_actor is not None and sents_first_actor.kind == "state" \
-                and re.fullmatch(r"(?:The\s+)?", st.text[: sents_first_actor.start - st.start]):
+                and _DATELINE_OR_THE.fullmatch(st.text[: sents_first_actor.start - st.start]):
             sp = Speaker(sents_first_actor.code, name, role)
             state.names[name] = sp
             state.names[name.split()[-1]] = sp
@@ -1315,7 +1317,8 @@ def extract(text: str) -> ExtractionResult:
                     # a party's own formal act (a signed contract, a commissioning) is also its confirmation
                     actor_side = r_code if f.trigger.kind == "acquire" else s_code
                     if stance == "alleges" and claimant in (None, "media") and not st.in_quote and (
-                            f.trigger.form == "contract" or _SELF_ACT.match(t, f.trigger.start)) \
+                            f.trigger.form == "contract" or _SELF_ACT.match(t, f.trigger.start)
+                            or P.CONTRACT_RE.search(t, f.clause[0], f.trigger.start)) \
                             and any(a.code == actor_side and a.start - st.start < f.trigger.start for a in st.actors):
                         for cat, system, _ in f.weapons:
                             emit(_make("confirms", s_code, r_code, cat, system, status, Speaker(actor_side), actor_side, st,
@@ -1358,7 +1361,7 @@ def extract(text: str) -> ExtractionResult:
             list_intro = None
         _remember_weapons(st, state)
         lead = st.actors[0] if st.actors else None
-        if lead is not None and lead.kind in _ROLE_KINDS and re.fullmatch(r"(?:The\s+)?", t[: lead.start - st.start]):
+        if lead is not None and lead.kind in _ROLE_KINDS and _DATELINE_OR_THE.fullmatch(t[: lead.start - st.start]):
             state.last_subject = lead.code
         elif not re.match(r"(?:It|They)\b", t):
             state.last_subject = None
