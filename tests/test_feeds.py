@@ -115,8 +115,11 @@ def test_rss_feed_url_fetches_linked_pages(db_url: str, engine: Engine, site: Si
         quotes = set(conn.execute(text("SELECT quote FROM statement")).scalars())
     assert "Officials expect Moscow to hand over two dozen Su-35 jets to Tehran next year." in quotes
 
+    fetched = len(site.requests)
     again = ingest(f"{site.base}/feed.xml")
     assert "0 new, 3 skipped, 1 failed" in again.stdout
+    # a page already in the ledger is not fetched again; the feed and the missing page are
+    assert sorted(site.requests[fetched:]) == ["/feed.xml", "/missing.html"]
 
 
 def test_local_feed_file_links_to_http_pages(db_url: str, engine: Engine, site: Site, tmp_path: Path) -> None:

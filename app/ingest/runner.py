@@ -25,7 +25,7 @@ from app.extract import extract
 from app.ingest import sources
 from app.ingest.progress import Progress, make_progress
 from app.ingest.store import ARTICLE, Ledger
-from app.ingest.types import Failed, Job, Prepared, ReadError, Skipped, printable
+from app.ingest.types import Failed, Job, PageJob, Prepared, ReadError, Skipped, printable
 
 CHUNK = 8  # jobs per task sent to a worker: amortises pickling without holding much in memory
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker; bounds memory however many files there are
@@ -51,9 +51,17 @@ class Preparer:
         with self.engine.connect() as conn:
             return conn.execute(_KNOWN, {"digest": digest}).first() is not None
 
+    def page_known(self, url: str) -> bool:
+        # A feed lists the same stories on every poll; fetching them again would cost a request
+        # each, and a page whose clutter changed (a "3 minutes ago") would be stored twice.
+        with self.engine.connect() as conn:
+            return conn.execute(_PAGE_KNOWN, {"url": url}).first() is not None
+
     def __call__(self, item: Job | Failed) -> Result:
         if isinstance(item, Failed):
             return item
+        if isinstance(item, PageJob) and self.page_known(item.url):
+            return Skipped(item.url, "")
         try:
             article = sources.load(item, self.max_bytes)
         except ReadError as exc:
@@ -71,6 +79,7 @@ class Preparer:
 
 
 _KNOWN = select(ARTICLE.c.id).where(ARTICLE.c.sha256 == bindparam("digest"))
+_PAGE_KNOWN = select(ARTICLE.c.id).where(ARTICLE.c.source == bindparam("url")).limit(1)
 _worker: Preparer | None = None
 
 
