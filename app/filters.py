@@ -35,8 +35,13 @@ MAX_VALUES = 50  # per parameter: a list longer than this is refused, not silent
 MAX_PAGE = 1000  # offset pagination with a cap; the list is of canonical transfers, so it stays short
 MAX_Q = 200
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]{0,63}$")
-_SYSTEM = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
+# The same patterns go into the OpenAPI schema, so clients and fuzzers know what is accepted.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9:_.-]{0,63}$"
+SYSTEM_PATTERN = r"^[^\u0000-\u001f\u007f]{1,64}$"
+_CODE = re.compile(CODE_PATTERN)
+_SYSTEM = re.compile(SYSTEM_PATTERN)
+# An HTML form sends untouched date, search and sort fields as empty strings: accepted, meaning "none".
+_OR_BLANK = {"type": "string", "maxLength": 0}
 _TERM = re.compile(r"\w+", re.UNICODE)
 
 A = Allegation.__table__
@@ -53,19 +58,11 @@ ART_FTS = table("article_fts", column("rowid"), column("article_fts"))
 
 
 def _listify(value: object) -> object:
-    """Drop the empty strings an HTML form sends for untouched fields; accept a comma list too."""
+    """One value or several: `?country=IRN` and `?country=IRN&country=PRK` both give a list."""
     if value is None:
         return []
     if isinstance(value, str):
-        value = [value]
-    if isinstance(value, (list, tuple)):
-        out: list[object] = []
-        for v in value:
-            if isinstance(v, str):
-                out.extend(p.strip() for p in v.split(",") if p.strip())
-            else:
-                out.append(v)
-        return out
+        return [value]
     return value
 
 
@@ -75,16 +72,31 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
+def _iso_date(value: object) -> object:
+    """Blank means none; otherwise exactly YYYY-MM-DD (not the Unix timestamps pydantic also takes)."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text[:40]!r} is not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+
+
 def _check_codes(values: list[str]) -> list[str]:
     for v in values:
-        if not _CODE.match(v):
+        if not _CODE.fullmatch(v):
             raise ValueError(f"{v[:40]!r} is not an actor code (ISO 3166-1 alpha-3 like IRN, or a slug like houthis)")
     return list(dict.fromkeys(values))
 
 
 def _check_systems(values: list[str]) -> list[str]:
     for v in values:
-        if not _SYSTEM.match(v):
+        if not _SYSTEM.fullmatch(v):
             raise ValueError(f"{v[:40]!r} is not a weapon system name (1-64 printable characters)")
     return list(dict.fromkeys(values))
 
@@ -94,7 +106,10 @@ def _dedupe(values: list[str]) -> list[str]:
 
 
 Codes = Annotated[
-    list[str], BeforeValidator(_listify), Field(max_length=MAX_VALUES), AfterValidator(_check_codes)
+    list[str],
+    BeforeValidator(_listify),
+    Field(max_length=MAX_VALUES, json_schema_extra={"items": {"type": "string", "pattern": CODE_PATTERN}}),
+    AfterValidator(_check_codes),
 ]
 Category = Literal[CATEGORY_SLUGS]  # type: ignore[valid-type]
 
@@ -111,7 +126,10 @@ class AllegationFilters(BaseModel):
         list[Category], BeforeValidator(_listify), Field(max_length=MAX_VALUES), AfterValidator(_dedupe)
     ] = Field([], description="Weapon category slug; repeat for OR")
     system: Annotated[
-        list[str], BeforeValidator(_listify), Field(max_length=MAX_VALUES), AfterValidator(_check_systems)
+        list[str],
+        BeforeValidator(_listify),
+        Field(max_length=MAX_VALUES, json_schema_extra={"items": {"type": "string", "pattern": SYSTEM_PATTERN}}),
+        AfterValidator(_check_systems),
     ] = Field([], description="Named weapon system mentioned by a statement, e.g. Shahed-136; repeat for OR")
     stance: Annotated[
         list[Literal["denied", "confirmed", "undenied"]],
@@ -121,17 +139,21 @@ class AllegationFilters(BaseModel):
     ] = Field([], description="denied: has a denial (incl. a weapon-unspecified denial of the pair); "
                               "confirmed: a party confirms; undenied: no denial")
     claimant: Codes = Field([], description="Actor code of whoever makes a statement on it (USA, media, ...)")
-    since: Annotated[date | None, BeforeValidator(_blank_to_none)] = Field(
-        None, description="Reported on or after this date (YYYY-MM-DD): last_reported >= since"
+    since: Annotated[date | None, BeforeValidator(_iso_date)] = Field(
+        None, description="Reported on or after this date (YYYY-MM-DD): last_reported >= since",
+        json_schema_extra={"anyOf": [{"type": "string", "format": "date"}, _OR_BLANK]},
     )
-    until: Annotated[date | None, BeforeValidator(_blank_to_none)] = Field(
-        None, description="Reported on or before this date (YYYY-MM-DD): first_reported <= until"
+    until: Annotated[date | None, BeforeValidator(_iso_date)] = Field(
+        None, description="Reported on or before this date (YYYY-MM-DD): first_reported <= until; "
+                          "a range with since after until is refused (422)",
+        json_schema_extra={"anyOf": [{"type": "string", "format": "date"}, _OR_BLANK]},
     )
     q: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
         None, max_length=MAX_Q, description="Full-text search over article text and quotes"
     )
     sort: Annotated[Literal[tuple(SORTS)] | None, BeforeValidator(_blank_to_none)] = Field(  # type: ignore[valid-type]
-        None, description="Order: " + ", ".join(f"{k} ({v})" for k, v in SORTS.items())
+        None, description="Order: " + ", ".join(f"{k} ({v})" for k, v in SORTS.items()),
+        json_schema_extra={"anyOf": [{"type": "string", "enum": list(SORTS)}, _OR_BLANK]},
     )
     page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number (1-{MAX_PAGE})")
     size: int | None = Field(None, ge=1, le=100, description="Rows per page (default: the server's page size)")

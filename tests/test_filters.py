@@ -10,9 +10,9 @@ from pydantic import ValidationError
 from app.filters import MAX_PAGE, MAX_VALUES, AllegationFilters
 
 
-def test_repeated_and_comma_values_are_lists_and_blank_fields_are_ignored():
+def test_repeated_values_are_lists_and_blank_form_fields_are_ignored():
     f = AllegationFilters.model_validate(
-        {"country": ["IRN", "PRK,BLR"], "category": "uav", "since": "", "until": " ", "q": "", "sort": ""}
+        {"country": ["IRN", "PRK", "BLR", "PRK"], "category": "uav", "since": "", "until": " ", "q": "", "sort": ""}
     )
     assert f.country == ["IRN", "PRK", "BLR"]
     assert f.category == ["uav"]
@@ -24,9 +24,14 @@ def test_repeated_and_comma_values_are_lists_and_blank_fields_are_ignored():
     ("params", "field"),
     [
         ({"country": "Iran; DROP TABLE actor"}, "country"),
+        ({"country": "IRN,PRK"}, "country"),  # a list is a repeated parameter, as the schema says
+        ({"country": ""}, "country"),
+        ({"claimant": "USA\n"}, "claimant"),
         ({"category": "nukes"}, "category"),
         ({"stance": "maybe"}, "stance"),
         ({"since": "2023-13-40"}, "since"),
+        ({"until": "0"}, "until"),  # pydantic alone would read a Unix timestamp
+        ({"since": "2023-1-5"}, "since"),
         ({"page": "0"}, "page"),
         ({"page": str(MAX_PAGE + 1)}, "page"),
         ({"page": "9" * 40}, "page"),
