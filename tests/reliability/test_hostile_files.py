@@ -189,8 +189,6 @@ def test_one_run_over_a_hostile_corpus(tmp_path: Path) -> None:
     assert summary and " failed" in summary[-1] and not summary[-1].endswith(" 0 failed"), out[-500:]
 
 
-@pytest.mark.xfail(reason="defect: a source path that is not valid UTF-8 fails the whole article with "
-                          "'could not be stored (UnicodeEncodeError ...)'; fix proposed in the issue-6 report", strict=False)
 def test_a_file_name_that_is_not_utf8_does_not_lose_the_article(tmp_path: Path) -> None:
     """POSIX file names are bytes; one that is not UTF-8 must not cost the article it names."""
     root = tmp_path / "names"
