@@ -70,6 +70,8 @@ _SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|take
 # "to strike Ukrainian cities": a verb between "to" and the actor means the actor is not the recipient
 _VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|counter|hit|target|be|use|prevent|stop|bolster|"
                        r"boost|strengthen|replace|deter|kill|bomb|shell|destroy|reach|sustain|arm|equip|supply|launch|fire)\b", re.I)
+_PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
+                        r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
 _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
@@ -168,6 +170,7 @@ class ArticleState:
     last_subject: str | None = None
     last_speaker_idx: int = -99
     doc_voice: str | None = None
+    open_recipients: list[str] = field(default_factory=list)  # recipients named without a supplier
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
     claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -406,6 +409,15 @@ def _origin_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
     return None
 
 
+def _relative_head(st: Sentence, lo: int, pos: int) -> ActorMention | None:
+    """ "India, which shares a border with Myanmar, transferred ...": the subject before the relative clause."""
+    t = st.text
+    m = re.match(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$", t[lo:pos])
+    if not m:
+        return None
+    return next((a for a in st.actors if a.kind in _ROLE_KINDS and a.end - st.start == lo), None)
+
+
 def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
     """Actors joined to `a` by "and"/"or"/commas ("from Poland and the Czech Republic")."""
     out: list[str] = []
@@ -455,7 +467,8 @@ def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tup
         hi = stop.start()
     ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi
           and not P.NOT_GOODS_AFTER.match(st.text[w.end - st.start:])
-          and not (w.category != "components" and _PARTS_AFTER.match(st.text[w.end - st.start:]))]
+          and not (w.category != "components" and _PARTS_AFTER.match(st.text[w.end - st.start:]))
+          and not (w.category != "components" and _PARTS_FOR.search(_tail(st.text, w.start - st.start, 50)))]
     if not ms:
         return []
     specific = [w for w in ms if not w.generic]
@@ -657,6 +670,9 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         recipient = others[-1]
             else:  # verb / train
                 subj = _subject(st, _speech_floor(st, max(lo, prv if i and trigs[i - 1].kind != tg.kind else lo), tg.start), tg.start)
+                head = _relative_head(st, lo, tg.start)
+                if head is not None:
+                    subj = head
                 if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
                     subj = prev_subject
                 supplier = subj
@@ -718,6 +734,9 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 supplier = _prep_actor(st, tg.end, win_hi, "from")
             else:
                 subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
+                head = _relative_head(st, lo, tg.start)
+                if head is not None:
+                    subj = head
                 if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
                     subj = prev_subject
                 recipient = subj
@@ -1289,6 +1308,8 @@ def extract(text: str) -> ExtractionResult:
             if sup is None and rec is not None and f.trigger.form == "passive" and claimant not in (None, "media", rec) \
                     and lex.taxonomy.actor(claimant) is not None and lex.taxonomy.actor(claimant).kind in _ROLE_KINDS:
                 sup = claimant
+            if sup is None and rec is not None:
+                state.open_recipients.append(rec)
             if sup is None or rec is None or sup == rec:
                 continue
             # a party's own public act (pledge, contract, approval) relayed by the outlet is its statement
@@ -1336,7 +1357,8 @@ def extract(text: str) -> ExtractionResult:
         bullet_actor = _bullet_actor(st) if P.BULLET_RE.match(t) and list_intro is not None else None
         if bullet_actor is not None:
             colon = t.index(":", bullet_actor.end - st.start)
-            recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != bullet_actor.code]
+            recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != bullet_actor.code] \
+                or [r for r in state.open_recipients if r != bullet_actor.code]
             rec = list_intro[1] or _dominant(state, bullet_actor.code, 2) or (max(set(recipients), key=recipients.count) if recipients else None)
             if rec and rec != bullet_actor.code:
                 claimant = list_intro[0]
