@@ -393,3 +393,31 @@ def test_progress_bar_on_a_terminal() -> None:
         assert isinstance(progress, PlainProgress)
         progress.advance("new", "a.txt", 1)
     assert plain.getvalue() == "new      a.txt (1 statement)\n"
+
+
+def test_an_unexpected_reader_error_costs_one_input(db_url: str, engine: Engine, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ingest import sources
+
+    shutil.copy(CORPUS / "a2.txt", tmp_path / "a2.txt")
+    shutil.copy(CORPUS / "records.json", tmp_path / "records.json")
+    shutil.copy(CORPUS / "page.html", tmp_path / "page.html")
+
+    def broken_json(path, max_bytes):
+        raise RuntimeError("parser bug")
+        yield  # pragma: no cover
+
+    real_load = sources.load
+
+    def broken_html(job, max_bytes):
+        if str(job.source).endswith(".html"):
+            raise MemoryError("pathological page")
+        return real_load(job, max_bytes)
+
+    monkeypatch.setattr(sources, "iter_json_file", broken_json)
+    monkeypatch.setattr(sources, "load", broken_html)
+    result = ingest(tmp_path)
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'records.json'}: could not be read (RuntimeError: parser bug)" in result.stderr
+    assert f"{tmp_path / 'page.html'}: could not be read (MemoryError: pathological page)" in result.stderr
+    assert "1 new, 0 skipped, 2 failed" in result.stdout

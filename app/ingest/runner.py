@@ -58,6 +58,12 @@ class Preparer:
             return conn.execute(_PAGE_KNOWN, {"url": url}).first() is not None
 
     def __call__(self, item: Job | Failed) -> Result:
+        try:
+            return self._prepare(item)
+        except Exception as exc:  # whatever goes wrong costs this input only, never the run
+            return Failed(item.source, f"could not be processed ({type(exc).__name__}: {exc})")
+
+    def _prepare(self, item: Job | Failed) -> Result:
         if isinstance(item, Failed):
             return item
         if isinstance(item, PageJob) and self.page_known(item.url):
@@ -164,6 +170,10 @@ class WorkerPool:
                     for c in lost:
                         for item in c:
                             yield item if isinstance(item, Failed) else Failed(item.source, "extraction worker died")
+                    continue
+                except Exception as exc:  # e.g. a result that could not be pickled back
+                    for item in chunk:
+                        yield item if isinstance(item, Failed) else Failed(item.source, f"could not be processed ({type(exc).__name__}: {exc})")
                     continue
                 yield from results
         finally:

@@ -26,12 +26,20 @@ def as_source(value: Path | str) -> str:
     return _MANGLED_URL.sub(r"\1://", text, count=1) if isinstance(value, Path) else text
 
 
+def _guarded(source: str, jobs: Iterator[Job | Failed]) -> Iterator[Job | Failed]:
+    """The jobs of one input; an unexpected error ends that input with a reason, not the run."""
+    try:
+        yield from jobs
+    except Exception as exc:
+        yield Failed(source, f"could not be read ({type(exc).__name__}: {exc})")
+
+
 def iter_jobs(paths: Iterable[Path | str], max_bytes: int) -> Iterator[Job | Failed]:
     """Jobs in a stable order: arguments as given, directories walked recursively in sorted order."""
     for value in paths:
         source = as_source(value)
         if is_url(source):
-            yield from url_jobs(source, max_bytes)
+            yield from _guarded(source, url_jobs(source, max_bytes))
             continue
         path = Path(source)
         if path.is_dir():
@@ -39,7 +47,7 @@ def iter_jobs(paths: Iterable[Path | str], max_bytes: int) -> Iterator[Job | Fai
         elif not path.exists() and not path.is_symlink():
             yield Failed(source, "no such file or directory")
         else:
-            yield from file_jobs(path, max_bytes, explicit=True)
+            yield from _guarded(source, file_jobs(path, max_bytes, explicit=True))
 
 
 def _walk(root: Path, max_bytes: int) -> Iterator[Job | Failed]:
@@ -52,7 +60,7 @@ def _walk(root: Path, max_bytes: int) -> Iterator[Job | Failed]:
         for name in sorted(filenames):
             path = Path(dirpath, name)
             if path.suffix.lower() in SUPPORTED_EXTS:
-                yield from file_jobs(path, max_bytes, explicit=False)
+                yield from _guarded(str(path), file_jobs(path, max_bytes, explicit=False))
     for err in errors:
         yield Failed(str(err.filename or root), "permission denied" if isinstance(err, PermissionError) else f"cannot be listed ({err.strerror})")
 
