@@ -585,7 +585,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 recipient = recipient if recipient is not None and recipient.kind in _ROLE_KINDS else None
             else:
                 recipient = _prep_actor(st, tg.end, win_hi, _TO)
-            supplier = _prep_actor(st, tg.start, win_hi, "from") or _origin_actor(st, max(lo, prv), win_hi)
+            supplier = _prep_actor(st, tg.start, win_hi, "from") or _origin_actor(st, lo, win_hi)
         elif tg.form == "arrive":
             supplier = _origin_actor(st, max(lo, prv), tg.start) or _prep_actor(st, tg.end, win_hi, "from")
             recipient = _prep_actor(st, tg.end, win_hi, "in|to|at")
@@ -616,7 +616,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         s, e = _rel(st, a)
                         if e <= tg.start and tg.start - e < 25 and a.kind in _ROLE_KINDS and re.fullmatch(r"[\s\w-]*", t[e:tg.start]) \
                                 and not re.search(r"\b(?:to|from|for|of|with|by|in|on|over|against|and|or)\b", t[e:tg.start], re.I) \
-                                and not _PREPS_BEFORE.search(_tail(t, s)):
+                                and (a.form == "demonym" or not _PREPS_BEFORE.search(_tail(t, s))):
                             dm = a
                     supplier = dm
                 subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
