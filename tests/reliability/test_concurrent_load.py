@@ -7,6 +7,7 @@ are its text at their offsets, and an id committed before the request is always 
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import threading
 import time
@@ -158,3 +159,26 @@ def _articles(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM article").fetchone()[0]
     finally:
         conn.close()
+
+
+@pytest.mark.slow
+def test_two_overlapping_ingests_store_each_article_once(tmp_path: Path) -> None:
+    """A scheduled ingest that starts while the last one still runs: same files, opposite order."""
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(corpus, 600, SEED + 2, per_dir=200)
+    db = tmp_path / "ledger.db"
+    assert subprocess.run([*armswatch(), "db", "upgrade"], env=env_for(db), capture_output=True).returncode == 0
+    dirs = sorted(p for p in corpus.iterdir())
+    procs = [subprocess.Popen([*armswatch(), "ingest", *map(str, order)], env=env_for(db), text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for order in (dirs, dirs[::-1])]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err[-2000:]
+        assert "database is locked" not in out + err and "Traceback" not in out + err
+    totals = [re.search(r"articles:\s+(\d+) new, (\d+) skipped, (\d+) failed", out) for out, _ in outputs]
+    assert all(totals), outputs
+    new = sum(int(m.group(1)) for m in totals)
+    assert new == len(paths), totals  # each article stored by exactly one of the two runs
+    assert all(int(m.group(1)) + int(m.group(2)) == len(paths) and m.group(3) == "0" for m in totals)
+    assert ledger_problems(db, {str(p): p.read_text(encoding="utf-8") for p in paths}) == []
