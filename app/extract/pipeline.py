@@ -64,6 +64,8 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+_POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
+                            r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
 # What may precede a sentence's subject: a dateline ("CARACAS — ", "WASHINGTON: ") and "The".
 _DATELINE_OR_THE = re.compile(r"(?:[A-Z][A-Z .’'/-]+(?:,\s*[A-Za-z ]+)?\s*(?:[—–:-]|\(\w+\)\s*[—–-])\s*)?(?:The\s+)?")
 _SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery", re.I)
@@ -233,7 +235,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
 
 def _triggers(st: Sentence) -> list[Trigger]:
     t = st.text
-    if not any(w.lower() in P.TRIGGER_WORDS for w in _WORD_RE.findall(t)):
+    if not any(w.lower() in P.TRIGGER_WORDS for w in _WORD_RE.findall(t)) and not _POSSESSION_RE.search(t):
         return []
     found: list[Trigger] = []
     for m in P._VERB_RE.finditer(t):
@@ -297,6 +299,8 @@ def _triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
     for m in re.finditer(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", t, re.I):
         found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
+    for m in _POSSESSION_RE.finditer(t):
+        found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
     for m in P.THANK_RE.finditer(t):
         found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
     for m in P.CARRY_RE.finditer(t):
@@ -568,6 +572,12 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 from_pronoun = True
             if recipient is None:
                 recipient = _prep_actor(st, tg.end, win_hi, "to|for")
+        elif tg.form == "possess":
+            # "Iranian-made weapons in Houthi arsenals": goods of a stated origin that reached the holder
+            recipient = next((a for a in st.actors if tg.start <= a.start - st.start < tg.end and a.kind in _ROLE_KINDS), None)
+            supplier = _origin_actor(st, lo, tg.start)
+            if supplier is None or recipient is None:
+                continue
         elif tg.form == "thank":
             supplier = None
             for a in st.actors:
@@ -754,6 +764,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = _weapons_in(st, max(lo, prv), tg.start, state)
         if tg.form == "dealings":
             weapons = [("unspecified", None, tg.start)]
+        if tg.form == "possess":
+            weapons = [w for w in _weapons_in(st, lo, tg.start, state)]
         if tg.form == "thank" and not weapons:
             weapons = [("unspecified", None, tg.start)]
         if tg.form == "carry":
