@@ -317,3 +317,38 @@ def test_hostile_filter_values_never_give_5xx(site: LiveServer) -> None:
             n += 2
     assert n > 1000
     assert "Traceback" not in site.output()
+
+
+# -- what the server must never hand out ---------------------------------------------------------
+
+TRAVERSALS = ["/static/../pyproject.toml", "/static/%2e%2e/pyproject.toml", "/static/%2e%2e%2fpyproject.toml",
+              "/static/..%2f..%2fetc/passwd", "/static//etc/passwd", "/static/css/../../app/config.py",
+              "/static/%252e%252e/pyproject.toml", "/static/css/app.css%00.html", "/static/vendor/",
+              "/..%2fpyproject.toml", "/articles/..%2f..%2fpyproject.toml"]
+
+
+def test_static_files_do_not_escape_their_folder(site: LiveServer) -> None:
+    with httpx.Client(base_url=site.url, timeout=20) as client:
+        for path in TRAVERSALS:
+            resp = client.get(path)
+            assert resp.status_code in (400, 404, 405, 422), (path, resp.status_code)
+            assert "[project]" not in resp.text and "root:x:0" not in resp.text and "BaseSettings" not in resp.text
+
+
+def test_an_unexpected_error_gives_a_500_page_without_internals(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    import app.queries as queries
+    from app.web.main import create_app
+
+    def boom(**_: object) -> None:
+        raise RuntimeError("secret-internal-detail /srv/armswatch/app.py line 42")
+
+    monkeypatch.setattr(queries, "list_allegations", boom)
+    monkeypatch.setattr(queries, "iter_allegations", boom)
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        for path in ("/", "/api/allegations", "/allegations.csv"):
+            resp = client.get(path)
+            assert resp.status_code == 500, path
+            assert "secret-internal-detail" not in resp.text and "Traceback" not in resp.text, path
+            assert_strict_headers(resp, f"{path} (500)")
