@@ -776,7 +776,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
             weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
                        if w.start - st.start <= tg.start < w.end - st.start]
         if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
-            weapons = _weapons_in(st, max(lo, prv), tg.start, state)
+            weapons = _weapons_in(st, lo if tg.form == "passive" else max(lo, prv), tg.start, state)
             if tg.form == "verb":
                 reach = 160 if re.search(r"\b(?:that|which)\s+(?:[\w’'-]+\s+){1,3}$", t[max(lo, prv):tg.start]) else 60
                 weapons = [w for w in weapons if w[2] > tg.start - reach]
