@@ -686,12 +686,19 @@ def get_weapon(*, session: Session, slug: str, page_size: int = 100) -> WeaponDe
     cat = session.execute(select(WC.c.slug, WC.c.label, WC.c.description).where(WC.c.slug == slug)).mappings().first()
     if cat is None:
         return None
+    # Count per system first, then join: PostgreSQL cannot GROUP BY the JSON aliases column.
+    per = (
+        select(S.c.system_id, func.count(distinct(S.c.allegation_id)).label("na"), func.count().label("ns"))
+        .where(S.c.system_id.in_(select(WS.c.id).where(WS.c.category == slug)))
+        .group_by(S.c.system_id)
+        .subquery()
+    )
+    n_statements = func.coalesce(per.c.ns, 0)
     systems = session.execute(
-        select(WS.c.name, WS.c.aliases, func.count(distinct(S.c.allegation_id)), func.count(S.c.id))
-        .select_from(WS.outerjoin(S, S.c.system_id == WS.c.id))
+        select(WS.c.name, WS.c.aliases, func.coalesce(per.c.na, 0), n_statements)
+        .select_from(WS.outerjoin(per, per.c.system_id == WS.c.id))
         .where(WS.c.category == slug)
-        .group_by(WS.c.id, WS.c.name, WS.c.aliases)
-        .order_by(func.count(S.c.id).desc(), WS.c.name)
+        .order_by(n_statements.desc(), WS.c.name)
     ).all()
     allegations = list_allegations(session=session, filters=AllegationFilters(category=[slug], size=100),
                                    page_size=page_size)
