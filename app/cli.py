@@ -51,7 +51,9 @@ def db_current() -> None:
 
 @cli.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories of articles (.txt, .html, .json, .jsonl, feeds)")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, directories or http(s) URLs of pages and RSS/Atom feeds")
+    ],
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes (one writer stores their results)")] = 1,
 ) -> None:
     """Read articles, extract their statements and store them in the ledger."""

@@ -22,7 +22,7 @@ ACTOR_KINDS = ("state", "group", "org", "media", "person")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(timezone.utc)
 
 
 class Article(SQLModel, table=True):

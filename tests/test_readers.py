@@ -296,3 +296,16 @@ def test_a_file_name_that_is_not_utf8_is_stored_with_a_replacement_character(db_
     assert set(articles(engine)) == {f"{tmp_path}/caf\ufffd-report.txt"}
     assert f"{tmp_path}/bad-\ufffd.txt: binary file" in result.stderr
     assert f"new      {tmp_path}/caf\ufffd-report.txt" in result.stdout
+
+
+def test_folder_walk_passes_over_json_that_holds_no_articles(db_url: str, engine: Engine, tmp_path: Path) -> None:
+    # A corpus folder often keeps annotations or settings beside the articles.
+    (tmp_path / "story.txt").write_text(GOOD_TEXT)
+    (tmp_path / "story.gold.json").write_text(json.dumps({"published": "2022-01-01", "statements": []}))
+    (tmp_path / "mixed.json").write_text(json.dumps([{"text": GOOD_TEXT + " More."}, {"title": "no text"}]))
+    result = ingest(tmp_path)
+    assert "2 new, 0 skipped, 1 failed" in result.stdout  # the annotation is no failure; a broken record is
+    assert "record 2: missing field 'text'" in result.stderr
+    assert "story.gold.json" not in result.stderr
+    named = ingest(tmp_path / "story.gold.json")  # named on the command line, it must be articles
+    assert named.exit_code == 1 and "missing field 'text'" in named.stderr

@@ -166,8 +166,18 @@ def record_to_article(record: Any, default_source: str, max_bytes: int) -> RawAr
     )
 
 
-def iter_json_file(path: Path, max_bytes: int) -> Iterator[RecordJob | Failed]:
-    """A .json file holding one record or a list of records."""
+def _has_records(data: Any) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return any(isinstance(item, dict) and "text" in item for item in items)
+
+
+def iter_json_file(path: Path, max_bytes: int, explicit: bool = True) -> Iterator[RecordJob | Failed]:
+    """A .json file holding one record or a list of records.
+
+    Met while walking a folder (not `explicit`), a JSON document with no record that has a
+    `text` field is some other data (an annotation, a config) and is passed over, as a file
+    of an unsupported type would be; named on the command line it is an error.
+    """
     try:
         raw = read_bytes(path, max_bytes)
     except ReadError as exc:
@@ -184,6 +194,8 @@ def iter_json_file(path: Path, max_bytes: int) -> Iterator[RecordJob | Failed]:
     except (json.JSONDecodeError, RecursionError) as exc:
         reason = f"invalid JSON ({exc.msg} at line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else "invalid JSON (nested too deeply)"
         yield Failed(str(path), reason)
+        return
+    if not explicit and not _has_records(data):
         return
     records = data if isinstance(data, list) else [data]
     if not records:

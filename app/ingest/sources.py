@@ -71,7 +71,7 @@ def file_jobs(path: Path, max_bytes: int, explicit: bool) -> Iterator[Job | Fail
     if ext in HTML_EXTS:
         yield FileJob(path, "html")
     elif ext in JSON_EXTS:
-        yield from iter_json_file(path, max_bytes)
+        yield from iter_json_file(path, max_bytes, explicit)
     elif ext in JSONL_EXTS:
         yield from iter_jsonl_file(path, max_bytes)
     elif ext in FEED_EXTS:
