@@ -127,6 +127,7 @@ class FacetValue(BaseModel):
 class Facet(BaseModel):
     name: str
     values: list[FacetValue]
+    truncated: bool = Field(False, description="More values exist than are listed (the commonest are)")
 
 
 class Flow(BaseModel):
@@ -472,11 +473,12 @@ def _facet_selects(filters: AllegationFilters, dialect: str):
         )
 
 
-def facet_counts(*, session: Session, filters: AllegationFilters) -> list[Facet]:
+def facet_counts(*, session: Session, filters: AllegationFilters, limit: int = 40) -> list[Facet]:
     """Counts of allegations per value of every facet, in one UNION ALL query.
 
-    Disjunctive: each facet is counted under every filter but its own. Selected values are
-    always listed (with 0 when nothing matches) so they can be switched off."""
+    Disjunctive: each facet is counted under every filter but its own. Each facet lists its
+    `limit` commonest values; selected values are always listed (with 0 when nothing matches)
+    so they can be switched off. `truncated` says a facet had more values."""
     rows = session.execute(union_all(*_facet_selects(filters, _dialect(session)))).all()
     by_facet: dict[str, list[FacetValue]] = {}
     for facet, value, label, n in rows:
@@ -494,7 +496,10 @@ def facet_counts(*, session: Session, filters: AllegationFilters) -> list[Facet]
                 values.append(FacetValue(value=value, label=labels.get((name, value), value), count=0, selected=True))
         if name != "stance":
             values.sort(key=lambda v: (-v.count, v.label.lower()))
-        facets.append(Facet(name=name, values=values))
+        truncated = len(values) > limit
+        if truncated:
+            values = values[:limit] + [v for v in values[limit:] if v.selected]
+        facets.append(Facet(name=name, values=values, truncated=truncated))
     return facets
 
 

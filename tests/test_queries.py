@@ -156,3 +156,14 @@ def test_article_actor_weapon_and_flows(session, lg):
     assert queries.get_article(session=session, article_id=999) is None
     assert queries.get_actor(session=session, code="nobody") is None
     assert queries.get_weapon(session=session, slug="lasers") is None
+
+
+def test_facets_list_the_commonest_values_and_keep_selected_ones(session, lg):
+    random_ledger(session, n=60, lg=lg)
+    facets = {f.name: f for f in queries.facet_counts(session=session, filters=F(supplier=["BLR"]), limit=3)}
+    country = facets["country"]
+    assert country.truncated and len(country.values) == 3
+    assert [v.count for v in country.values] == sorted((v.count for v in country.values), reverse=True)
+    supplier = facets["supplier"]
+    assert "BLR" in {v.value for v in supplier.values if v.selected}
+    assert not facets["stance"].truncated
