@@ -112,6 +112,7 @@ class Sentence:
     weapons: list[WeaponMention]
     _speech: list | None = None
     _bounds: list[int] | None = None
+    origin_cache: dict = field(default_factory=dict)
 
     def speech(self) -> list:
         """Speech and attribution words of the sentence (not those inside a name: "United States")."""
@@ -339,19 +340,32 @@ def _rel(st: Sentence, m) -> tuple[int, int]:
     return m.start - st.start, m.end - st.start
 
 
+_ORIGIN_GAP = re.compile(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*"
+                         r"|\s*(?:\w+\s+){0,2}?)", re.I)
+_MADE_AFTER = re.compile(r"[-‑](?:made|built|designed|produced|manufactured|supplied)", re.I)
+
+
 def _is_origin(st: Sentence, a: ActorMention) -> bool:
     """A demonym or name used as a weapon's origin ("Iranian drones", "North Korean-made shells")."""
-    s, e = _rel(st, a)
-    after = st.text[e:]
+    cache = st.origin_cache
+    if a.start in cache:
+        return cache[a.start]
+    e = a.end - st.start
+    result = False
+    made_after = a.form == "demonym" or _MADE_AFTER.match(st.text, e) is not None
     for w in st.weapons:
-        ws, _ = _rel(st, w)
-        gap = st.text[e:ws] if ws >= e else None
-        if gap is not None and re.fullmatch(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*|\s*(?:\w+\s+){0,2}?)", gap, re.I) \
-                and (a.form == "demonym" or re.match(r"^[-‑](?:made|built|designed|produced|manufactured|supplied)", after, re.I)):
-            return True
+        ws = w.start - st.start
+        if ws < e or ws - e > 40:
+            continue
+        gap = st.text[e:ws]
+        if made_after and _ORIGIN_GAP.fullmatch(gap):
+            result = True
+            break
         if gap == " " and a.form == "name" and a.kind == "state" and a.text.isupper():
-            return True
-    return False
+            result = True
+            break
+    cache[a.start] = result
+    return result
 
 
 def _role_ok(a: ActorMention) -> bool:
