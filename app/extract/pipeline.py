@@ -112,7 +112,7 @@ class Sentence:
     weapons: list[WeaponMention]
     _speech: list | None = None
     _bounds: list[int] | None = None
-    origin_cache: dict = field(default_factory=dict)
+    origin_cache: dict = field(default_factory=dict)  # per-sentence memo (origin tests, subject phrases)
 
     def speech(self) -> list:
         """Speech and attribution words of the sentence (not those inside a name: "United States")."""
@@ -853,6 +853,14 @@ def _name_in(segment: str) -> tuple[str | None, str | None]:
 
 
 def _resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_first_actor: ActorMention | None) -> Speaker | None:
+    """Who a subject phrase [lo, hi) of the sentence speaks for (memoised per sentence)."""
+    key = ("seg", lo, hi)
+    if key not in st.origin_cache:
+        st.origin_cache[key] = _resolve_segment_uncached(st, lo, hi, state, sents_first_actor)
+    return st.origin_cache[key]
+
+
+def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleState, sents_first_actor: ActorMention | None) -> Speaker | None:
     seg = st.text[lo:hi]
     if not seg.strip():
         return None
