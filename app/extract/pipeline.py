@@ -1323,16 +1323,16 @@ def extract(text: str) -> ExtractionResult:
                     sup = cand
             elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
                 cand = _partner(state, sup)
-                if claimant == sup and f.supplier_from_subject_pronoun:
+                if claimant == sup:
                     cand = next((b for a, b in reversed(state.pairs) if a == sup), None)
-                if cand is None and claimant == sup and f.supplier_from_subject_pronoun and not any(b == sup for _, b in state.pairs):
+                if cand is None and claimant == sup and not any(b == sup for _, b in state.pairs):
                     # a party announcing its own transfer in an article about one recipient ("says it will send")
                     recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
                     cand = max(set(recipients), key=recipients.count) if recipients else None
                 if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
                                                               or role_codes == {sup}
-                                                              or (claimant == sup and f.supplier_from_subject_pronoun)))
-                             or (claimant == sup and f.supplier_from_subject_pronoun)
+                                                              or (claimant == sup)))
+                             or (claimant == sup)
                              or _dominant(state, sup) == cand):
                     rec = cand
             if sup is None and rec is not None and f.trigger.form == "contract" and claimant not in (None, "media", rec) \
