@@ -64,6 +64,10 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+# Words that may stand between a supplier and its transfer noun ("Iranian arms shipments", "U.S. military aid").
+_NOUN_MODIFIERS = {"arms", "weapons", "weapon", "military", "defence", "defense", "security", "drone", "missile", "ammunition",
+                   "covert", "illegal", "illicit", "secret", "additional", "new", "recent", "continued", "ongoing", "further",
+                   "lethal", "direct", "latest", "first", "planned", "-", "‑"}
 _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
                             r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
 # What may precede a sentence's subject: a dateline ("CARACAS — ", "WASHINGTON: ") and "The".
@@ -640,7 +644,8 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         s, e = _rel(st, a)
                         if e <= tg.start and tg.start - e < 25 and a.kind in _ROLE_KINDS and re.fullmatch(r"[\s\w-]*", t[e:tg.start]) \
                                 and not re.search(r"\b(?:to|from|for|of|with|by|in|on|over|against|and|or)\b", t[e:tg.start], re.I) \
-                                and (a.form == "demonym" or not _PREPS_BEFORE.search(_tail(t, s))):
+                                and (a.form == "demonym" or not _PREPS_BEFORE.search(_tail(t, s)))\
+                                and all(w[:1].isupper() or w.lower() in _NOUN_MODIFIERS for w in t[e:tg.start].split()):
                             dm = a
                     supplier = dm
                 subj = _subject(st, _speech_floor(st, lo, tg.start), tg.start)
