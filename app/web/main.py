@@ -76,6 +76,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
         title="armswatch",
+        docs_url=None,  # served by pages.api_docs from the vendored Swagger UI, not a CDN
+        redoc_url=None,
         summary="A source-linked ledger of arms-transfer allegations and denials reported in the news.",
         version="0.1.0",
         description=(

@@ -106,3 +106,9 @@ def weapon(request: Request, session: SessionDep, category: str) -> Response:
     if detail is None:
         raise HTTPException(404, f"There is no weapon category {category[:64]!r}.")
     return _render(request, "weapon.html", {"d": detail})
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    """Interactive API documentation: Swagger UI from static/vendor, reading /openapi.json."""
+    return get_templates().TemplateResponse(request, "docs.html", {})

@@ -1,9 +1,9 @@
 """Security headers on every response (a pure ASGI middleware: no per-request task overhead).
 
 Every page is built without inline scripts or styles, so the strict policy holds everywhere
-but on FastAPI's interactive docs (/docs, /docs/oauth2-redirect, /redoc): Swagger UI and ReDoc
-load from a CDN and start with an inline script, so those paths get a policy that allows
-exactly that, and nothing else changes for them.
+but on the interactive API docs (/docs): the vendored Swagger UI (served from /static, no CDN,
+started by an external script) writes style attributes as it renders, so that one path also
+allows inline styles, and nothing else.
 """
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ STRICT_CSP = (
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com "
-    "https://cdn.redoc.ly; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_PATHS = ("/docs",)
 COMMON = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
