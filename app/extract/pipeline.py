@@ -177,6 +177,8 @@ class ArticleState:
     last_subject: str | None = None
     last_speaker_idx: int = -99
     doc_voice: str | None = None
+    interviewee: str | None = None
+    answer_paras: set = field(default_factory=set)
     open_recipients: list[str] = field(default_factory=list)  # recipients named without a supplier
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
     claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement)
@@ -383,6 +385,8 @@ def _actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
     p = pos + (m.end() if m else 0)
     for a in st.actors:
         s, e = _rel(st, a)
+        if re.match(r"[-‑](?:held|controlled|run|occupied|led|dominated)\b", t[e:e + 12]):
+            continue
         if p <= s <= p + max_gap or s == pos:
             if _POSSESSIVE_AFTER.match(t[e:]):
                 nxt = _actor_at(st, e + 3, 12)
@@ -941,6 +945,8 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
             return Speaker(lead.code)
         if state.last_subject:
             return Speaker(state.last_subject)
+    if state.interviewee and st.para in state.answer_paras and re.fullmatch(r"\s*(?:A\s*:\s*)?(?:we|I)\s*", seg, re.I):
+        return Speaker(state.interviewee)
     if state.doc_voice and re.search(r"\b(?:we|our)\b", seg, re.I):
         return Speaker(state.doc_voice)
     if re.search(r"^\s*(?:he|she)\b", seg, re.I):
@@ -1145,6 +1151,7 @@ def extract(text: str) -> ExtractionResult:
     state.doc_voice = doc_voice
     interviewee = _interviewee(sents)
     answer_paras = {st.para for st in sents if re.match(r"\s*A\s*:", st.text)} if interviewee else set()
+    state.interviewee, state.answer_paras = interviewee, answer_paras
     list_frame: ExtractedStatement | None = None
     list_intro: tuple[str | None, str | None] | None = None
     pending: list[tuple] = []
@@ -1308,6 +1315,12 @@ def extract(text: str) -> ExtractionResult:
                 sup = state.last_subject
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire" and re.match(r"(?:It|They)\b", t) and state.last_subject:
                 rec = state.last_subject
+            if f.supplier_from_subject_pronoun and sup is None and f.clause[0] > 0 and re.match(r"\s*,?\s*and\s+(?:it|they)\b", t[f.clause[0]:]):
+                floor = _speech_floor(st, 0, f.clause[0])
+                earlier = next((a for a in st.actors if floor <= a.start - st.start < f.clause[0] and a.kind in _ROLE_KINDS
+                                and not _PREPS_BEFORE.search(_tail(t, a.start - st.start)) and not _is_origin(st, a)), None)
+                if earlier is not None and earlier.code != rec:
+                    sup = earlier.code
             if f.supplier_from_subject_pronoun and claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
                 sup = claimant
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire":
