@@ -709,6 +709,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
                     subj = prev_subject
                 supplier = subj
+                if re.search(r"\b(?:by|[Bb]y)\s+$", _tail(t, tg.start, 6)):
+                    # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
+                    supplier = next((a for a in st.actors if a.start - st.start > tg.end and a.kind in _ROLE_KINDS
+                                     and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None)
                 if supplier is None and _pronoun_subject(st, lo, tg.start):
                     from_pronoun = True
                 rel = re.search(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$", _tail(t, tg.start, 40))
