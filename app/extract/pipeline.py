@@ -697,7 +697,9 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                     supplier = _actor_at(st, tg.end, 4)
                     recipient = _prep_actor(st, tg.start, tg.end, "to")
                 if recipient is None:
+                    floor = _speech_floor(st, 0, tg.start)
                     others = [a for a in st.actors if a.kind in _ROLE_KINDS and supplier is not None and a.code != supplier.code
+                              and a.start - st.start >= floor
                               and not _PREPS_BEFORE.search(_tail(t, a.start - st.start)) and not _is_origin(st, a)]
                     if len({a.code for a in others}) == 1:
                         recipient = others[-1]
