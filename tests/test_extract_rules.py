@@ -350,3 +350,21 @@ def test_named_system_maker_is_the_supplier_only_when_nothing_else_is():
     found = tuples("Ukraine received Leopard 2 tanks from Poland last week.")
     assert ("alleges", "POL", "UKR", "armoured_vehicle") in found
     assert not any(t[1] == "DEU" for t in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyiv had given London assurances that the missiles would be used only on its own territory.",
+        "Kirby said the arms transfers were in violation of UN resolutions.",
+    ],
+)
+def test_not_goods_or_not_a_party(text):
+    assert not any(t[0] == "confirms" for t in tuples(text))
+    assert ("alleges", "UKR", "GBR", "missile") not in tuples(text)
+
+
+def test_gerund_subject_after_by():
+    text = "Denmark sent F-16s to Ukraine. Moscow says that by supplying F-16s Denmark has become a party to the war."
+    found = [s for s in extract(text).statements if s.quote.startswith("Moscow")]
+    assert found and (found[0].supplier, found[0].claimant) == ("DNK", "RUS")

@@ -730,6 +730,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 direct = _actor_at(st, tg.end + 1, 2) if tg.end < n else None
                 if direct is not None and direct.kind in _ROLE_KINDS and not _is_origin(st, direct) and not rel:
                     recipient = direct
+                    if re.match(r"\s+(?:(?:an?|the|its|their|new|firm|written|fresh)\s+)?(?:assurances?|guarantees?|support|help|access|"
+                                r"permission|credits?|loans?|money|funds|intelligence|training|time|warnings?|details|information|"
+                                r"boost|edge|cover|backing|advice|approval|a say)\b", t[direct.end - st.start:], re.I):
+                        continue  # "gave London assurances": not goods
                 if tg.form == "train":
                     for a in st.actors:
                         s, e = _rel(st, a)
