@@ -23,7 +23,7 @@ from tests.reliability.helpers import run_ingest
 from tests.reliability.test_web_security import xss_corpus
 
 # What issue 6 asks: no 5xx, and every response (status, content type, headers, body) as documented.
-# The request-side checks (positive_data_acceptance, negative_data_rejection) are run separately below.
+# The request-side checks (positive_data_acceptance, negative_data_rejection) run in their own test below.
 RESPONSE_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
                    response_headers_conformance, response_schema_conformance]
 
@@ -60,11 +60,12 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     assert response.status_code < 500
 
 
-@pytest.mark.xfail(reason="schema mismatch (request side), reported in the issue-6 report: the OpenAPI query schema "
-                          "omits the server's actor-code and system-name patterns and the comma/blank handling of "
-                          "the filters, so schema-valid values get 422 and blank dates/sorts are accepted",
-                   strict=False)
-@schema.include(path="/api/allegations").parametrize()
+@pytest.mark.slow
+@schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_query_schema_describes_what_the_server_accepts(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=[positive_data_acceptance, negative_data_rejection])
+    """Schema-valid values are accepted and schema-violating ones refused (filters.py documents its patterns)."""
+    response = case.call()
+    if response.status_code == 422 and "is after until" in response.text:
+        return  # since > until: a cross-field rule OpenAPI cannot express; refused with a message, as documented
+    case.validate_response(response, checks=[positive_data_acceptance, negative_data_rejection])
