@@ -1340,12 +1340,13 @@ def extract(text: str) -> ExtractionResult:
                 # "TB2s sold to Azerbaijan": a named system's maker, when nothing else names a supplier
                 makers = {lex.taxonomy.system(sy).origin for _, sy, _ in f.weapons if sy and lex.taxonomy.system(sy)}
                 makers.discard(None)
-                if len(makers) == 1 and rec not in makers and not (role_codes - {rec} - makers):
+                all_codes = {a.code for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)}
+                if len(makers) == 1 and rec not in makers and not (all_codes - {rec} - makers):
                     sup = makers.pop()
             if rec is None and sup is not None and re.search(r"\bto\s+(?:either|any|both)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:side|sides|party|parties)\b", t[f.trigger.end:f.clause[1]], re.I):
                 rec = _partner(state, sup) or next((g.recipient for g in frames if g is not f and g.recipient and g.recipient != sup
                                                      and (g.supplier in (None, sup))), None)
-            if sup is None and rec is not None:
+            if sup is None and rec is not None and f.trigger.form != "turned":
                 cand = _partner(state, rec)
                 if cand and (role_codes <= {cand, rec} or _dominant(state, rec) == cand):
                     sup = cand
