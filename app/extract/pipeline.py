@@ -481,7 +481,7 @@ def _bullet_actor(st: Sentence) -> ActorMention | None:
 
 
 def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
-    return bool(re.search(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,5}$", st.text[max(lo, pos - 80):pos], re.I))
+    return bool(re.search(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", st.text[max(lo, pos - 80):pos], re.I))
 
 
 # ------------------------------------------------------------------ weapons
@@ -1359,7 +1359,7 @@ def extract(text: str) -> ExtractionResult:
                     recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
                     cand = max(set(recipients), key=recipients.count) if recipients else None
                 if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
-                                                              or role_codes == {sup}
+                                                              or role_codes <= {sup}
                                                               or (claimant == sup)))
                              or (claimant == sup)
                              or _dominant(state, sup) == cand):
@@ -1379,7 +1379,8 @@ def extract(text: str) -> ExtractionResult:
             cm = P.COMMIT_RE.search(t, f.clause[0], f.trigger.end) if claimant in (None, "media") and not st.in_quote else None
             if cm:
                 actor_side = sup if f.trigger.kind == "supply" else rec
-                if any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors):
+                if any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors) \
+                        or (f.supplier_from_subject_pronoun and actor_side == sup):
                     claimant = actor_side
                     speaker = Speaker(claimant)
             if f.negated:
