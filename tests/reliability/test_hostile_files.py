@@ -185,6 +185,8 @@ def test_one_run_over_a_hostile_corpus(tmp_path: Path) -> None:
         assert path in stored or f"{path}: " in err, f"{source} neither stored nor reported"
     assert not any("\r" in t or t.startswith("\ufeff") for t in stored.values())
     assert ledger_problems(db) == []
+    print(f"\nhostile corpus: {len(bad) + len(extra)} bad inputs reported as path: reason, "
+          f"{len(ok)} good inputs stored, exit {proc.returncode}, no traceback")
     summary = [line for line in out.splitlines() if line.startswith("articles:")]
     assert summary and " failed" in summary[-1] and not summary[-1].endswith(" 0 failed"), out[-500:]
 

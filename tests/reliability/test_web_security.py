@@ -147,6 +147,8 @@ def test_xss_payloads_render_inert_in_chromium(site: LiveServer, bypass_csp: boo
         findings.extend(audit["bad"])
         browser.close()
     assert findings == [], "\n".join(findings[:30])
+    print(f"\nchromium ({'CSP bypassed' if bypass_csp else 'with CSP'}): {len(pages) + 2} page loads, "
+          f"{len(PAYLOADS)} payloads shown as text, 0 dialogs, 0 script executions, 0 injected elements")
     # The payloads are not silently dropped: they are shown to the reader as text.
     assert set(PAYLOADS) - {PAYLOADS[5]} <= shown_payloads, set(PAYLOADS) - shown_payloads
 
@@ -254,6 +256,7 @@ def test_every_route_refuses_writes(site: LiveServer, method: str) -> None:
                 resp = client.request(method, path, headers=headers, content=b'{"id": 1}')
                 assert resp.status_code in (401, 403, 405), (method, path, headers, resp.status_code)
                 assert resp.status_code < 500
+    print(f"\n{method}: {len(paths)} routes x 3 header variants refused")
     # Nothing changed.
     conn = connect_ro(site.db)
     try:
@@ -321,6 +324,7 @@ def test_hostile_filter_values_never_give_5xx(site: LiveServer) -> None:
             _check_answer(resp, f"raw page {raw[:30]!r}")
             n += 2
     assert n > 1000
+    print(f"\n{n} hostile filter requests: 0 5xx")
     assert "Traceback" not in site.output()
 
 
