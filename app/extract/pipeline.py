@@ -64,6 +64,8 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _THAT_RE = re.compile(r"\bthat\b")
+_DEALINGS_RE = re.compile(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", re.I)
+_SUPPLIER_RE = re.compile(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", re.I)
 # Words that may stand between a supplier and its transfer noun ("Iranian arms shipments", "U.S. military aid").
 _NOUN_MODIFIERS = {"arms", "weapons", "weapon", "military", "defence", "defense", "security", "drone", "missile", "ammunition",
                    "covert", "illegal", "illicit", "secret", "additional", "new", "recent", "continued", "ongoing", "further",
@@ -268,7 +270,13 @@ def _triggers(st: Sentence) -> list[Trigger]:
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "verb"))
-    for m in P.ADJ_SUPPLIED_RE.finditer(t):
+    low = t.lower()
+
+    def has(*keys: str) -> bool:
+        return any(k in low for k in keys)
+
+    for m in (P.ADJ_SUPPLIED_RE.finditer(t) if has("supplied", "provided", "donated", "delivered", "sold", "sent", "shipped",
+                                                    "smuggled", "transferred", "furnished") else ()):
         if not any(f.start <= m.start() + 1 < f.end + 1 for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
     for m in P._ACQ_RE.finditer(t):
@@ -290,27 +298,27 @@ def _triggers(st: Sentence) -> list[Trigger]:
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
-    for m in P.TURNED_TO_RE.finditer(t):
+    for m in (P.TURNED_TO_RE.finditer(t) if has("turn", "look", "reli", "rely", "depend", "ask") else ()):
         if re.match(r"(?:the\s+)?[A-Z]", t[m.end():]) and re.search(r"\bfor\b", t[m.end(): m.end() + 120]):
             found.append(Trigger(m.start(), m.end(), "acquire", "turned"))
-    for m in P.TRAIN_RE.finditer(t):
+    for m in (P.TRAIN_RE.finditer(t) if "train" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "train"))
-    for m in P.CONTRACT_RE.finditer(t):
+    for m in (P.CONTRACT_RE.finditer(t) if has("contract", "deal", "agreement", "order") else ()):
         if any(f.start <= m.end() and m.start() <= f.end for f in found):
             continue
         kind = "supply" if re.search(r"\bexport", m.group(0), re.I) else "acquire"
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
-    for m in P.ARRIVE_RE.finditer(t):
+    for m in (P.ARRIVE_RE.finditer(t) if has("arriv", "reached", "landed", "expected") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
-    for m in re.finditer(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", t, re.I):
+    for m in (_DEALINGS_RE.finditer(t) if has("dealings", "deals", "trade", "cooperation") else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
-    for m in re.finditer(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", t, re.I):
+    for m in (_SUPPLIER_RE.finditer(t) if "supplier" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
-    for m in _POSSESSION_RE.finditer(t):
+    for m in (_POSSESSION_RE.finditer(t) if has("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
-    for m in P.THANK_RE.finditer(t):
+    for m in (P.THANK_RE.finditer(t) if "thank" in low else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
-    for m in P.CARRY_RE.finditer(t):
+    for m in (P.CARRY_RE.finditer(t) if has("carr", "transport", "ferr", "bound", "destined", "route", "head") else ()):
         if not any(f.start <= m.start() < f.end for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "carry"))
     found.sort(key=lambda f: f.start)
