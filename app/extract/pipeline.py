@@ -1388,7 +1388,7 @@ def extract(text: str) -> ExtractionResult:
             if cm:
                 actor_side = sup if f.trigger.kind == "supply" else rec
                 if any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors) \
-                        or (f.supplier_from_subject_pronoun and actor_side == sup):
+                        or (f.supplier_from_subject_pronoun and actor_side == sup and cm.start() >= f.trigger.start - 40):
                     claimant = actor_side
                     speaker = Speaker(claimant)
             if f.negated:
