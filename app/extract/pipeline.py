@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from app.extract import patterns as P
@@ -427,10 +428,15 @@ def _subject(st: Sentence, lo: int, pos: int) -> ActorMention | None:
     return best
 
 
+@lru_cache(maxsize=64)
+def _prep_re(preps: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{preps})\s+", re.I)
+
+
 def _prep_actor(st: Sentence, lo: int, hi: int, preps: str) -> ActorMention | None:
-    for m in re.finditer(rf"\b(?:{preps})\s+", st.text[lo:hi], re.I):
-        a = _actor_at(st, lo + m.end(), 14)
-        if a is not None and a.kind in _ROLE_KINDS and not _VERB_GAP.search(st.text[lo + m.end(): a.start - st.start]):
+    for m in _prep_re(preps).finditer(st.text, lo, hi):
+        a = _actor_at(st, m.end(), 14)
+        if a is not None and a.kind in _ROLE_KINDS and not _VERB_GAP.search(st.text[m.end(): a.start - st.start]):
             return a
     return None
 
