@@ -25,20 +25,45 @@ LOAD_SECONDS = 10
 THREADS = 4
 
 
+def _per_stance() -> int:
+    """How many statements of each stance the allegation detail lists at most (newest first)."""
+    import inspect
+
+    from app import queries
+
+    return inspect.signature(queries.get_allegation).parameters["per_stance"].default
+
+
 def allegation_inconsistencies(detail: dict) -> list[str]:
+    """Counters vs. what the same response lists and counts: all must come from one committed state."""
     a = detail["allegation"]
-    own = [s for s in detail["statements"] if not s["pair_denial"]]
-    pair = [s for s in detail["statements"] if s["pair_denial"]]
-    stances = Counter(s["stance"] for s in own)
-    checks = {
-        "n_statements": (a["n_statements"], len(own)),
-        "n_alleges": (a["n_alleges"], stances["alleges"]),
-        "n_confirms": (a["n_confirms"], stances["confirms"]),
-        "n_denies": (a["n_denies"], stances["denies"] + len(pair)),
-        "n_pair_denies": (a["n_pair_denies"], len(pair)),
-        "n_sources": (a["n_sources"], len({s["article"]["id"] for s in own})),
-    }
-    return [f"allegation {a['id']}: {k} {have} but {want} listed" for k, (have, want) in checks.items() if have != want]
+    where = f"allegation {a['id']}"
+    statements = detail["statements"]
+    own = [s for s in statements if not s["pair_denial"]]
+    pair = [s for s in statements if s["pair_denial"]]
+    listed = Counter(s["stance"] for s in statements)
+    want = {"alleges": a["n_alleges"], "denies": a["n_denies"], "confirms": a["n_confirms"]}
+    problems = []
+    if a["n_statements"] != a["n_alleges"] + (a["n_denies"] - a["n_pair_denies"]) + a["n_confirms"]:
+        problems.append(f"{where}: n_statements {a['n_statements']} is not the sum of its stances")
+    limit = _per_stance()
+    for stance, count in want.items():
+        if detail.get("counts", want).get(stance) != count:
+            problems.append(f"{where}: counts[{stance}] {detail['counts'].get(stance)} but n_{stance} {count}")
+        if listed[stance] != min(count, limit):
+            problems.append(f"{where}: n_{stance} {count} but {listed[stance]} listed (at most {limit} shown)")
+    if "timeline" in detail:
+        dated = Counter()
+        for bucket in detail["timeline"]:
+            for stance in want:
+                dated[stance] += bucket[stance]
+        if sum(dated.values()) + detail["undated"] != sum(want.values()):
+            problems.append(f"{where}: timeline holds {sum(dated.values())}+{detail['undated']} undated "
+                            f"statements but the counters {sum(want.values())}")
+    if len(pair) > a["n_pair_denies"] or (len(own) == a["n_statements"] and
+                                          a["n_sources"] != len({s["article"]["id"] for s in own})):
+        problems.append(f"{where}: n_sources/n_pair_denies disagree with the listed statements")
+    return problems
 
 
 def article_inconsistencies(detail: dict) -> list[str]:
