@@ -403,7 +403,7 @@ def test_an_unexpected_reader_error_costs_one_input(db_url: str, engine: Engine,
     shutil.copy(CORPUS / "records.json", tmp_path / "records.json")
     shutil.copy(CORPUS / "page.html", tmp_path / "page.html")
 
-    def broken_json(path, max_bytes):
+    def broken_json(path, max_bytes, explicit=True):
         raise RuntimeError("parser bug")
         yield  # pragma: no cover
 
