@@ -42,6 +42,17 @@ _TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|he
 _EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
 
 
+
+def _cat_order(cat_system: tuple[str, str | None]) -> tuple[str, bool, str]:
+    """A stable order for (category, system) pairs: named systems before None, so runs agree."""
+    cat, system = cat_system
+    return (cat, system is None, system or "")
+
+
+def _most_common(items: list[str]) -> str:
+    """The most frequent item; ties go to the first seen (a set would make it hash-seed dependent)."""
+    return max(dict.fromkeys(items), key=items.count)
+
 def _noun_use(t: str, pos: int) -> bool:
     """ "the claims", "baseless reports", "US reports": a noun, unless a name or pronoun precedes it."""
     prev = re.search(r"([\w’'”\"]+)\W*$", t[max(0, pos - 30):pos])
@@ -1289,7 +1300,7 @@ def extract(text: str) -> ExtractionResult:
             else:
                 cats = {(s.category, s.system) for c, s in state.claims
                         if (s.supplier, s.recipient) == pair and (c == target_idx or idx - c <= 4)}
-            for cat, system in sorted(cats, key=lambda x: x[0]):
+            for cat, system in sorted(cats, key=_cat_order):
                 emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
         for i, f in enumerate(frames):
             if i in denied_frames or (f.trigger.form == "dealings" and not f.negated):
@@ -1334,7 +1345,7 @@ def extract(text: str) -> ExtractionResult:
                 rec = claimant
             if f.trigger.form == "arrive" and rec is None and sup is not None and re.match(r"expected", t[f.trigger.start:], re.I):
                 recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
-                rec = max(set(recipients), key=recipients.count) if len(recipients) >= 2 else None
+                rec = _most_common(recipients) if len(recipients) >= 2 else None
             if f.supplier_from_subject_pronoun and sup is None and f.trigger.kind == "supply" and re.match(r"(?:It|They)\b", t) and state.last_subject:
                 sup = state.last_subject
             if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire" and re.match(r"(?:It|They)\b", t) and state.last_subject:
@@ -1371,7 +1382,7 @@ def extract(text: str) -> ExtractionResult:
                 if cand is None and claimant == sup and not any(b == sup for _, b in state.pairs):
                     # a party announcing its own transfer in an article about one recipient ("says it will send")
                     recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
-                    cand = max(set(recipients), key=recipients.count) if recipients else None
+                    cand = _most_common(recipients) if recipients else None
                 if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or _dominant(state, sup, 2) == cand
                                                               or role_codes <= {sup}
                                                               or (claimant == sup)))
@@ -1437,7 +1448,7 @@ def extract(text: str) -> ExtractionResult:
             colon = t.index(":", bullet_actor.end - st.start)
             recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != bullet_actor.code] \
                 or [r for r in state.open_recipients if r != bullet_actor.code]
-            rec = list_intro[1] or _dominant(state, bullet_actor.code, 2) or (max(set(recipients), key=recipients.count) if recipients else None)
+            rec = list_intro[1] or _dominant(state, bullet_actor.code, 2) or (_most_common(recipients) if recipients else None)
             if rec and rec != bullet_actor.code:
                 claimant = list_intro[0]
                 stance = "confirms" if claimant in (bullet_actor.code, rec) else "alleges"
@@ -1473,7 +1484,7 @@ def extract(text: str) -> ExtractionResult:
         first_idx, first = later[0]
         pair = (first.supplier, first.recipient)
         cats = set(own) or {(s_.category, s_.system) for c, s_ in later if c == first_idx and (s_.supplier, s_.recipient) == pair}
-        for cat, system in sorted(cats, key=lambda x: x[0]):
+        for cat, system in sorted(cats, key=_cat_order):
             emit(_make("denies", pair[0], pair[1], cat, system, "unknown", None, denier, pst, None), pidx)
     result.statements = out
     return result
