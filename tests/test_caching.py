@@ -216,3 +216,29 @@ def test_dashboard_pages_are_cached_until_ingest_adds_an_article(db_url: str, tm
     assert run_ingest([extra]) == 0
     fresh = client.get(pages[0], headers={"If-None-Match": first[0].headers["etag"]})
     assert fresh.status_code == 200 and queries and fresh.headers["etag"] != first[0].headers["etag"]
+
+
+def test_concurrent_misses_compute_a_page_once(ledger: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    calls: list[str] = []
+    app = FastAPI()
+
+    @app.get("/slow")
+    async def slow() -> PlainTextResponse:
+        calls.append("slow")
+        await asyncio.sleep(0.2)
+        return PlainTextResponse("computed")
+
+    app.add_middleware(ConditionalGetMiddleware, version=lambda: sqlite_data_version(ledger), cache_bytes=10_000)
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(*(client.get("/slow") for _ in range(16)))
+
+    responses = asyncio.run(burst())
+    assert [r.text for r in responses] == ["computed"] * 16
+    assert calls == ["slow"]

@@ -17,6 +17,7 @@ or say no-store are not kept.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import time
@@ -149,6 +150,9 @@ class ConditionalGetMiddleware:
         self._cache_bytes = cache_bytes
         self._cache: ResponseCache | None = None
         self._code: str | None = None
+        # Single flight: while one request computes a page, the others asking for it wait for
+        # its result instead of computing it too (32 clients on a cold page would run it 32 times).
+        self._inflight: dict[str, asyncio.Event] = {}
 
     def _setup(self) -> None:
         self._code = _code_token()
@@ -181,13 +185,19 @@ class ConditionalGetMiddleware:
             return
 
         cache = self._cache
+        leader: asyncio.Event | None = None
         if cache is not None:
             cache.check_version(token)
             hit = cache.get(etag)
+            if hit is None and etag in self._inflight:
+                await self._inflight[etag].wait()
+                hit = cache.get(etag)
             if hit is not None:
                 await send({"type": "http.response.start", "status": 200, "headers": list(hit[0])})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else hit[1]})
                 return
+            if etag not in self._inflight:
+                leader = self._inflight[etag] = asyncio.Event()
 
         keep: list[tuple[bytes, bytes]] | None = None
         chunks: list[bytes] = []
@@ -211,7 +221,12 @@ class ConditionalGetMiddleware:
                     cache.put(etag, keep, b"".join(chunks))
             await send(message)
 
-        await self.app(scope, receive, send_with_validators)
+        try:
+            await self.app(scope, receive, send_with_validators)
+        finally:
+            if leader is not None:
+                del self._inflight[etag]
+                leader.set()
 
 
 def _cacheable(headers: MutableHeaders) -> bool:
