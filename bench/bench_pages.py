@@ -3,7 +3,7 @@
     python bench/bench_pages.py --db bench/out/armswatch-100k.db
     python bench/bench_pages.py --db bench/out/armswatch-100k.db --server-workers 1 2 --duration 10
 
-Each page is requested by wrk (-t2 -c32 -d10s --latency, 127.0.0.1 only) after a 2 s warm-up,
+Each page is requested by wrk (-t2 -c32 -d10s --latency, 127.0.0.1 only) after a 3 s warm-up,
 with no conditional headers (so the ETag middleware never answers 304 here). The server is started as a user would start it:
 `armswatch serve --host 127.0.0.1 --port P --workers W` with ARMSWATCH_DATABASE_URL set, once
 with the default settings (the in-memory response cache on: a page asked for again is sent
@@ -105,7 +105,8 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(wrk: str, url: str, duration: int, connections: int, threads: int) -> dict:
-    subprocess.run([wrk, "-t1", "-c4", "-d2s", url], capture_output=True)  # warm-up: caches, pools, JIT-less Python paths
+    # Warm-up, untimed: every worker's connection pool, SQLite page cache and (when on) response cache.
+    subprocess.run([wrk, f"-t{threads}", f"-c{connections}", "-d3s", "--timeout", "10s", url], capture_output=True)
     out = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
                          capture_output=True, text=True).stdout
     rps = float(m.group(1)) if (m := re.search(r"Requests/sec:\s+([\d.]+)", out)) else 0.0
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB): " + ", ".join(f"{v:,} {k}s" for k, v in t["counts"].items()))
     print(f"median allegation #{t['median_allegation'][0]} has {t['median_allegation'][1]} statements; "
           f"largest #{t['largest_allegation'][0]} has {t['largest_allegation'][1]}")
-    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency (after a 2 s warm-up per page)\n", flush=True)
+    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency (after a 3 s warm-up per page)\n", flush=True)
 
     results = []
     for workers in args.server_workers:
