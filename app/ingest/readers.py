@@ -192,7 +192,7 @@ def iter_json_file(path: Path, max_bytes: int, explicit: bool = True) -> Iterato
         yield Failed(str(path), f"not valid UTF-8 (byte {exc.start})")
         return
     except (json.JSONDecodeError, RecursionError) as exc:
-        reason = f"invalid JSON ({exc.msg} at line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else "invalid JSON (nested too deeply)"
+        reason = f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else "invalid JSON (nested too deeply)"
         yield Failed(str(path), reason)
         return
     if not explicit and not _has_records(data):

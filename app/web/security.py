@@ -18,7 +18,7 @@ DOCS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-DOCS_PATHS = ("/docs",)
+DOCS_PATHS = frozenset({"/docs", "/docs/"})
 COMMON = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
@@ -36,7 +36,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"].startswith(DOCS_PATHS) else STRICT_CSP
+        csp = DOCS_CSP if scope["path"] in DOCS_PATHS else STRICT_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
