@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -121,23 +122,13 @@ class Lexicon:
         matchers and the sentencizer need. Whitespace other than one space after a token
         becomes its own token, so `doc.text == text` and token offsets are offsets into `text`.
         """
-        words: list[str] = []
-        spaces: list[bool] = []
-        starts: list[int] = []
-        pos = 0
-        for word, space, ws in _TOKEN_SPACE_RE.findall(text):
-            if ws:
-                words.append(ws)
-                spaces.append(False)
-                starts.append(pos)
-                pos += len(ws)
-            else:
-                words.append(word)
-                spaces.append(bool(space))
-                starts.append(pos)
-                pos += len(word) + len(space)
+        tokens = _TOKEN_SPACE_RE.findall(text)
+        # a whitespace token has empty word and space groups; a word token an empty whitespace group
+        words = [word or ws for word, _, ws in tokens]
+        spaces = [bool(space) for _, space, _ in tokens]
+        starts = list(accumulate([len(word) + len(space) + len(ws) for word, space, ws in tokens], initial=0))
+        starts[-1] = len(text)
         doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
-        starts.append(len(text))
         doc.user_data["starts"] = starts
         doc.user_data["ends"] = [st + len(w) for st, w in zip(starts, words)]
         doc.user_data["text"] = text
@@ -154,14 +145,18 @@ class Lexicon:
         run over the token strings (the component itself would build a Token object per token)."""
         punct = self.sentencizer.punct_chars
         starts = [0]
-        seen_period = False
-        for i, w in enumerate(words):
-            in_punct = w in punct
-            if seen_period and not in_punct and not _is_punct(w):
-                starts.append(i)
-                seen_period = False
-            elif in_punct:
-                seen_period = True
+        n = len(words)
+        resume = 0
+        # only tokens after a sentence-final mark can start a sentence: jump from mark to mark
+        for i in [i for i, w in enumerate(words) if w in punct]:
+            if i < resume:
+                continue
+            j = i + 1
+            while j < n and (words[j] in punct or _is_punct(words[j])):
+                j += 1
+            if j < n:
+                starts.append(j)
+            resume = j + 1
         return starts
 
     def sentences(self, doc) -> list[tuple[int, int]]:
@@ -174,8 +169,8 @@ class Lexicon:
         for b in bounds:
             s, e = prev, b
             prev = b
-            for m in re.finditer(r"[^\n]+", text[s:e]):
-                a, b = s + m.start(), s + m.end()
+            for m in _LINE_RE.finditer(text, s, e):
+                a, b = m.start(), m.end()
                 while a < b and text[a].isspace():
                     a += 1
                 while b > a and text[b - 1].isspace():
@@ -220,6 +215,11 @@ class Lexicon:
         return kept
 
 
+_LINE_RE = re.compile(r"[^\n]+")
+_ABBREVIATION_END = re.compile(
+    r"\b(?:Gen|Lt|Col|Maj|Adm|Capt|Sgt|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|U\.S|U\.N|U\.K|[A-Z])\.$")
+
+
 def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Re-join fragments the sentencizer cut after abbreviations such as "Gen." or "Jan."."""
     out: list[tuple[int, int]] = []
@@ -228,7 +228,7 @@ def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
             pa, pb = out[-1]
             prev = text[pa:pb]
             same_line = "\n" not in text[pb:a]
-            if same_line and (re.search(r"\b(?:Gen|Lt|Col|Maj|Adm|Capt|Sgt|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|U\.S|U\.N|U\.K|[A-Z])\.$", prev)
+            if same_line and ((prev[-1:] == "." or prev[-2:] == ".\n") and _ABBREVIATION_END.search(prev)
                               or (text[a:a + 1].islower())):
                 out[-1] = (pa, b)
                 continue

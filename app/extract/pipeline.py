@@ -40,6 +40,12 @@ _INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|such as|like|notably|in pa
 _POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
 _TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|headed to|en route to|on their way to|on its way to"
 _EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
+_LAST_WORD = re.compile(r"([\w’'”\"]+)\W*$")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.’'-]*\s+$")
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+$")
+_SENTENCE_END = re.compile(r"[.!?”\"’;:,]$")
+_QUESTION = re.compile(r"\s*Q\s*:")
+_ANSWER = re.compile(r"\s*A\s*:")
 
 
 
@@ -55,7 +61,7 @@ def _most_common(items: list[str]) -> str:
 
 def _noun_use(t: str, pos: int) -> bool:
     """ "the claims", "baseless reports", "US reports": a noun, unless a name or pronoun precedes it."""
-    prev = re.search(r"([\w’'”\"]+)\W*$", t[max(0, pos - 30):pos])
+    prev = _LAST_WORD.search(t[max(0, pos - 30):pos])
     if prev is None:
         return True
     w = prev.group(1)
@@ -72,7 +78,7 @@ def _tail(t: str, pos: int, width: int = 48) -> str:
 
 def _in_name(t: str, m: re.Match) -> bool:
     """A speech word that is part of a name ("United States", "Human Rights Watch reports" is still speech)."""
-    return m.group(0)[:1].isupper() and m.start() > 0 and bool(re.search(r"[A-Z][\w.’'-]*\s+$", _tail(t, m.start(), 30)))
+    return m.group(0)[:1].isupper() and m.start() > 0 and bool(_CAPITALISED_BEFORE.search(_tail(t, m.start(), 30)))
 
 
 _THAT_RE = re.compile(r"\bthat\b")
@@ -93,7 +99,6 @@ _VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|co
 _PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
                         r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
 _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
-_WORD_RE = re.compile(r"[A-Za-z]+")
 
 
 def _speech_floor(st: "Sentence", lo: int, pos: int) -> int:
@@ -136,11 +141,11 @@ class Sentence:
         """Speech and attribution words of the sentence (not those inside a name: "United States")."""
         if self._speech is None:
             t = self.text
-            found = [m for m in _WORD_RE.finditer(t) if m.group(0).lower() in P.SPEECH_WORDS and not _in_name(t, m)
+            found = [m for m in P.SPEECH_WORD_RE.finditer(t) if not _in_name(t, m)
                      and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
                      and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
                               and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
-                                   or re.search(r"\b(?:is|are|was|were|been|being)\s+$", t[max(0, m.start() - 12):m.start()])))]
+                                   or _BE_BEFORE.search(t[max(0, m.start() - 12):m.start()])))]
             if "ccording to" in t or "statement" in t:
                 found += list(P.SPEECH_PHRASES.finditer(t))
                 found.sort(key=lambda m: m.start())
@@ -228,7 +233,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
             quote_open = False
         prev_end = e
         stext = text[s:e]
-        headline = not re.search(r"[.!?”\"’;:,]$", stext) and (not body_started or len(stext.split()) <= 12)
+        headline = not _SENTENCE_END.search(stext) and (not body_started or len(stext.split()) <= 12)
         if not headline and len(stext.split()) > 6:
             body_started = True
         in_quote = quote_open or stext.lstrip().startswith(("“", '"'))
@@ -256,7 +261,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
 
 def _triggers(st: Sentence) -> list[Trigger]:
     t = st.text
-    if not any(w.lower() in P.TRIGGER_WORDS for w in _WORD_RE.findall(t)) and not _POSSESSION_RE.search(t):
+    if not P.TRIGGER_WORD_RE.search(t) and not _POSSESSION_RE.search(t):
         return []
     found: list[Trigger] = []
     for m in P._VERB_RE.finditer(t):
@@ -1053,12 +1058,13 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
 _DENIAL_HINTS = ("deni", "deny", "reject", "dismiss", "refut", "rebuff", "repudiat", "baseless", "groundless", "unfounded",
                  "untrue", "fabricat", "nonsense", "absurd", "slander", "propaganda", "false", "fake", "wrong", "lie",
                  "not true", "fiction", "fantasy", "smear")
+_DENIAL_HINT_RE = re.compile("|".join(map(re.escape, _DENIAL_HINTS)))
 
 
 def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
     t = st.text
     low = t.lower()
-    if not any(h in low for h in _DENIAL_HINTS):
+    if not _DENIAL_HINT_RE.search(low):
         return []
     if P.NOT_DENIAL_RE.search(t):
         cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
@@ -1141,8 +1147,8 @@ def _document_voice(sents: list[Sentence]) -> str | None:
 
 def _interviewee(sents: list[Sentence]) -> str | None:
     """In a Q&A interview, the state of the person introduced before the first question."""
-    first_q = next((i for i, s in enumerate(sents) if re.match(r"\s*Q\s*:", s.text)), None)
-    if first_q is None or not any(re.match(r"\s*A\s*:", s.text) for s in sents[first_q:]):
+    first_q = next((i for i, s in enumerate(sents) if _QUESTION.match(s.text)), None)
+    if first_q is None or not any(_ANSWER.match(s.text) for s in sents[first_q:]):
         return None
     for s in reversed(sents[:first_q]):
         if re.search(r"\b(?:head|minister|secretary|officer|official|director|chief|commander|spokes\w+|adviser|advisor|"
@@ -1185,7 +1191,7 @@ def extract(text: str) -> ExtractionResult:
     doc_voice = _document_voice(sents)
     state.doc_voice = doc_voice
     interviewee = _interviewee(sents)
-    answer_paras = {st.para for st in sents if re.match(r"\s*A\s*:", st.text)} if interviewee else set()
+    answer_paras = {st.para for st in sents if _ANSWER.match(st.text)} if interviewee else set()
     state.interviewee, state.answer_paras = interviewee, answer_paras
     list_frame: ExtractedStatement | None = None
     list_intro: tuple[str | None, str | None] | None = None
