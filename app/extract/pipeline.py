@@ -44,6 +44,41 @@ _LAST_WORD = re.compile(r"([\w’'”\"]+)\W*$")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.’'-]*\s+$")
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+$")
 _SENTENCE_END = re.compile(r"[.!?”\"’;:,]$")
+# Patterns of the rules below, compiled once (re's own cache lookup cost ~1 us a call).
+_IT_THEY = re.compile(r"(?:It|They)\b")
+_LEADING_ADVERBIAL = re.compile(r"^\s*(?:In|At|On|After|Before|During|Speaking|Presenting|Earlier|Later|Last|Asked|Writing|Addressing|Following|Separately|Meanwhile|However|Since|Today)\b[^,]*,\s*")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|speaking|briefing)\b[^,]*,")
+_SAID_SAYS_TOLD = re.compile(r"\b(?:said|says|told)\b")
+_COUNTRY_POSSESSIVE = re.compile(r"\b(?:the country|the nation)[’']s\b", re.I)
+_WESTERN = re.compile(r"\b(?:Western|western)\b")
+_ITS_BODY = re.compile(r"\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b|the (?:military|army|navy|government|ministry|air force)[’']s\b)", re.I)
+_HE_SHE_START = re.compile(r"^\s*(?:he|she)\b", re.I)
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b", re.I)
+_CONTROLLED_AFTER = re.compile(r"[-‑](?:held|controlled|run|occupied|led|dominated)\b")
+_DETERMINER = re.compile(r"(?:the\s+|a\s+|an\s+)?")
+_REPORT_NOUN_END = re.compile(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", re.I)
+_POSSESSIVE_BEFORE = re.compile(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“”’'-]+\s+){0,2}$")
+_ITS_THEIR_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", re.I)
+_THE_OPTIONAL = re.compile(r"\s*(?:the\s+)?", re.I)
+_WHICH_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$")
+_QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", re.I)
+_SENTENCE_STOP = re.compile(r"[.;]|$")
+_HYPHEN_END = re.compile(r"[-‑]$")
+_ADVERB_GAP = re.compile(r",\s+(?:first|initially|later|originally|also|previously|mostly)\s+")
+_BY_END = re.compile(r"\b(?:by|[Bb]y)\s+$")
+_WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$")
+_LIST_JOINER = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?")
+_PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
+_DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", re.I)
+_ARMING = re.compile(r"arming", re.I)
+_AID_NOUN = re.compile(r"\b(?:package|packages|aid|assistance)\b", re.I)
+_FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")
+_PHRASE_STOP = re.compile(r"[,;.]")
+_BARE_SUBJECT = re.compile(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*")
+_TO_AFTER = re.compile(r"^\s+to\b")
+_PASSIVE_AFTER = re.compile(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b")
+_COMMA_SEMI = re.compile(r"[,;]")
 _QUESTION = re.compile(r"\s*Q\s*:")
 _ANSWER = re.compile(r"\s*A\s*:")
 
@@ -271,28 +306,25 @@ def _triggers(st: Sentence) -> list[Trigger]:
         if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
-        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not re.match(r"^\s+to\b", after):
+        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
         if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and P.PASSIVE_AUX_RE.search(before[-60:]):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
-        if re.search(r"[-‑]$", before):
+        if _HYPHEN_END.search(before):
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
             continue
         if word.endswith(("ed", "sold", "sent", "given", "lent", "handed over")) and any(
                 0 <= m.start() - (w.end - st.start) <= 3
-                or re.fullmatch(r",\s+(?:first|initially|later|originally|also|previously|mostly)\s+", t[w.end - st.start:m.start()])
-                for w in st.weapons) and re.match(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b", after):
+                or _ADVERB_GAP.fullmatch(t[w.end - st.start:m.start()])
+                for w in st.weapons) and _PASSIVE_AFTER.match(after):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "verb"))
     low = t.lower()
 
-    def has(*keys: str) -> bool:
-        return any(k in low for k in keys)
-
-    for m in (P.ADJ_SUPPLIED_RE.finditer(t) if has("supplied", "provided", "donated", "delivered", "sold", "sent", "shipped",
+    for m in (P.ADJ_SUPPLIED_RE.finditer(t) if _has(low, "supplied", "provided", "donated", "delivered", "sold", "sent", "shipped",
                                                     "smuggled", "transferred", "furnished") else ()):
         if not any(f.start <= m.start() + 1 < f.end + 1 for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
@@ -315,27 +347,27 @@ def _triggers(st: Sentence) -> list[Trigger]:
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
-    for m in (P.TURNED_TO_RE.finditer(t) if has("turn", "look", "reli", "rely", "depend", "ask") else ()):
+    for m in (P.TURNED_TO_RE.finditer(t) if _has(low, "turn", "look", "reli", "rely", "depend", "ask") else ()):
         if re.match(r"(?:the\s+)?[A-Z]", t[m.end():]) and re.search(r"\bfor\b", t[m.end(): m.end() + 120]):
             found.append(Trigger(m.start(), m.end(), "acquire", "turned"))
     for m in (P.TRAIN_RE.finditer(t) if "train" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "train"))
-    for m in (P.CONTRACT_RE.finditer(t) if has("contract", "deal", "agreement", "order") else ()):
+    for m in (P.CONTRACT_RE.finditer(t) if _has(low, "contract", "deal", "agreement", "order") else ()):
         if any(f.start <= m.end() and m.start() <= f.end for f in found):
             continue
         kind = "supply" if re.search(r"\bexport", m.group(0), re.I) else "acquire"
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
-    for m in (P.ARRIVE_RE.finditer(t) if has("arriv", "reached", "landed", "expected") else ()):
+    for m in (P.ARRIVE_RE.finditer(t) if _has(low, "arriv", "reached", "landed", "expected") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
-    for m in (_DEALINGS_RE.finditer(t) if has("dealings", "deals", "trade", "cooperation") else ()):
+    for m in (_DEALINGS_RE.finditer(t) if _has(low, "dealings", "deals", "trade", "cooperation") else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
     for m in (_SUPPLIER_RE.finditer(t) if "supplier" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
-    for m in (_POSSESSION_RE.finditer(t) if has("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units") else ()):
+    for m in (_POSSESSION_RE.finditer(t) if _has(low, "arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
     for m in (P.THANK_RE.finditer(t) if "thank" in low else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
-    for m in (P.CARRY_RE.finditer(t) if has("carr", "transport", "ferr", "bound", "destined", "route", "head") else ()):
+    for m in (P.CARRY_RE.finditer(t) if _has(low, "carr", "transport", "ferr", "bound", "destined", "route", "head") else ()):
         if not any(f.start <= m.start() < f.end for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "carry"))
     found.sort(key=lambda f: f.start)
@@ -343,10 +375,18 @@ def _triggers(st: Sentence) -> list[Trigger]:
     kept: list[Trigger] = []
     for f in found:
         if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 30 \
-                and not re.search(r"[,;]", t[kept[-1].end: f.start]):
+                and not _COMMA_SEMI.search(t[kept[-1].end: f.start]):
             continue
         kept.append(f)
     return kept
+
+
+def _has(low: str, *keys: str) -> bool:
+    """Any of `keys` in the lower-cased sentence: a cheap guard before a rarer trigger regex."""
+    for k in keys:
+        if k in low:
+            return True
+    return False
 
 
 def _boundaries(text: str) -> list[int]:
@@ -406,11 +446,11 @@ def _role_ok(a: ActorMention) -> bool:
 def _actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
     """The actor mention starting at `pos` (after an optional determiner), following possessive chains."""
     t = st.text
-    m = re.match(r"(?:the\s+|a\s+|an\s+)?", t[pos:])
+    m = _DETERMINER.match(t[pos:])
     p = pos + (m.end() if m else 0)
     for a in st.actors:
         s, e = _rel(st, a)
-        if re.match(r"[-‑](?:held|controlled|run|occupied|led|dominated)\b", t[e:e + 12]):
+        if _CONTROLLED_AFTER.match(t[e:e + 12]):
             continue
         if p <= s <= p + max_gap or s == pos:
             if _POSSESSIVE_AFTER.match(t[e:]):
@@ -468,7 +508,7 @@ def _origin_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
 def _relative_head(st: Sentence, lo: int, pos: int) -> ActorMention | None:
     """ "India, which shares a border with Myanmar, transferred ...": the subject before the relative clause."""
     t = st.text
-    m = re.match(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$", t[lo:pos])
+    m = _WHICH_CLAUSE_BEFORE.match(t[lo:pos])
     if not m:
         return None
     return next((a for a in st.actors if a.kind in _ROLE_KINDS and a.end - st.start == lo), None)
@@ -479,7 +519,7 @@ def _coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
     out: list[str] = []
     while a is not None:
         e = a.end - st.start
-        m = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?", st.text[e:])
+        m = _LIST_JOINER.match(st.text[e:])
         if not m:
             break
         starts = {e + m.end()}
@@ -511,7 +551,7 @@ def _bullet_actor(st: Sentence) -> ActorMention | None:
 
 
 def _pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
-    return bool(re.search(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", st.text[max(lo, pos - 80):pos], re.I))
+    return bool(_PRONOUN_SUBJECT.search(st.text[max(lo, pos - 80):pos]))
 
 
 # ------------------------------------------------------------------ weapons
@@ -654,13 +694,13 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
         elif tg.kind == "supply":
             possessive = None
             tail = max(0, tg.start - 60)
-            m = re.search(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“”’'-]+\s+){0,2}$", t[tail:tg.start])
+            m = _POSSESSIVE_BEFORE.search(t[tail:tg.start])
             if m:
                 for a in st.actors:
                     s, e = _rel(st, a)
                     if e == tail + m.start(1) + len(m.group(1)) and a.kind in _ROLE_KINDS:
                         possessive = a
-            elif re.search(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", t[tail:tg.start], re.I):
+            elif _ITS_THEIR_BEFORE.search(t[tail:tg.start]):
                 for a in st.actors:
                     s_, e_ = _rel(st, a)
                     if e_ <= tg.start and a.kind in _ROLE_KINDS and not _is_origin(st, a) \
@@ -695,10 +735,10 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                         supplier = subj
                 if recipient is None and supplier is not None and supplier is from_actor and subj is not None and subj.code != supplier.code:
                     recipient = subj
-                if recipient is None and re.search(r"\b(?:package|packages|aid|assistance)\b", t[tg.start:tg.end], re.I):
+                if recipient is None and _AID_NOUN.search(t[tg.start:tg.end]):
                     recipient = _prep_actor(st, tg.end, win_hi, "for")
                 if recipient is None:
-                    m2 = re.match(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+", t[tg.end:win_hi])
+                    m2 = _FOR_AFTER.match(t[tg.end:win_hi])
                     if m2 and re.search(r"\b(?:package|aid|assistance)\b", t[max(0, tg.start - 40):tg.end], re.I):
                         a = _actor_at(st, tg.end + m2.end(), 4)
                         recipient = a if a is not None and a.kind in _ROLE_KINDS else None
@@ -741,13 +781,13 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 if subj is None and i > 0 and prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
                     subj = prev_subject
                 supplier = subj
-                if re.search(r"\b(?:by|[Bb]y)\s+$", _tail(t, tg.start, 6)):
+                if _BY_END.search(_tail(t, tg.start, 6)):
                     # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
                     supplier = next((a for a in st.actors if a.start - st.start > tg.end and a.kind in _ROLE_KINDS
                                      and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None)
                 if supplier is None and _pronoun_subject(st, lo, tg.start):
                     from_pronoun = True
-                rel = re.search(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$", _tail(t, tg.start, 40))
+                rel = _WHOM_WHICH_BEFORE.search(_tail(t, tg.start, 40))
                 if rel:
                     base = tg.start - len(_tail(t, tg.start, 40)) + rel.start()
                     antecedent = next((a for a in st.actors if a.end - st.start == base and a.kind in _ROLE_KINDS), None)
@@ -845,15 +885,15 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 weapons = [w for w in weapons if w[2] > tg.start - reach]
         if not weapons and tg.form == "adj" and (t[tg.start] in "-‑" or t[tg.start - 1: tg.start] in ("-", "‑")):
             weapons = _weapons_in(st, tg.end, min(n, tg.end + 60), state)
-        if not weapons and tg.kind == "supply" and re.match(r"arming", t[tg.start:tg.end], re.I):
+        if not weapons and tg.kind == "supply" and _ARMING.match(t[tg.start:tg.end]):
             weapons = [("unspecified", None, tg.start)]
         if not weapons:
             continue
-        if tg.form == "verb" and tg.kind == "supply" and re.match(r"(?:committed|commits|pledg\w+|offer\w*)", t[tg.start:tg.end], re.I) \
+        if tg.form == "verb" and tg.kind == "supply" and _PLEDGE_VERB.match(t[tg.start:tg.end]) \
                 and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
             continue
         neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, _speech_floor(st, lo, tg.start))
-        for wm in re.finditer(r"\b(?:how|what|whether|which|when|where|why)\b", t[neg_lo:tg.start], re.I):
+        for wm in _QUESTION_WORD.finditer(t[neg_lo:tg.start]):
             neg_lo = max(neg_lo, neg_lo + wm.end())
         neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
         negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
@@ -862,7 +902,7 @@ def _frames(st: Sentence, state: ArticleState) -> list[Frame]:
                 continue
             negated = True
         planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
-        status = "planned" if planned else ("delivered" if re.search(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", t[lo:tg.end], re.I) else "unknown")
+        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) else "unknown")
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
@@ -914,18 +954,18 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
     if not seg.strip():
         return None
     # drop a leading adverbial ("In a statement carried by X, ...") and relative clauses (", which ...,")
-    m = re.match(r"^\s*(?:In|At|On|After|Before|During|Speaking|Presenting|Earlier|Later|Last|Asked|Writing|Addressing|Following|Separately|Meanwhile|However|Since|Today)\b[^,]*,\s*", seg)
+    m = _LEADING_ADVERBIAL.match(seg)
     if m and m.end() < len(seg.rstrip()):
         lo += m.end()
         seg = st.text[lo:hi]
-    relative = [(lo + rm.start(), lo + rm.end()) for rm in re.finditer(r",\s*(?:which|who|whose|speaking|briefing)\b[^,]*,", seg)]
-    if P.OUTLET_RE.search(seg) and not re.search(r"\b(?:said|says|told)\b", seg):
+    relative = [(lo + rm.start(), lo + rm.end()) for rm in _RELATIVE_CLAUSE.finditer(seg)]
+    if P.OUTLET_RE.search(seg) and not _SAID_SAYS_TOLD.search(seg):
         return Speaker("media")
     acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi
             and not any(r0 <= a.start - st.start < r1 for r0, r1 in relative)]
     if acts:
         a0 = acts[0]
-        if re.fullmatch(r"\s*(?:the\s+)?", st.text[lo: a0.start - st.start], re.I) and not _is_origin(st, a0) \
+        if _THE_OPTIONAL.fullmatch(st.text[lo: a0.start - st.start]) and not _is_origin(st, a0) \
                 and not _POSSESSIVE_AFTER.match(st.text[a0.end - st.start:]):
             name, role = _name_in(seg)
             code = "media" if a0.kind == "media" else a0.code
@@ -953,7 +993,7 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
                 continue
             chosen = a
             break
-    if chosen is None and re.search(r"\b(?:the country|the nation)[’']s\b", seg, re.I) and sents_first_actor is not None:
+    if chosen is None and _COUNTRY_POSSESSIVE.search(seg) and sents_first_actor is not None:
         chosen = sents_first_actor
     if chosen is not None:
         code = "media" if chosen.kind == "media" else chosen.code
@@ -977,9 +1017,9 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
             state.names[name.split()[-1]] = sp
             return sp
         return Speaker(None, name, role)
-    if re.search(r"\b(?:Western|western)\b", seg):
+    if _WESTERN.search(seg):
         return Speaker(None)
-    if re.match(r"\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b|the (?:military|army|navy|government|ministry|air force)[’']s\b)", seg, re.I):
+    if _ITS_BODY.match(seg):
         lead = next((a for a in st.actors if a.kind in _ROLE_KINDS), None)
         if lead is not None and re.fullmatch(r"(?:The\s+)?", st.text[: lead.start - st.start]):
             return Speaker(lead.code)
@@ -989,9 +1029,9 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
         return Speaker(state.interviewee)
     if state.doc_voice and re.search(r"\b(?:we|our)\b", seg, re.I):
         return Speaker(state.doc_voice)
-    if re.search(r"^\s*(?:he|she)\b", seg, re.I):
+    if _HE_SHE_START.search(seg):
         return state.para_speaker.get(st.para) or state.last_person or state.last_speaker or Speaker(None)
-    if P.PRONOUN_SPEAKER_RE.search(seg) or P.SPEAKER_NOUN_RE.search(seg) or re.search(r"\b(?:he|she|they|we)\b", seg, re.I):
+    if P.PRONOUN_SPEAKER_RE.search(seg) or P.SPEAKER_NOUN_RE.search(seg) or _PERSONAL_PRONOUN.search(seg):
         return state.para_speaker.get(st.para) or state.last_speaker
     return None
 
@@ -1016,7 +1056,7 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             sp = _resolve_segment(st, short + 1, m.start(), state, first_actor)
             if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
                 sp = None
-            if sp is None and re.fullmatch(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*", t[short + 1:m.start()]) \
+            if sp is None and _BARE_SUBJECT.fullmatch(t[short + 1:m.start()]) \
                     and not re.search(r"\b(?:has|have|had|is|are|was|were|will|would)\b", t[short + 1:m.start()]):
                 sp = Speaker(None)
         if sp is None:
@@ -1028,14 +1068,14 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
                 sp = whole
         if sp is not None:
             return sp, True
-        if re.search(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", t[seg_lo:m.start()], re.I):
+        if _REPORT_NOUN_END.search(t[seg_lo:m.start()]):
             return Speaker(None), True
     after = [m for m in speech if m.start() >= end and not P.ACCORDING_RE.match(m.group(0))]
     for m in after:
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
         sp = _resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
         if sp is None:
-            nb = re.search(r"[.;]|$", t[m.end():])
+            nb = _SENTENCE_STOP.search(t[m.end():])
             sp = _resolve_segment(st, m.end(), m.end() + nb.start(), state, first_actor)
         if sp is not None:
             return sp, True
@@ -1043,7 +1083,7 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
     for m in speech:
         if P.ACCORDING_RE.match(m.group(0)):
             seg_end = len(t)
-            nb = re.search(r"[,;.]", t[m.end():])
+            nb = _PHRASE_STOP.search(t[m.end():])
             if nb:
                 seg_end = m.end() + nb.start()
             sp = _resolve_segment(st, m.end(), seg_end, state, first_actor)
@@ -1352,9 +1392,9 @@ def extract(text: str) -> ExtractionResult:
             if f.trigger.form == "arrive" and rec is None and sup is not None and re.match(r"expected", t[f.trigger.start:], re.I):
                 recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != sup]
                 rec = _most_common(recipients) if len(recipients) >= 2 else None
-            if f.supplier_from_subject_pronoun and sup is None and f.trigger.kind == "supply" and re.match(r"(?:It|They)\b", t) and state.last_subject:
+            if f.supplier_from_subject_pronoun and sup is None and f.trigger.kind == "supply" and _IT_THEY.match(t) and state.last_subject:
                 sup = state.last_subject
-            if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire" and re.match(r"(?:It|They)\b", t) and state.last_subject:
+            if f.supplier_from_subject_pronoun and rec is None and f.trigger.kind == "acquire" and _IT_THEY.match(t) and state.last_subject:
                 rec = state.last_subject
             if f.supplier_from_subject_pronoun and sup is None and f.clause[0] > 0 and re.match(r"\s*,?\s*and\s+(?:it|they)\b", t[f.clause[0]:]):
                 floor = _speech_floor(st, 0, f.clause[0])
@@ -1480,7 +1520,7 @@ def extract(text: str) -> ExtractionResult:
         lead = st.actors[0] if st.actors else None
         if lead is not None and lead.kind in _ROLE_KINDS and _DATELINE_OR_THE.fullmatch(t[: lead.start - st.start]):
             state.last_subject = lead.code
-        elif not re.match(r"(?:It|They)\b", t):
+        elif not _IT_THEY.match(t):
             state.last_subject = None
     for pidx, pst, denier, others, own in pending:
         later = [(c, s_) for c, s_ in state.claims if c > pidx and denier in (s_.supplier, s_.recipient)
