@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import add
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -126,11 +127,11 @@ class Lexicon:
         # a whitespace token has empty word and space groups; a word token an empty whitespace group
         words = [word or ws for word, _, ws in tokens]
         spaces = [bool(space) for _, space, _ in tokens]
-        starts = list(accumulate([len(word) + len(space) + len(ws) for word, space, ws in tokens], initial=0))
+        starts = list(accumulate(map(len, map("".join, tokens)), initial=0))
         starts[-1] = len(text)
         doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
         doc.user_data["starts"] = starts
-        doc.user_data["ends"] = [st + len(w) for st, w in zip(starts, words)]
+        doc.user_data["ends"] = list(map(add, starts, map(len, words)))
         doc.user_data["text"] = text
         doc.user_data["words"] = words
         return doc

@@ -125,6 +125,7 @@ _NOUN_MODIFIERS = {"arms", "weapons", "weapon", "military", "defence", "defense"
                    "lethal", "direct", "latest", "first", "planned", "-", "‑"}
 _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
                             r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
+_POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
 # What may precede a sentence's subject: a dateline ("CARACAS — ", "WASHINGTON: ") and "The".
 _DATELINE_OR_THE = re.compile(r"(?:[A-Z][A-Z .’'/-]+(?:,\s*[A-Za-z ]+)?\s*(?:[—–:-]|\(\w+\)\s*[—–-])\s*)?(?:The\s+)?")
 _SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery", re.I)
@@ -268,8 +269,9 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
             quote_open = False
         prev_end = e
         stext = text[s:e]
-        headline = not _SENTENCE_END.search(stext) and (not body_started or len(stext.split()) <= 12)
-        if not headline and len(stext.split()) > 6:
+        n_words = len(stext.split())
+        headline = not _SENTENCE_END.search(stext) and (not body_started or n_words <= 12)
+        if not headline and n_words > 6:
             body_started = True
         in_quote = quote_open or stext.lstrip().startswith(("“", '"'))
         opens, closes = stext.count("“"), stext.count("”")
@@ -296,7 +298,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
 
 def _triggers(st: Sentence) -> list[Trigger]:
     t = st.text
-    if not P.TRIGGER_WORD_RE.search(t) and not _POSSESSION_RE.search(t):
+    if not P.TRIGGER_WORD_RE.search(t) and not (_has(t.lower(), *_POSSESSION_NOUNS) and _POSSESSION_RE.search(t)):
         return []
     found: list[Trigger] = []
     for m in P._VERB_RE.finditer(t):
@@ -363,7 +365,7 @@ def _triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
     for m in (_SUPPLIER_RE.finditer(t) if "supplier" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
-    for m in (_POSSESSION_RE.finditer(t) if _has(low, "arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units") else ()):
+    for m in (_POSSESSION_RE.finditer(t) if _has(low, *_POSSESSION_NOUNS) else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
     for m in (P.THANK_RE.finditer(t) if "thank" in low else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
