@@ -68,10 +68,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running on the main
+# thread while it is open, which breaks later tests that start their own (asyncio.run, or
+# another sync_playwright) in the same pytest run.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make browser`) for the browser tests")
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make system-deps`) for the browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

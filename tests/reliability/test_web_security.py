@@ -113,7 +113,7 @@ _DOM_AUDIT = """() => {
 def test_xss_payloads_render_inert_in_chromium(site: LiveServer, bypass_csp: bool) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser)")
+        pytest.skip("Debian chromium is not installed (make system-deps)")
     pages = html_pages(site)
     findings: list[str] = []
     shown_payloads: set[str] = set()
