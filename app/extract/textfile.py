@@ -16,24 +16,31 @@ class TextFileError(Exception):
         self.reason = reason
 
 
-def read_article_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """The file's text, decoded as UTF-8 with Python's newline handling (as `Path.read_text`)."""
+NOT_REGULAR = "not a regular file (a pipe, socket or device)"
+
+
+def read_file_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, refusing directories, non-regular and oversize files with a reason."""
     if path.is_dir():
         raise TextFileError(path, "is a directory, not a file")
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # a FIFO blocks a reader forever, /dev/zero never ends
-            raise TextFileError(path, "not a regular file (a pipe, socket or device)")
-        size = st.st_size
-        if size > max_bytes:
-            raise TextFileError(path, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        raw = path.read_bytes()
+            raise TextFileError(path, NOT_REGULAR)
+        if st.st_size > max_bytes:
+            raise TextFileError(path, f"too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
+        return path.read_bytes()
     except FileNotFoundError:
         raise TextFileError(path, "no such file") from None
     except PermissionError:
         raise TextFileError(path, "permission denied") from None
     except OSError as exc:
         raise TextFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def read_article_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """The file's text, decoded as UTF-8 with Python's newline handling (as `Path.read_text`)."""
+    raw = read_file_bytes(path, max_bytes)
     if b"\x00" in raw:
         raise TextFileError(path, "binary file (contains NUL bytes)")
     try:

@@ -14,7 +14,7 @@ from typing import Any
 import trafilatura
 
 from app.extract import parse_date_header
-from app.extract.textfile import TextFileError, read_article_text
+from app.extract.textfile import NOT_REGULAR, TextFileError, read_article_text, read_file_bytes
 from app.ingest.types import Failed, RawArticle, ReadError, RecordJob
 
 # trafilatura and its helpers log parse trouble as warnings; without a handler Python would print
@@ -23,28 +23,16 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normaliz
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
 
-NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 RECORD_FIELDS = ("text", "title", "url", "published", "outlet")
 _ISO_DATE = re.compile(r"\A(\d{4}-\d{2}-\d{2})")
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing directories, oversize files and unreadable paths with a reason."""
-    if path.is_dir():
-        raise ReadError(path, "is a directory, not a file")
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):  # a FIFO blocks a reader forever, /dev/zero never ends
-            raise ReadError(path, NOT_REGULAR)
-        if st.st_size > max_bytes:
-            raise ReadError(path, f"too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(path, "no such file") from None
-    except PermissionError:
-        raise ReadError(path, "permission denied") from None
-    except OSError as exc:
-        raise ReadError(path, f"cannot be read ({exc.strerror or exc})") from None
+        return read_file_bytes(path, max_bytes)
+    except TextFileError as exc:
+        raise ReadError(path, exc.reason) from None
 
 
 def read_text_file(path: Path, max_bytes: int) -> RawArticle:
