@@ -242,3 +242,35 @@ def test_concurrent_misses_compute_a_page_once(ledger: Path) -> None:
     responses = asyncio.run(burst())
     assert [r.text for r in responses] == ["computed"] * 16
     assert calls == ["slow"]
+
+
+def test_data_version_keeps_the_readers_wal_locks(tmp_path):
+    """Reading the -shm header must not drop this process's SQLite read locks (POSIX drops all
+    of a process's locks on a file when any descriptor of it closes); if it did, a writer could
+    checkpoint over a snapshot a request is still reading ("database disk image is malformed")."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from app.web.caching import sqlite_data_version
+
+    db = tmp_path / "ledger.db"
+    setup = sqlite3.connect(db)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE t (x)")
+    setup.commit()
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (0,)  # holds a WAL read mark
+    for _ in range(3):
+        sqlite_data_version(db)
+    writer = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('INSERT INTO t VALUES (1)'); c.commit();"
+        "print(c.execute('PRAGMA wal_checkpoint(TRUNCATE)').fetchone()[0])"
+    )
+    busy = subprocess.run([sys.executable, "-c", writer, str(db)], capture_output=True, text=True, check=True)
+    assert busy.stdout.strip() == "1", "the checkpoint ran past an open reader: its locks were dropped"
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (0,)  # the reader's snapshot is intact
+    reader.execute("COMMIT")
+    setup.close()
+    reader.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -64,12 +65,34 @@ def sqlite_data_version(path: Path) -> DataVersion | None:
             continue
         parts.append(f"{st.st_size}:{st.st_mtime_ns}")
         last = max(last, st.st_mtime)
-    try:
-        with open(path.with_name(path.name + "-shm"), "rb") as fh:
-            parts.append(fh.read(48).hex())
-    except OSError:
-        parts.append("-")
+    header = _shm_header(path.with_name(path.name + "-shm"))
+    parts.append(header.hex() if header is not None else "-")
     return "/".join(parts), last
+
+
+# SQLite's WAL readers hold POSIX advisory locks on the -shm file, and POSIX drops every lock a
+# process holds on a file when the process closes *any* descriptor of it. Opening and closing
+# -shm per request therefore released the server's read locks, let ingest checkpoint over pages
+# a reader still needed, and gave "database disk image is malformed" under concurrent load
+# (https://www.sqlite.org/howtocorrupt.html, section 2.2). So each -shm is opened once per
+# process and never closed; the header is read with pread.
+_SHM_FDS: dict[Path, int] = {}
+_SHM_LOCK = threading.Lock()
+
+
+def _shm_header(shm: Path) -> bytes | None:
+    with _SHM_LOCK:
+        fd = _SHM_FDS.get(shm)
+        if fd is None:
+            try:
+                fd = os.open(shm, os.O_RDONLY)
+            except OSError:
+                return None  # no reader or writer has created it yet: try again next time
+            _SHM_FDS[shm] = fd
+    try:
+        return os.pread(fd, 48, 0)
+    except OSError:
+        return None
 
 
 def settings_data_version() -> DataVersion | None:
