@@ -5,7 +5,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.requests import Request
@@ -14,7 +14,7 @@ from starlette.responses import Response
 from app import queries
 from app.db import SessionDep
 from app.filters import Category
-from app.web.deps import FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
+from app.web.deps import found, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 
 router = APIRouter(prefix="/api", tags=["api"])
 csv_router = APIRouter(tags=["export"])
@@ -69,33 +69,34 @@ def flows(request: Request, session: SessionDep, filters: FiltersDep) -> Respons
 def allegation(request: Request, session: SessionDep, allegation_id: IdPath, stance: StanceQuery = None,
                page: PageQuery = 1) -> Response:
     """The allegation with its newest statements of each stance, or one page of `stance`, and its timeline."""
-    detail = queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page)
-    if detail is None:
-        raise HTTPException(404, f"allegation {allegation_id} not found")
+    detail = found(
+        queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page),
+        f"allegation {allegation_id} not found",
+    )
     return _json(request, session, detail)
 
 
 @router.get("/articles/{article_id}", response_model=queries.ArticleDetail, responses={404: {"model": Error}})
 def article(request: Request, session: SessionDep, article_id: IdPath) -> Response:
-    detail = queries.get_article(session=session, article_id=article_id)
-    if detail is None:
-        raise HTTPException(404, f"article {article_id} not found")
+    detail = found(
+        queries.get_article(session=session, article_id=article_id),
+        f"article {article_id} not found",
+    )
     return _json(request, session, detail)
 
 
 @router.get("/actors/{code}", response_model=queries.ActorDetail, responses={404: {"model": Error}})
 def actor(request: Request, session: SessionDep, code: str) -> Response:
-    detail = queries.get_actor(session=session, code=code[:100])
-    if detail is None:
-        raise HTTPException(404, f"actor {code[:100]!r} not found")
+    detail = found(queries.get_actor(session=session, code=code[:100]), f"actor {code[:100]!r} not found")
     return _json(request, session, detail)
 
 
 @router.get("/weapons/{category}", response_model=queries.WeaponDetail, responses={404: {"model": Error}})
 def weapon(request: Request, session: SessionDep, category: Category) -> Response:
-    detail = queries.get_weapon(session=session, slug=category)
-    if detail is None:
-        raise HTTPException(404, f"weapon category {category[:64]!r} not found")
+    detail = found(
+        queries.get_weapon(session=session, slug=category),
+        f"weapon category {category[:64]!r} not found",
+    )
     return _json(request, session, detail)
 
 

@@ -1,9 +1,9 @@
 """Dependencies and response helpers shared by the page and API routers."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, HTTPException, Path, Query
 
 from app.config import Settings, get_settings
 from app.filters import MAX_PAGE, AllegationFilters
@@ -20,3 +20,12 @@ StanceQuery = Annotated[
 PageQuery = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page of the listed stance")]
 # One URL serves the page and (to htmx) its fragment; caches must key on these headers.
 VARY = "HX-Request, HX-History-Restore-Request"
+
+T = TypeVar("T")
+
+
+def found(detail: T | None, message: str) -> T:
+    """The detail a query found, or a 404 with `message` (rendered as a page or JSON by main)."""
+    if detail is None:
+        raise HTTPException(404, message)
+    return detail

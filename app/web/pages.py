@@ -1,7 +1,7 @@
 """HTML pages. Each route: validate, call app.queries, render one template (or its partial)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,7 +10,7 @@ from app import queries
 from app.db import SessionDep
 from app.filters import FACETS, SORTS, AllegationFilters
 from app.web.charts import flow_matrix, timeline_chart
-from app.web.deps import VARY, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
+from app.web.deps import found, VARY, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 from app.web.templating import get_templates, wants_fragment
 from app.web.text import Span, highlight_statements
 
@@ -63,9 +63,10 @@ def _has_blank_params(request: Request) -> bool:
 @router.get("/allegations/{allegation_id}")
 def allegation(request: Request, session: SessionDep, allegation_id: IdPath, stance: StanceQuery = None,
                page: PageQuery = 1) -> Response:
-    detail = queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page)
-    if detail is None:
-        raise HTTPException(404, f"There is no allegation {allegation_id}.")
+    detail = found(
+        queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page),
+        f"There is no allegation {allegation_id}.",
+    )
     by_stance = {s: [st for st in detail.statements if st.stance == s] for s in ("alleges", "denies", "confirms")}
     chronological = sorted(detail.statements, key=lambda st: (st.article.published is None, st.article.published, st.id))
     context = {"d": detail, "a": detail.allegation, "by_stance": by_stance, "chronological": chronological,
@@ -75,18 +76,20 @@ def allegation(request: Request, session: SessionDep, allegation_id: IdPath, sta
 
 @router.get("/articles/{article_id}")
 def article(request: Request, session: SessionDep, article_id: IdPath) -> Response:
-    detail = queries.get_article(session=session, article_id=article_id)
-    if detail is None:
-        raise HTTPException(404, f"There is no article {article_id}.")
+    detail = found(
+        queries.get_article(session=session, article_id=article_id),
+        f"There is no article {article_id}.",
+    )
     body = highlight_statements(detail.text, (Span(s.id, s.start, s.end, s.stance) for s in detail.statements))
     return _render(request, "article.html", {"d": detail, "body": body})
 
 
 @router.get("/actors/{code}")
 def actor(request: Request, session: SessionDep, code: str) -> Response:
-    detail = queries.get_actor(session=session, code=code[:100])
-    if detail is None:
-        raise HTTPException(404, f"There is no actor with the code {code[:100]!r}.")
+    detail = found(
+        queries.get_actor(session=session, code=code[:100]),
+        f"There is no actor with the code {code[:100]!r}.",
+    )
     return _render(request, "actor.html", {"d": detail})
 
 
@@ -102,9 +105,10 @@ def actors(request: Request, session: SessionDep) -> Response:
 
 @router.get("/weapons/{category}")
 def weapon(request: Request, session: SessionDep, category: str) -> Response:
-    detail = queries.get_weapon(session=session, slug=category[:64])
-    if detail is None:
-        raise HTTPException(404, f"There is no weapon category {category[:64]!r}.")
+    detail = found(
+        queries.get_weapon(session=session, slug=category[:64]),
+        f"There is no weapon category {category[:64]!r}.",
+    )
     return _render(request, "weapon.html", {"d": detail})
 
 
