@@ -19,8 +19,7 @@ from schemathesis.checks import (content_type_conformance, negative_data_rejecti
 from app.config import get_settings
 from app.db import get_engine
 from app.web.main import create_app
-from tests.reliability.helpers import run_ingest
-from tests.reliability.test_web_security import xss_corpus
+from tests.reliability.test_web_security import xss_ledger
 
 # What issue 6 asks: no 5xx, and every response (status, content type, headers, body) as documented.
 # The request-side checks (positive_data_acceptance, negative_data_rejection) run in their own test below.
@@ -33,11 +32,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 @pytest.fixture(scope="module", autouse=True)
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    tmp = tmp_path_factory.mktemp("schemathesis")
-    xss_corpus(tmp / "corpus")
-    db = tmp / "ledger.db"
-    done = run_ingest([tmp / "corpus"], db)
-    assert done.returncode == 0, done.stderr
+    db = xss_ledger(tmp_path_factory.mktemp("schemathesis"))
     before = os.environ.get("ARMSWATCH_DATABASE_URL")
     os.environ["ARMSWATCH_DATABASE_URL"] = f"sqlite:///{db}"
     get_settings.cache_clear()

@@ -55,13 +55,19 @@ def xss_corpus(root: Path) -> None:
     (root / "xss-records.json").write_text(json.dumps(records), encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    tmp = tmp_path_factory.mktemp("websec")
+def xss_ledger(tmp: Path) -> Path:
+    """A ledger file under `tmp` holding the XSS corpus, ingested for real through the CLI."""
     xss_corpus(tmp / "corpus")
     db = tmp / "ledger.db"
     done = run_ingest([tmp / "corpus"], db)
     assert done.returncode == 0, done.stderr
+    return db
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("websec")
+    db = xss_ledger(tmp)
     with LiveServer(db, tmp / "server.log") as server:
         server.db = db  # type: ignore[attr-defined]
         yield server
