@@ -86,6 +86,9 @@ class Allegation(SQLModel, table=True):
     n_alleges: int = 0
     n_denies: int = 0
     n_confirms: int = 0
+    n_pair_denies: int = Field(
+        default=0, description="Denials of the pair's weapon-unspecified allegation, which answer this one too"
+    )
     first_reported: date | None = None
     last_reported: date | None = None
 
@@ -93,7 +96,7 @@ class Allegation(SQLModel, table=True):
 class Statement(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("article_id", "allegation_id", "stance", "start", "end", name="uq_statement_span"),
-        Index("ix_statement_allegation", "allegation_id", "stance"),
+        Index("ix_statement_allegation_published", "allegation_id", "stance", "published"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,8 +108,31 @@ class Statement(SQLModel, table=True):
     claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
     speaker_id: int | None = Field(default=None, foreign_key="actor.id")
     quantity: str | None = None
+    published: date | None = Field(default=None, description="The article's date, copied for the allegation pages")
     quote: str = Field(sa_column=Column(Text, nullable=False))
     start: int = Field(description="Offset of the quote in Article.text: text[start:end] == quote")
     end: int
     prefix: str = Field(default="", description="Up to 32 characters before the quote")
     suffix: str = Field(default="", description="Up to 32 characters after the quote")
+
+
+class AllegationSystem(SQLModel, table=True):
+    """Statements of an allegation naming one weapon system: kept by ingest for facets and lists."""
+
+    __tablename__ = "allegation_system"
+    __table_args__ = (Index("ix_allegation_system_system_id", "system_id", "allegation_id"),)
+
+    allegation_id: int = Field(foreign_key="allegation.id", primary_key=True)
+    system_id: int = Field(foreign_key="weapon_system.id", primary_key=True)
+    n_statements: int
+
+
+class AllegationClaimant(SQLModel, table=True):
+    """Statements of an allegation made by one claimant: kept by ingest for facets and filters."""
+
+    __tablename__ = "allegation_claimant"
+    __table_args__ = (Index("ix_allegation_claimant_claimant_id", "claimant_id", "allegation_id"),)
+
+    allegation_id: int = Field(foreign_key="allegation.id", primary_key=True)
+    claimant_id: int = Field(foreign_key="actor.id", primary_key=True)
+    n_statements: int

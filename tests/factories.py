@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from app.ingest.store import recompute_counters
 from app.models import Actor, Allegation, Article, Statement, WeaponCategory, WeaponSystem
 from app.taxonomy import load_taxonomy
 
@@ -86,7 +87,7 @@ class Ledger:
             system_id=self.system(system).id if system else None,
             claimant_id=self.actor(claimant).id if claimant else None,
             speaker_id=self.actor(speaker).id if speaker else None,
-            quantity=quantity, quote=quote, start=start, end=end,
+            quantity=quantity, quote=quote, start=start, end=end, published=article.published,
             prefix=article.text[max(0, start - 32):start], suffix=article.text[end:end + 32],
         )
         self.session.add(st)
@@ -97,25 +98,12 @@ class Ledger:
         return self._allegations[(self.actor(supplier).id, self.actor(recipient).id, category)]
 
     def commit(self) -> None:
-        """Recompute every allegation's counters from its statements, as ingest maintains them."""
-        for allegation in self._allegations.values():
-            rows = self.session.exec(
-                select(Statement.stance, Statement.status, Statement.article_id, Article.published)
-                .join(Article, Article.id == Statement.article_id)
-                .where(Statement.allegation_id == allegation.id)
-            ).all()
-            dates = [r[3] for r in rows if r[3] is not None]
-            statuses = {r[1] for r in rows}
-            allegation.n_statements = len(rows)
-            allegation.n_sources = len({r[2] for r in rows})
-            allegation.n_alleges = sum(r[0] == "alleges" for r in rows)
-            allegation.n_denies = sum(r[0] == "denies" for r in rows)
-            allegation.n_confirms = sum(r[0] == "confirms" for r in rows)
-            allegation.status = "delivered" if "delivered" in statuses else "planned" if "planned" in statuses else "unknown"
-            allegation.first_reported = min(dates) if dates else None
-            allegation.last_reported = max(dates) if dates else None
-            self.session.add(allegation)
+        """Recompute every allegation's counters and tallies from its statements, as ingest keeps them."""
+        self.session.flush()
+        recompute_counters(self.session.connection())
         self.session.commit()
+        for allegation in self._allegations.values():
+            self.session.refresh(allegation)
 
 
 def standard_ledger(session: Session) -> Ledger:

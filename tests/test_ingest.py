@@ -191,19 +191,62 @@ def test_incremental_counters_equal_a_full_recount(db_url: str, engine: Engine, 
         encoding="utf-8")
     assert ingest(corpus / "a1.txt").exit_code == 0
     assert ingest(corpus).exit_code == 0
-    columns = "id, status, n_statements, n_sources, n_alleges, n_denies, n_confirms, first_reported, last_reported"
+    columns = ("id, status, n_statements, n_sources, n_alleges, n_denies, n_confirms, first_reported, last_reported, "
+               "n_pair_denies")
+    derived = {
+        "allegation": f"SELECT {columns} FROM allegation ORDER BY id",
+        "allegation_system": "SELECT * FROM allegation_system ORDER BY allegation_id, system_id",
+        "allegation_claimant": "SELECT * FROM allegation_claimant ORDER BY allegation_id, claimant_id",
+    }
     with engine.connect() as conn:
-        incremental = conn.execute(text(f"SELECT {columns} FROM allegation ORDER BY id")).all()
+        incremental = {name: conn.execute(text(sql)).all() for name, sql in derived.items()}
     with engine.begin() as conn:
         conn.execute(text("UPDATE allegation SET n_statements = 0, n_sources = 0, n_alleges = 0, n_denies = 0, "
-                          "n_confirms = 0, status = 'unknown', first_reported = NULL, last_reported = NULL"))
+                          "n_confirms = 0, status = 'unknown', first_reported = NULL, last_reported = NULL, "
+                          "n_pair_denies = 0"))
+        conn.execute(text("DELETE FROM allegation_system"))
+        conn.execute(text("DELETE FROM allegation_claimant"))
         recompute_counters(conn)
     with engine.connect() as conn:
-        recounted = conn.execute(text(f"SELECT {columns} FROM allegation ORDER BY id")).all()
+        recounted = {name: conn.execute(text(sql)).all() for name, sql in derived.items()}
     assert incremental == recounted
+    assert incremental["allegation_system"] and incremental["allegation_claimant"]
     uav = allegation(engine, "IRN", "RUS", "uav")
     assert (uav["first_reported"], uav["last_reported"]) == ("2021-07-04", "2024-01-09")
     assert uav["n_sources"] == 6  # a1, a3, page.html, the "Kiev says" JSONL record, later, earlier
+
+
+def test_a_pairs_unspecified_denials_count_for_its_allegations_old_and_new(
+        db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A denial naming no weapon answers the pair's allegations made before it and after it."""
+    said = "Pyongyang said it had never sent weapons to Russia."
+    for name, body in (("1.txt", "Russia sent tanks to North Korea."), ("2.txt", said),
+                       ("3.txt", "Shells from North Korea reached Russia."), ("4.txt", f"Again: {said}")):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    rules = {
+        "Russia sent tanks to North Korea.": ("alleges", "RUS", "PRK", "armoured_vehicle"),
+        said: ("denies", "PRK", "RUS", "unspecified"),
+        "Shells from North Korea reached Russia.": ("alleges", "PRK", "RUS", "artillery"),
+    }
+
+    def extract(text: str) -> ExtractionResult:
+        out = []
+        for quote, (stance, sup, rec, cat) in rules.items():
+            if quote in text:
+                start = text.index(quote)
+                out.append(ExtractedStatement(stance, sup, rec, cat, None, "unknown", None, None, quote, start,
+                                              start + len(quote)))
+        return ExtractionResult(None, out)
+
+    monkeypatch.setattr(runner, "extract", extract)
+    for name in ("1.txt", "2.txt", "3.txt", "4.txt"):  # one run each: the artillery allegation comes after a denial
+        assert ingest(tmp_path / name).exit_code == 0
+    artillery = allegation(engine, "PRK", "RUS", "artillery")
+    unspecified = allegation(engine, "PRK", "RUS", "unspecified")
+    tanks = allegation(engine, "RUS", "PRK", "armoured_vehicle")
+    assert (unspecified["n_denies"], unspecified["n_pair_denies"]) == (2, 0)
+    assert (artillery["n_denies"], artillery["n_pair_denies"]) == (0, 2)  # 1 when created, +1 from 4.txt
+    assert tanks["n_pair_denies"] == 0  # the other direction is another pair
 
 
 def test_a_failing_article_rolls_back_alone(db_url: str, engine: Engine, fake: None, tmp_path: Path,
@@ -213,11 +256,11 @@ def test_a_failing_article_rolls_back_alone(db_url: str, engine: Engine, fake: N
     shutil.copy(CORPUS / "nested" / "a3.txt", tmp_path / "a3.txt")
     original = Ledger._bump_counters
 
-    def explode_on_a2(self, conn, rows, published):
+    def explode_on_a2(self, conn, rows, *args):
         rows = list(rows)
         if any(r["quote"].startswith("Pyongyang") for r in rows):
             raise RuntimeError("disk on fire")
-        return original(self, conn, rows, published)
+        return original(self, conn, rows, *args)
 
     monkeypatch.setattr(Ledger, "_bump_counters", explode_on_a2)
     result = ingest(tmp_path)

@@ -23,7 +23,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.extract.types import ExtractedStatement
 from app.ingest.types import Prepared, printable
-from app.models import STANCES, STATUSES, Actor, Allegation, Article, Statement, WeaponCategory, WeaponSystem
+from app.models import (
+    STANCES, STATUSES, Actor, Allegation, AllegationClaimant, AllegationSystem, Article, Statement, WeaponCategory,
+    WeaponSystem,
+)
 from app.taxonomy import Taxonomy, load_taxonomy
 
 ARTICLE = Article.__table__
@@ -32,6 +35,9 @@ CATEGORY = WeaponCategory.__table__
 SYSTEM = WeaponSystem.__table__
 ALLEGATION = Allegation.__table__
 STATEMENT = Statement.__table__
+ALLEGATION_SYSTEM = AllegationSystem.__table__
+ALLEGATION_CLAIMANT = AllegationClaimant.__table__
+UNSPECIFIED = "unspecified"
 
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
 _STATUS_RANK = {"unknown": 0, "planned": 1, "delivered": 2}
@@ -121,6 +127,7 @@ class _Pending:
     systems: dict[str, int] = field(default_factory=dict)
     allegations: dict[tuple[int, int, str], int] = field(default_factory=dict)
     people: dict[int, tuple[bool, bool]] = field(default_factory=dict)  # id -> (has role, has affiliation)
+    unspecified: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (supplier, recipient)
 
 
 class _Statements:
@@ -139,6 +146,17 @@ class _Statements:
                 _insert(conn, table).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
             )
             self.select_id[table.name] = select(table.c.id).where(*[table.c[k] == bindparam(k) for k in keys])
+        self.tallies = {
+            table.name: (lambda stmt: stmt.on_conflict_do_update(
+                index_elements=["allegation_id", column],
+                set_={"n_statements": table.c.n_statements + stmt.excluded.n_statements},
+            ))(_insert(conn, table))
+            for table, column in ((ALLEGATION_SYSTEM, "system_id"), (ALLEGATION_CLAIMANT, "claimant_id"))
+        }
+        self.pair_denies = select(ALLEGATION.c.n_denies).where(
+            ALLEGATION.c.supplier_id == bindparam("supplier_id"), ALLEGATION.c.recipient_id == bindparam("recipient_id"),
+            ALLEGATION.c.category == UNSPECIFIED,
+        )
         self.fill_person = update(ACTOR).where(ACTOR.c.id == bindparam("b_id")).values(
             role=func.coalesce(ACTOR.c.role, bindparam("b_role")),
             affiliation_id=func.coalesce(ACTOR.c.affiliation_id, bindparam("b_affiliation")),
@@ -155,6 +173,7 @@ class Ledger:
         self.systems: dict[str, int] = {}
         self.allegations: dict[tuple[int, int, str], int] = {}
         self.people: dict[int, tuple[bool, bool]] = {}
+        self.unspecified: dict[int, tuple[int, int]] = {}  # the pairs' weapon-unspecified allegations
         self.categories: set[str] = set()
         self.sql: _Statements | None = None
 
@@ -170,6 +189,9 @@ class Ledger:
                 for id_, s, r, c in conn.execute(
                     select(ALLEGATION.c.id, ALLEGATION.c.supplier_id, ALLEGATION.c.recipient_id, ALLEGATION.c.category)
                 )
+            }
+            self.unspecified = {
+                id_: (s, r) for (s, r, c), id_ in self.allegations.items() if c == UNSPECIFIED
             }
             self.people = {
                 id_: (role is not None, affiliation is not None)
@@ -214,6 +236,7 @@ class Ledger:
         self.systems.update(pending.systems)
         self.allegations.update(pending.allegations)
         self.people.update(pending.people)
+        self.unspecified.update(pending.unspecified)
 
     # -- inside the article's transaction -------------------------------------------------
 
@@ -249,7 +272,7 @@ class Ledger:
                     "system_id": self._system(conn, s.system, s.category, pending) if s.system else None,
                     "claimant_id": claimant,
                     "speaker_id": self._speaker(conn, s.speaker, s.speaker_role, claimant, pending) if s.speaker else None,
-                    "quantity": s.quantity, "quote": s.quote, "start": s.start, "end": s.end,
+                    "quantity": s.quantity, "quote": s.quote, "start": s.start, "end": s.end, "published": published,
                     "prefix": art.text[max(0, s.start - CONTEXT_CHARS):s.start],
                     "suffix": art.text[s.end:s.end + CONTEXT_CHARS],
                 }
@@ -257,7 +280,7 @@ class Ledger:
                 self._merge_duplicate(conn, row, s, pending)
         if rows:
             conn.execute(self.sql.statement, list(rows.values()))
-            self._bump_counters(conn, rows.values(), published)
+            self._bump_counters(conn, rows.values(), published, pending)
         outcome.statements = len(rows)
         return outcome
 
@@ -339,14 +362,22 @@ class Ledger:
         found = self.allegations.get(key) or pending.allegations.get(key)
         if found:
             return found, False
+        assert self.sql is not None
+        pair = {"supplier_id": supplier, "recipient_id": recipient}
+        # A new allegation starts with the denials its pair's unspecified allegation already has.
+        pair_denies = 0 if category == UNSPECIFIED else conn.execute(self.sql.pair_denies, pair).scalar() or 0
         allegation_id, created = self._get_or_create(
-            conn, ALLEGATION, {"supplier_id": supplier, "recipient_id": recipient, "category": category},
-            {"status": "unknown", "n_statements": 0, "n_sources": 0, "n_alleges": 0, "n_denies": 0, "n_confirms": 0},
+            conn, ALLEGATION, {**pair, "category": category},
+            {"status": "unknown", "n_statements": 0, "n_sources": 0, "n_alleges": 0, "n_denies": 0, "n_confirms": 0,
+             "n_pair_denies": pair_denies},
         )
         pending.allegations[key] = allegation_id
+        if category == UNSPECIFIED:
+            pending.unspecified[allegation_id] = (supplier, recipient)
         return allegation_id, created
 
-    def _bump_counters(self, conn: Connection, rows: Iterable[dict], published: date | None) -> None:
+    def _bump_counters(self, conn: Connection, rows: Iterable[dict], published: date | None,
+                       pending: _Pending) -> None:
         """Add one new article's statements to its allegations' counters.
 
         Incremental rather than recomputed: an article is only ever added whole, once (sha256),
@@ -354,8 +385,14 @@ class Ledger:
         recount reads every statement of a popular allegation again for each new article.
         `recompute_counters` gives the same numbers from scratch (the tests hold them equal).
         """
+        assert self.sql is not None
         deltas: dict[int, _Delta] = {}
+        tallies: dict[str, dict[tuple[int, int], int]] = {"system_id": {}, "claimant_id": {}}
         for row in rows:
+            for column, tally in tallies.items():
+                if row[column] is not None:
+                    key = (row["allegation_id"], row[column])
+                    tally[key] = tally.get(key, 0) + 1
             d = deltas.setdefault(row["allegation_id"], _Delta())
             d.n += 1
             setattr(d, row["stance"], getattr(d, row["stance"]) + 1)
@@ -366,6 +403,19 @@ class Ledger:
              "b_status": d.status, "b_published": published}
             for aid, d in deltas.items()
         ])
+        for (table, column), tally in zip(((ALLEGATION_SYSTEM, "system_id"), (ALLEGATION_CLAIMANT, "claimant_id")),
+                                          tallies.values()):
+            if tally:
+                conn.execute(self.sql.tallies[table.name], [
+                    {"allegation_id": aid, column: vid, "n_statements": n} for (aid, vid), n in tally.items()
+                ])
+        pair_denials = [
+            {"b_supplier": pair[0], "b_recipient": pair[1], "b_denies": d.denies}
+            for aid, d in deltas.items()
+            if d.denies and (pair := self.unspecified.get(aid) or pending.unspecified.get(aid))
+        ]
+        if pair_denials:
+            conn.execute(_BUMP_PAIR, pair_denials)
 
 
 _b_status = bindparam("b_status", type_=String)
@@ -398,8 +448,22 @@ _BUMP = (
 )
 
 
-def recompute_counters(conn: Connection, allegation_ids: Iterable[int] | None = None) -> None:
-    """Recount allegations from their statements in one grouped query (all of them when ids is None)."""
+_BUMP_PAIR = (
+    update(ALLEGATION)
+    .where(
+        ALLEGATION.c.supplier_id == bindparam("b_supplier", type_=Integer),
+        ALLEGATION.c.recipient_id == bindparam("b_recipient", type_=Integer),
+        ALLEGATION.c.category != UNSPECIFIED,
+    )
+    .values(n_pair_denies=ALLEGATION.c.n_pair_denies + bindparam("b_denies", type_=Integer))
+)
+
+
+def recompute_counters(conn: Connection) -> None:
+    """Recount every allegation's counters, tallies and pair denials from the statements.
+
+    Ingest keeps all of these incrementally; this is the from-scratch definition the tests hold
+    equal to it (and a repair tool)."""
     s, a = STATEMENT, ARTICLE
     query = (
         select(
@@ -416,15 +480,10 @@ def recompute_counters(conn: Connection, allegation_ids: Iterable[int] | None = 
         .join(a, a.c.id == s.c.article_id)
         .group_by(s.c.allegation_id)
     )
-    targets = select(ALLEGATION.c.id)
-    if allegation_ids is not None:
-        ids = list(allegation_ids)
-        query = query.where(s.c.allegation_id.in_(ids))
-        targets = targets.where(ALLEGATION.c.id.in_(ids))
     found = {row[0]: row[1:] for row in conn.execute(query)}
     status_of = {2: "delivered", 1: "planned", 0: "unknown"}
     params = []
-    for (aid,) in conn.execute(targets):
+    for (aid,) in conn.execute(select(ALLEGATION.c.id)):
         n, sources, alleges, denies, confirms, rank, first, last = found.get(aid, (0, 0, 0, 0, 0, 0, None, None))
         params.append({
             "b_id": aid, "b_n": n, "b_sources": sources, "b_alleges": alleges, "b_denies": denies,
@@ -439,3 +498,18 @@ def recompute_counters(conn: Connection, allegation_ids: Iterable[int] | None = 
             ),
             params,
         )
+    u = ALLEGATION.alias("u")
+    pair_denies = select(u.c.n_denies).where(
+        u.c.supplier_id == ALLEGATION.c.supplier_id, u.c.recipient_id == ALLEGATION.c.recipient_id,
+        u.c.category == UNSPECIFIED,
+    ).scalar_subquery()
+    conn.execute(update(ALLEGATION).values(
+        n_pair_denies=case((ALLEGATION.c.category == UNSPECIFIED, 0), else_=func.coalesce(pair_denies, 0))
+    ))
+    for table, column in ((ALLEGATION_SYSTEM, "system_id"), (ALLEGATION_CLAIMANT, "claimant_id")):
+        conn.execute(table.delete())
+        conn.execute(table.insert().from_select(
+            ["allegation_id", column, "n_statements"],
+            select(s.c.allegation_id, s.c[column], func.count()).where(s.c[column].is_not(None))
+            .group_by(s.c.allegation_id, s.c[column]),
+        ))
