@@ -72,8 +72,8 @@ class Allegation(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("supplier_id", "recipient_id", "category", name="uq_allegation_transfer"),
-        Index("ix_allegation_recipient", "recipient_id"),
-        Index("ix_allegation_category", "category"),
+        Index("ix_allegation_recipient_pair", "recipient_id", "supplier_id", "category"),
+        Index("ix_allegation_category_pair", "category", "supplier_id", "recipient_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -7,6 +7,10 @@ UNION ALL, the flow picture one GROUP BY. Statements always come in one joined q
 A denial whose category is `unspecified` ("we never supplied weapons to Russia") lives on the
 pair's unspecified allegation; it answers every allegation of the same supplier and recipient,
 so it is counted in their `n_denies`, shown on their pages and matched by `stance=denied`.
+
+No page reads more statements than it shows: what the list, facets and filters need of an
+allegation's statements (pair denials, named systems, claimants, dates) is kept by ingest on
+the allegation or in the small allegation_system / allegation_claimant tables.
 """
 from __future__ import annotations
 
@@ -14,11 +18,13 @@ import math
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
-from app.filters import A, ACT, ART, MAX_PAGE, STMT_FTS, S, U, WS, AllegationFilters, like_escape, stance_clause
+from app.filters import (
+    AC, ACT, ART, AS, DENIES, MAX_PAGE, STMT_FTS, WS, A, AllegationFilters, S, U, like_escape, stance_clause,
+)
 from app.models import WeaponCategory
 
 WC = WeaponCategory.__table__
@@ -32,8 +38,11 @@ SREC = ACT.alias("srec")
 SWC = WC.alias("swc")
 
 UNSPECIFIED = "unspecified"
-DENIES = A.c.n_denies + func.coalesce(U.c.n_denies, 0)
 N_DENIES = DENIES.label("n_denies")
+STANCE_ORDER = ("alleges", "confirms", "denies")
+# Newest first by the article's date (copied onto the statement), undated last on every database.
+NEWEST = (S.c.published.desc().nulls_last(), S.c.id.desc())
+# The pair's unspecified allegation, joined for the rows of a page only (its id is a link).
 PAIR_FROM = A.outerjoin(
     U,
     and_(
@@ -220,7 +229,7 @@ class WeaponDetail(BaseModel):
 
 _ROW_COLUMNS = (
     A.c.id, A.c.status, A.c.n_sources, A.c.n_statements, A.c.n_alleges, A.c.n_confirms,
-    A.c.first_reported, A.c.last_reported, N_DENIES, func.coalesce(U.c.n_denies, 0).label("n_pair_denies"),
+    A.c.first_reported, A.c.last_reported, N_DENIES, A.c.n_pair_denies,
     U.c.id.label("pair_id"),
     SUP.c.code.label("sup_code"), SUP.c.name.label("sup_name"), SUP.c.kind.label("sup_kind"),
     REC.c.code.label("rec_code"), REC.c.name.label("rec_name"), REC.c.kind.label("rec_kind"),
@@ -265,21 +274,14 @@ def _row(m: RowMapping, systems: list[str], hits: list[Hit] | None = None) -> Al
 
 
 def _systems_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    """Named systems of these allegations, most mentioned first."""
+    """Named systems of these allegations, most mentioned first (from ingest's tallies)."""
     if not ids:
         return {}
-    # Group on the statement table first so the (allegation_id, ...) index drives the lookup,
-    # not a scan of every statement naming a system.
-    per = (
-        select(S.c.allegation_id, S.c.system_id, func.count().label("n"))
-        .where(S.c.allegation_id.in_(ids), S.c.system_id.is_not(None))
-        .group_by(S.c.allegation_id, S.c.system_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(per.c.allegation_id, WS.c.name)
-        .select_from(per.join(WS, WS.c.id == per.c.system_id))
-        .order_by(per.c.allegation_id, per.c.n.desc(), WS.c.name)
+        select(AS.c.allegation_id, WS.c.name)
+        .select_from(AS.join(WS, WS.c.id == AS.c.system_id))
+        .where(AS.c.allegation_id.in_(ids))
+        .order_by(AS.c.allegation_id, AS.c.n_statements.desc(), WS.c.name)
     )
     out: dict[int, list[str]] = {}
     for allegation_id, name in rows:
@@ -306,44 +308,58 @@ def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> di
     return out
 
 
+def _newest_ids(targets: list[int], stances: tuple[str, ...]):
+    """(allegation_id, stance, id of its newest statement of that stance) for every target and stance:
+    one index probe each, whatever the number of statements."""
+    st = union_all(*(select(literal(x).label("stance")) for x in stances)).subquery("st")
+    newest = (
+        select(S.c.id).where(S.c.allegation_id == A.c.id, S.c.stance == st.c.stance)
+        .order_by(*NEWEST).limit(1).correlate(A, st).scalar_subquery()
+    )
+    return select(A.c.id, st.c.stance, newest.label("sid")).select_from(A.join(st, true())).where(A.c.id.in_(targets))
+
+
 def _latest_of(session: Session, rows: list[RowMapping]) -> dict[int, list[QuoteRef]]:
-    """The newest recorded statement of each stance of these allegations (the pair's unspecified
-    denial counts for each allegation of the pair): two small queries for a whole page."""
+    """The newest statement of each stance of these allegations (the pair's unspecified denial
+    counts for each allegation of the pair): two small queries for a whole page."""
     if not rows:
         return {}
     own = [r["id"] for r in rows]
-    pairs = {r["pair_id"]: [] for r in rows if r["pair_id"] is not None}
+    pairs: dict[int, list[int]] = {}
     for r in rows:
         if r["pair_id"] is not None:
-            pairs[r["pair_id"]].append(r["id"])
-    newest = session.execute(
-        select(S.c.allegation_id, S.c.stance, func.max(S.c.id))
-        .where(S.c.allegation_id.in_(own + list(pairs)))
-        .group_by(S.c.allegation_id, S.c.stance)
-    ).all()
-    wanted = {sid for _, _, sid in newest}
-    if not wanted:
+            pairs.setdefault(r["pair_id"], []).append(r["id"])
+    newest = [t for t in session.execute(_newest_ids(own + list(pairs), STANCE_ORDER)).all() if t[2] is not None]
+    if not newest:
         return {}
     found = {
         m["id"]: m for m in session.execute(
-            select(S.c.id, S.c.article_id, S.c.stance, S.c.quote, CLM.c.name.label("claimant"), ART.c.published)
-            .select_from(S.join(ART, ART.c.id == S.c.article_id).outerjoin(CLM, CLM.c.id == S.c.claimant_id))
-            .where(S.c.id.in_(wanted))
+            select(S.c.id, S.c.article_id, S.c.stance, S.c.quote, S.c.published, CLM.c.name.label("claimant"))
+            .select_from(S.outerjoin(CLM, CLM.c.id == S.c.claimant_id))
+            .where(S.c.id.in_({sid for _, _, sid in newest}))
         ).mappings()
     }
     out: dict[int, dict[str, QuoteRef]] = {}
-    order = {"alleges": 0, "confirms": 1, "denies": 2}
     own_set = set(own)
-    for allegation_id, stance, sid in sorted(newest, key=lambda t: (t[0] not in own_set, order.get(t[1], 3))):
+    for allegation_id, stance, sid in newest:
         m = found[sid]
-        targets = [allegation_id] if allegation_id in own_set else pairs.get(allegation_id, []) if stance == "denies" else []
+        if allegation_id in own_set:
+            targets = [allegation_id]
+        else:
+            targets = pairs.get(allegation_id, []) if stance == "denies" else []
         for target in targets:
+            quote = QuoteRef(statement_id=sid, article_id=m["article_id"], stance=stance, quote=m["quote"],
+                             claimant=m["claimant"], published=m["published"], pair_denial=allegation_id != target)
             quotes = out.setdefault(target, {})
-            if stance not in quotes:
-                quotes[stance] = QuoteRef(statement_id=sid, article_id=m["article_id"], stance=stance, quote=m["quote"],
-                                          claimant=m["claimant"], published=m["published"],
-                                          pair_denial=allegation_id != target)
-    return {k: sorted(v.values(), key=lambda q: order.get(q.stance, 3)) for k, v in out.items()}
+            if stance not in quotes or _newer(quote, quotes[stance]):
+                quotes[stance] = quote
+    return {k: [v[st] for st in STANCE_ORDER if st in v] for k, v in out.items()}
+
+
+def _newer(a: QuoteRef, b: QuoteRef) -> bool:
+    """Whether quote a is newer than b in the NEWEST order (undated is oldest)."""
+    return (a.published is not None, a.published or date.min, a.statement_id) > \
+        (b.published is not None, b.published or date.min, b.statement_id)
 
 
 def list_allegations(*, session: Session, filters: AllegationFilters, page_size: int,
@@ -355,7 +371,7 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
     size = filters.size or page_size
     key = filters.sort_key
     # Sort and cut the page on the allegation table alone, then join names for those rows only.
-    frm = LIST_FROM if key == "pair" else PAIR_FROM if key == "denied" else _from(filters)
+    frm = LIST_FROM if key == "pair" else A
     page_ids = (
         select(A.c.id).select_from(frm).where(*filters.where(dialect=_dialect(session)))
         .order_by(*_ORDER[key]).limit(size).offset((filters.page - 1) * size)
@@ -383,13 +399,8 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
     )
 
 
-def _from(filters: AllegationFilters, exclude: str | None = None):
-    """The allegation table, joined to its pair's unspecified allegation only when a clause needs it."""
-    return PAIR_FROM if filters.needs_pair and exclude != "stance" else A
-
-
 def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
-    stmt = select(func.count()).select_from(_from(filters)).where(*filters.where(dialect=_dialect(session)))
+    stmt = select(func.count()).select_from(A).where(*filters.where(dialect=_dialect(session)))
     return session.execute(stmt).scalar_one()
 
 
@@ -414,61 +425,48 @@ def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int
 
 
 def _facet_selects(filters: AllegationFilters, dialect: str):
-    """One SELECT (facet, value, label, n) per facet value list; see `facet_counts`."""
+    """One SELECT (facet, value, label, n) per facet value list; see `facet_counts`.
+
+    Each counts ids on the allegation table (or ingest's tallies) first and joins the names of
+    the values it found after, so its cost follows the filtered allegations, not the names."""
     hits = filters.search_ids(dialect).cte("hits") if filters.terms else None
 
     def where(facet: str):
         return filters.where(dialect=dialect, exclude=facet, hits=hits)
 
-    def ids(facet: str):
-        """The allegations under every filter but `facet`'s, or None when nothing filters them."""
-        clauses = where(facet)
-        return select(A.c.id).select_from(_from(filters, facet)).where(*clauses) if clauses else None
+    def counted(facet: str, ids, label_table, key, value, label):
+        per = ids.subquery()
+        return (
+            select(literal(facet).label("facet"), value.label("value"), label.label("label"), per.c.n)
+            .select_from(per.join(label_table, key == per.c.vid))
+        )
 
+    n = func.count().label("n")
     sides = union_all(
-        select(A.c.id.label("aid"), A.c.supplier_id.label("actor_id")).select_from(_from(filters, "country"))
-        .where(*where("country")),
-        select(A.c.id.label("aid"), A.c.recipient_id.label("actor_id")).select_from(_from(filters, "country"))
-        .where(*where("country")),
+        select(A.c.supplier_id.label("actor_id")).where(*where("country")),
+        select(A.c.recipient_id.label("actor_id")).where(*where("country")),
     ).subquery()
-    yield (
-        select(literal("country").label("facet"), ACT.c.code.label("value"), ACT.c.name.label("label"),
-               func.count().label("n"))
-        .select_from(sides.join(ACT, ACT.c.id == sides.c.actor_id))
-        .group_by(ACT.c.code, ACT.c.name)
-    )
-    for facet, side, col in (("supplier", SUP, A.c.supplier_id), ("recipient", REC, A.c.recipient_id)):
-        yield (
-            select(literal(facet).label("facet"), side.c.code, side.c.name, func.count())
-            .select_from(_from(filters, facet).join(side, side.c.id == col))
-            .where(*where(facet))
-            .group_by(side.c.code, side.c.name)
-        )
-    yield (
-        select(literal("category").label("facet"), WC.c.slug, WC.c.label, func.count())
-        .select_from(_from(filters, "category").join(WC, WC.c.slug == A.c.category))
-        .where(*where("category"))
-        .group_by(WC.c.slug, WC.c.label)
-    )
-    # Systems and claimants are on statements: count distinct allegations from the statement
-    # side, so an index on (system_id, allegation_id) / (claimant_id, allegation_id) covers it.
-    for facet, col, label_table, value, label in (
-        ("system", S.c.system_id, WS, WS.c.name, WS.c.name),
-        ("claimant", S.c.claimant_id, CLM, CLM.c.code, CLM.c.name),
+    yield counted("country", select(sides.c.actor_id.label("vid"), n).group_by(sides.c.actor_id),
+                  ACT, ACT.c.id, ACT.c.code, ACT.c.name)
+    for facet, col in (("supplier", A.c.supplier_id), ("recipient", A.c.recipient_id)):
+        yield counted(facet, select(col.label("vid"), n).where(*where(facet)).group_by(col),
+                      ACT, ACT.c.id, ACT.c.code, ACT.c.name)
+    yield counted("category", select(A.c.category.label("vid"), n).where(*where("category")).group_by(A.c.category),
+                  WC, WC.c.slug, WC.c.slug, WC.c.label)
+    # Systems and claimants: ingest's tallies hold one row per (allegation, value).
+    for facet, tally, col, label_table, value, label in (
+        ("system", AS, AS.c.system_id, WS, WS.c.name, WS.c.name),
+        ("claimant", AC, AC.c.claimant_id, CLM, CLM.c.code, CLM.c.name),
     ):
-        counts = select(col.label("vid"), func.count(distinct(S.c.allegation_id)).label("n")).where(col.is_not(None))
-        subset = ids(facet)
-        if subset is not None:
-            counts = counts.where(S.c.allegation_id.in_(subset))
-        counts = counts.group_by(col).subquery()
-        yield (
-            select(literal(facet).label("facet"), value, label, counts.c.n)
-            .select_from(counts.join(label_table, label_table.c.id == counts.c.vid))
-        )
+        ids = select(col.label("vid"), n).group_by(col)
+        clauses = where(facet)
+        if clauses:
+            ids = ids.where(tally.c.allegation_id.in_(select(A.c.id).where(*clauses)))
+        yield counted(facet, ids, label_table, label_table.c.id, value, label)
     for stance in ("denied", "confirmed", "undenied"):
         yield (
             select(literal("stance").label("facet"), literal(stance), literal(stance), func.count())
-            .select_from(PAIR_FROM)
+            .select_from(A)
             .where(*where("stance"), stance_clause(stance))
         )
 
@@ -523,12 +521,16 @@ def filter_labels(*, session: Session, filters: AllegationFilters) -> dict[tuple
 def flows(*, session: Session, filters: AllegationFilters, limit: int = 400) -> list[Flow]:
     """Supplier -> recipient pairs of the filtered allegations, by number of allegations."""
     n = func.count().label("n")
-    rows = session.execute(
-        select(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind, n)
-        .select_from(_from(filters).join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id))
+    per = (
+        select(A.c.supplier_id, A.c.recipient_id, n)
         .where(*filters.where(dialect=_dialect(session)))
-        .group_by(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind)
-        .order_by(n.desc(), SUP.c.name, REC.c.name)
+        .group_by(A.c.supplier_id, A.c.recipient_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(SUP.c.code, SUP.c.name, SUP.c.kind, REC.c.code, REC.c.name, REC.c.kind, per.c.n)
+        .select_from(per.join(SUP, SUP.c.id == per.c.supplier_id).join(REC, REC.c.id == per.c.recipient_id))
+        .order_by(per.c.n.desc(), SUP.c.name, REC.c.name)
         .limit(limit)
     ).all()
     return [
@@ -584,12 +586,10 @@ def _statement(m: RowMapping, pair_denial: bool = False) -> StatementRow:
 
 def _statements(session: Session, *where, order=None, limit: int | None = None, offset: int = 0) -> list[RowMapping]:
     """Statements matching `where` (clauses on the statement table) with everything shown beside them."""
-    order = order or (ART.c.published.asc().nulls_last(), ART.c.id, S.c.start, S.c.id)
+    order = order or (S.c.published.asc().nulls_last(), S.c.article_id, S.c.start, S.c.id)
     if limit:
-        # Cut the page on statement + article alone, then join the names for those rows only.
-        ids = (select(S.c.id).select_from(S.join(ART, ART.c.id == S.c.article_id)).where(*where)
-               .order_by(*order).limit(limit).offset(offset))
-        where = (S.c.id.in_(ids),)
+        # Cut the page on the statement table alone, then join the names for those rows only.
+        where = (S.c.id.in_(select(S.c.id).where(*where).order_by(*order).limit(limit).offset(offset)),)
     stmt = select(*_STATEMENT_COLUMNS).select_from(_STATEMENT_FROM).where(*where).order_by(*order)
     return session.execute(stmt).mappings().all()
 
@@ -605,34 +605,42 @@ def get_allegation(*, session: Session, allegation_id: int, stance: str | None =
     if row is None:
         return None
     systems = _systems_of(session, [allegation_id])
-    own = S.c.allegation_id == allegation_id
+    # (allegation, stance) sources of the page's statements; each is one range of the
+    # (allegation_id, stance, published) index, read newest first.
+    sources = [(allegation_id, st) for st in STANCE_ORDER]
     if row["pair_id"] is not None:
-        own = or_(own, and_(S.c.allegation_id == row["pair_id"], S.c.stance == "denies"))
-    newest = (ART.c.published.desc().nulls_last(), S.c.id.desc())
+        sources.append((row["pair_id"], "denies"))
     counts = {"alleges": row["n_alleges"], "denies": row["n_denies"], "confirms": row["n_confirms"]}
     if stance:
         pages = min(MAX_PAGE, max(1, math.ceil(counts.get(stance, 0) / page_size)))
-        rows = _statements(session, own, S.c.stance == stance, order=newest, limit=page_size,
-                           offset=(page - 1) * page_size)
+        mine = or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources if st == stance))
+        rows = _statements(session, mine, order=NEWEST, limit=page_size, offset=(page - 1) * page_size)
     else:
         pages = 1
-        rank = func.row_number().over(partition_by=S.c.stance, order_by=newest).label("rn")
-        ranked = select(S.c.id, rank).select_from(S.join(ART, ART.c.id == S.c.article_id)).where(own).subquery()
-        rows = _statements(session, S.c.id.in_(select(ranked.c.id).where(ranked.c.rn <= per_stance)), order=newest)
+        newest = [
+            select(S.c.id).where(S.c.allegation_id == a, S.c.stance == st).order_by(*NEWEST).limit(per_stance).subquery()
+            for a, st in sources
+        ]
+        ids = union_all(*(select(sub.c.id) for sub in newest))
+        taken: dict[str, int] = {}
+        rows = []
+        for m in _statements(session, S.c.id.in_(ids), order=NEWEST):  # own and pair denials, merged newest first
+            taken[m["stance"]] = taken.get(m["stance"], 0) + 1
+            if taken[m["stance"]] <= per_stance:
+                rows.append(m)
     by_month: dict[str, TimelineBucket] = {}
     undated = 0
     per_day = session.execute(
-        select(ART.c.published, S.c.stance, func.count())
-        .select_from(S.join(ART, ART.c.id == S.c.article_id))
-        .where(own)
-        .group_by(ART.c.published, S.c.stance)
+        select(S.c.published, S.c.stance, func.count())
+        .where(or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources)))
+        .group_by(S.c.published, S.c.stance)
     )
     for published, st, n in per_day:
         if published is None:
             undated += n
             continue
         bucket = by_month.setdefault(published.strftime("%Y-%m"), TimelineBucket(period=published.strftime("%Y-%m")))
-        if st in ("alleges", "denies", "confirms"):
+        if st in STANCE_ORDER:
             setattr(bucket, st, getattr(bucket, st) + n)
     return AllegationDetail(
         allegation=_row(row, systems.get(allegation_id, [])),
@@ -673,10 +681,9 @@ def get_actor(*, session: Session, code: str, page_size: int = 100) -> ActorDeta
         return None
     supplies = list_allegations(session=session, filters=AllegationFilters(supplier=[code], size=100), page_size=page_size)
     receives = list_allegations(session=session, filters=AllegationFilters(recipient=[code], size=100), page_size=page_size)
-    newest = (ART.c.published.desc().nulls_last(), S.c.id.desc())
     who = S.c.speaker_id == row["id"] if row["kind"] == "person" else S.c.claimant_id == row["id"]
-    denials = _statements(session, who, S.c.stance == "denies", order=newest, limit=page_size)
-    claims = _statements(session, who, S.c.stance != "denies", order=newest, limit=page_size)
+    denials = _statements(session, who, S.c.stance == "denies", order=NEWEST, limit=page_size)
+    claims = _statements(session, who, S.c.stance != "denies", order=NEWEST, limit=page_size)
     return ActorDetail(
         actor=ActorRef(code=row["code"], name=row["name"], kind=row["kind"], role=row["role"]),
         affiliation=ActorRef(code=row["aff_code"], name=row["aff_name"], kind=row["aff_kind"]) if row["aff_code"] else None,
@@ -693,9 +700,9 @@ def get_weapon(*, session: Session, slug: str, page_size: int = 100) -> WeaponDe
         return None
     # Count per system first, then join: PostgreSQL cannot GROUP BY the JSON aliases column.
     per = (
-        select(S.c.system_id, func.count(distinct(S.c.allegation_id)).label("na"), func.count().label("ns"))
-        .where(S.c.system_id.in_(select(WS.c.id).where(WS.c.category == slug)))
-        .group_by(S.c.system_id)
+        select(AS.c.system_id, func.count().label("na"), func.sum(AS.c.n_statements).label("ns"))
+        .where(AS.c.system_id.in_(select(WS.c.id).where(WS.c.category == slug)))
+        .group_by(AS.c.system_id)
         .subquery()
     )
     n_statements = func.coalesce(per.c.ns, 0)
@@ -729,7 +736,7 @@ def weapon_index(*, session: Session) -> list[CategoryCount]:
     rows = session.execute(
         select(WC.c.slug, WC.c.label, WC.c.description, n,
                func.coalesce(func.sum(case((DENIES > 0, 1), else_=0)), 0))
-        .select_from(WC.outerjoin(PAIR_FROM, A.c.category == WC.c.slug))
+        .select_from(WC.outerjoin(A, A.c.category == WC.c.slug))
         .group_by(WC.c.slug, WC.c.label, WC.c.description)
         .order_by(n.desc(), WC.c.label)
     ).all()

@@ -270,7 +270,8 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
         prev_end = e
         stext = text[s:e]
         n_words = len(stext.split())
-        headline = not _SENTENCE_END.search(stext) and (not body_started or n_words <= 12)
+        # _SENTENCE_END is anchored at the end: only the last characters can match
+        headline = not _SENTENCE_END.search(stext, max(0, len(stext) - 2)) and (not body_started or n_words <= 12)
         if not headline and n_words > 6:
             body_started = True
         in_quote = quote_open or stext.lstrip().startswith(("“", '"'))

@@ -230,6 +230,7 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
         close = getattr(results, "close", None)
         if close:
             close()
+    ledger.optimize()
     total = ledger.count_allegations()
     totals.new_allegations = total - allegations_before
     _summary(totals, total)

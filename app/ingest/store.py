@@ -201,6 +201,20 @@ class Ledger:
             }
             self.sql = _Statements(conn)
 
+    def optimize(self) -> None:
+        """Refresh SQLite's table statistics (ANALYZE) after a run.
+
+        Without statistics the planner walks an index for a facet's GROUP BY and looks up every
+        row; with them it picks the narrow covering index (5x faster facets at 100k articles).
+        analysis_limit samples each index, so this takes ~0.1 s on a 1 GB ledger. (PRAGMA
+        optimize would skip tables never analysed before SQLite 3.46.)"""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
     def count_allegations(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(ALLEGATION)).scalar_one()
