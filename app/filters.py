@@ -199,8 +199,8 @@ class AllegationFilters(BaseModel):
         """Where-clauses over `A` (allegation), leaving out the facet named by `exclude` (for
         disjunctive facet counts).
 
-        `hits` is the search's allegation ids as a CTE, so one statement of several subqueries
-        runs the full-text search once; without it the search is an inline subquery."""
+        `hits` is a SELECT of the search's allegation ids, resolved once per request by the
+        caller; without it the search is an inline subquery."""
         clauses: list[ColumnElement[bool]] = []
         if self.country and exclude != "country":
             ids = _actor_ids(self.country)
@@ -223,7 +223,7 @@ class AllegationFilters(BaseModel):
         if self.until:
             clauses.append(A.c.first_reported <= self.until)
         if self.terms:
-            clauses.append(A.c.id.in_(select(hits.c.allegation_id) if hits is not None else self.search_ids(dialect)))
+            clauses.append(A.c.id.in_(hits if hits is not None else self.search_ids(dialect)))
         return clauses
 
     def search_ids(self, dialect: str):

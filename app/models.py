@@ -97,6 +97,8 @@ class Statement(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("article_id", "allegation_id", "stance", "start", "end", name="uq_statement_span"),
         Index("ix_statement_allegation_published", "allegation_id", "stance", "published"),
+        Index("ix_statement_claimant_published", "claimant_id", "published", "stance"),
+        Index("ix_statement_speaker_published", "speaker_id", "published", "stance"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,7 +107,7 @@ class Statement(SQLModel, table=True):
     stance: str = Field(description="alleges | denies | confirms")
     status: str = Field(default="unknown", description="delivered | planned | unknown")
     system_id: int | None = Field(default=None, foreign_key="weapon_system.id", index=True)
-    claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    claimant_id: int | None = Field(default=None, foreign_key="actor.id")
     speaker_id: int | None = Field(default=None, foreign_key="actor.id")
     quantity: str | None = None
     published: date | None = Field(default=None, description="The article's date, copied for the allegation pages")

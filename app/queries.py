@@ -14,11 +14,12 @@ the allegation or in the small allegation_system / allegation_claimant tables.
 """
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select, true, union_all
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
@@ -250,6 +251,29 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+def _where(session: Session, filters: AllegationFilters, exclude: str | None = None):
+    """The filters' where-clauses, with the full-text search run once per request (see `_search_hits`)."""
+    return filters.where(dialect=_dialect(session), exclude=exclude, hits=_search_hits(session, filters))
+
+
+def _search_hits(session: Session, filters: AllegationFilters):
+    """The allegations matching `q`, as a SELECT of ids.
+
+    A page asks for them in the list, its count, every facet and the flows; on SQLite the FTS5
+    search runs once and later queries read its ids from a JSON array (json_each), memoised on
+    the request's session. Elsewhere it stays a subquery."""
+    if not filters.terms:
+        return None
+    dialect = _dialect(session)
+    if dialect != "sqlite":
+        return filters.search_ids(dialect)
+    key = ("search-hits", filters.fts_query())
+    ids = session.info.get(key)
+    if ids is None:
+        ids = session.info[key] = json.dumps(session.execute(filters.search_ids(dialect)).scalars().all())
+    return select(func.json_each(ids).table_valued("value").c.value)
+
+
 def _row(m: RowMapping, systems: list[str], hits: list[Hit] | None = None) -> AllegationRow:
     return AllegationRow(
         id=m["id"],
@@ -373,7 +397,7 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
     # Sort and cut the page on the allegation table alone, then join names for those rows only.
     frm = LIST_FROM if key == "pair" else A
     page_ids = (
-        select(A.c.id).select_from(frm).where(*filters.where(dialect=_dialect(session)))
+        select(A.c.id).select_from(frm).where(*_where(session, filters))
         .order_by(*_ORDER[key]).limit(size).offset((filters.page - 1) * size)
     )
     stmt = select(*_ROW_COLUMNS).select_from(LIST_FROM).where(A.c.id.in_(page_ids)).order_by(*_ORDER[key])
@@ -400,13 +424,13 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
 
 
 def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
-    stmt = select(func.count()).select_from(A).where(*filters.where(dialect=_dialect(session)))
+    stmt = select(func.count()).select_from(A).where(*_where(session, filters))
     return session.execute(stmt).scalar_one()
 
 
 def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int = 500):
     """Every filtered allegation in the list's order, in batches (for the CSV export)."""
-    where = filters.where(dialect=_dialect(session))
+    where = _where(session, filters)
     offset = 0  # offset batches: the export is bounded by the number of allegations, not articles
     while True:
         rows = session.execute(
@@ -424,15 +448,13 @@ def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int
 # -- facets and flows ----------------------------------------------------------------------
 
 
-def _facet_selects(filters: AllegationFilters, dialect: str):
+def _facet_selects(session: Session, filters: AllegationFilters):
     """One SELECT (facet, value, label, n) per facet value list; see `facet_counts`.
 
     Each counts ids on the allegation table (or ingest's tallies) first and joins the names of
     the values it found after, so its cost follows the filtered allegations, not the names."""
-    hits = filters.search_ids(dialect).cte("hits") if filters.terms else None
-
     def where(facet: str):
-        return filters.where(dialect=dialect, exclude=facet, hits=hits)
+        return _where(session, filters, exclude=facet)
 
     def counted(facet: str, ids, label_table, key, value, label):
         per = ids.subquery()
@@ -477,7 +499,7 @@ def facet_counts(*, session: Session, filters: AllegationFilters, limit: int = 4
     Disjunctive: each facet is counted under every filter but its own. Each facet lists its
     `limit` commonest values; selected values are always listed (with 0 when nothing matches)
     so they can be switched off. `truncated` says a facet had more values."""
-    rows = session.execute(union_all(*_facet_selects(filters, _dialect(session)))).all()
+    rows = session.execute(union_all(*_facet_selects(session, filters))).all()
     by_facet: dict[str, list[FacetValue]] = {}
     for facet, value, label, n in rows:
         if n or facet == "stance":
@@ -523,7 +545,7 @@ def flows(*, session: Session, filters: AllegationFilters, limit: int = 400) -> 
     n = func.count().label("n")
     per = (
         select(A.c.supplier_id, A.c.recipient_id, n)
-        .where(*filters.where(dialect=_dialect(session)))
+        .where(*_where(session, filters))
         .group_by(A.c.supplier_id, A.c.recipient_id)
         .subquery()
     )
@@ -630,16 +652,17 @@ def get_allegation(*, session: Session, allegation_id: int, stance: str | None =
                 rows.append(m)
     by_month: dict[str, TimelineBucket] = {}
     undated = 0
-    per_day = session.execute(
-        select(S.c.published, S.c.stance, func.count())
+    month = func.substr(cast(S.c.published, String), 1, 7)  # YYYY-MM on SQLite and PostgreSQL
+    per_month = session.execute(
+        select(month, S.c.stance, func.count())
         .where(or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources)))
-        .group_by(S.c.published, S.c.stance)
+        .group_by(month, S.c.stance)
     )
-    for published, st, n in per_day:
-        if published is None:
+    for period, st, n in per_month:
+        if period is None:
             undated += n
             continue
-        bucket = by_month.setdefault(published.strftime("%Y-%m"), TimelineBucket(period=published.strftime("%Y-%m")))
+        bucket = by_month.setdefault(period, TimelineBucket(period=period))
         if st in STANCE_ORDER:
             setattr(bucket, st, getattr(bucket, st) + n)
     return AllegationDetail(
@@ -751,17 +774,16 @@ class ActorCount(BaseModel):
 
 
 def actor_index(*, session: Session) -> list[ActorCount]:
-    """Actors that supply or receive in any allegation, busiest first (one query)."""
-    sides = union_all(
-        select(A.c.supplier_id.label("actor_id"), literal(1).label("sup"), literal(0).label("rec")),
-        select(A.c.recipient_id.label("actor_id"), literal(0).label("sup"), literal(1).label("rec")),
-    ).subquery()
-    sup, rec = func.sum(sides.c.sup), func.sum(sides.c.rec)
+    """Actors that supply or receive in any allegation, busiest first (one query: each side is
+    counted on its own index, then joined to the names)."""
+    sup = select(A.c.supplier_id.label("actor_id"), func.count().label("n")).group_by(A.c.supplier_id).subquery()
+    rec = select(A.c.recipient_id.label("actor_id"), func.count().label("n")).group_by(A.c.recipient_id).subquery()
+    n_sup, n_rec = func.coalesce(sup.c.n, 0), func.coalesce(rec.c.n, 0)
     rows = session.execute(
-        select(ACT.c.code, ACT.c.name, ACT.c.kind, sup, rec)
-        .select_from(sides.join(ACT, ACT.c.id == sides.c.actor_id))
-        .group_by(ACT.c.code, ACT.c.name, ACT.c.kind)
-        .order_by((sup + rec).desc(), ACT.c.name)
+        select(ACT.c.code, ACT.c.name, ACT.c.kind, n_sup, n_rec)
+        .select_from(ACT.outerjoin(sup, sup.c.actor_id == ACT.c.id).outerjoin(rec, rec.c.actor_id == ACT.c.id))
+        .where(or_(sup.c.n.is_not(None), rec.c.n.is_not(None)))
+        .order_by((n_sup + n_rec).desc(), ACT.c.name)
     ).all()
     return [ActorCount(actor=ActorRef(code=r[0], name=r[1], kind=r[2]), n_supplies=r[3], n_receives=r[4])
             for r in rows]

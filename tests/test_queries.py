@@ -109,17 +109,20 @@ def test_a_selected_value_with_no_rows_is_still_listed(session, lg):
 
 def test_a_page_is_a_fixed_number_of_queries(session, engine, lg):
     random_ledger(session, n=40, lg=lg)
-    count = {"n": 0}
+    count = {"n": 0, "search": 0}
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _count(*_args):
+    def _count(_conn, _cursor, statement, *_args):
         count["n"] += 1
+        count["search"] += "article_fts MATCH" in statement
 
     filters = F(q="drones", country=["IRN", "RUS"])
     queries.list_allegations(session=session, filters=filters, page_size=25)
     queries.facet_counts(session=session, filters=filters)
     queries.flows(session=session, filters=filters)
-    assert count["n"] <= 6
+    # search once, list, its systems, its matching quotes, facets, facet labels, flows
+    assert count["n"] <= 7
+    assert count["search"] == 1  # the full-text search runs once; later queries read its ids
 
 
 def test_pagination_and_sorting(session, lg):

@@ -37,9 +37,18 @@ def word_set_re(words) -> re.Pattern:
 _FORMS: list[str] = []
 
 
+_FIRST_WORDS: dict[str, frozenset[str]] = {}  # trie regex -> the first word of each of its forms
+
+
+def _first_word(form: str) -> str:
+    return form.split()[0].split("-")[0].lower()
+
+
 def _words(*forms: str) -> str:
     _FORMS.extend(forms)
-    return _trie_regex(sorted(set(forms)))
+    regex = _trie_regex(sorted(set(forms)))
+    _FIRST_WORDS[regex] = frozenset(map(_first_word, forms))
+    return regex
 
 
 # Verbs whose subject is the supplier ("Iran sold drones to Russia").
@@ -206,9 +215,7 @@ SPEAKER_NOUN_RE = re.compile(
 BULLET_RE = re.compile(r"^\s*(?:[•\-–*·▪●]|\d+[.)]\s)")
 
 # Every word that can start a trigger: sentences without one skip the trigger regexes.
-TRIGGER_WORDS = frozenset(
-    w.split()[0].split("-")[0].lower() for w in _TRIGGER_FORMS
-) | frozenset(
+TRIGGER_WORDS = frozenset(map(_first_word, _TRIGGER_FORMS)) | frozenset(
     "turned turn turns turning looked look looks looking relied relies rely relying depend depends depended depending "
     "train trains trained training sign signed signs signing inked ink finalised finalized finalise finalize concluded "
     "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
@@ -217,6 +224,15 @@ TRIGGER_WORDS = frozenset(
     "thanking supplier suppliers arms weapons military ask asks asked asking expected".split()
 )
 TRIGGER_WORD_RE = word_set_re(TRIGGER_WORDS)
+# The first words of each trigger family: a sentence whose TRIGGER_WORD_RE hits include none of a
+# family's first words has no match of that family's regex, so its scan can be skipped. That holds
+# because a `\b`-delimited match starts with a maximal run of letters, which TRIGGER_WORD_RE reports,
+# unless the sentence has one of the four non-ASCII letters that IGNORECASE matches to ASCII ones.
+VERB_FIRST_WORDS = _FIRST_WORDS[SUPPLY_VERBS]
+ACQ_FIRST_WORDS = _FIRST_WORDS[ACQUIRE_VERBS]
+SNOUN_FIRST_WORDS = _FIRST_WORDS[SUPPLY_NOUNS]
+ANOUN_FIRST_WORDS = _FIRST_WORDS[ACQUIRE_NOUNS]
+CASE_FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K (Kelvin sign)
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
 NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|trafficking|fair|expo|show|designs?)\b", I)

@@ -171,6 +171,7 @@ class Sentence:
     weapons: list[WeaponMention]
     _speech: list | None = None
     _bounds: list[int] | None = None
+    _low: str | None = None
     origin_cache: dict = field(default_factory=dict)  # per-sentence memo (origin tests, subject phrases)
 
     def speech(self) -> list:
@@ -187,6 +188,13 @@ class Sentence:
                 found.sort(key=lambda m: m.start())
             self._speech = found
         return self._speech
+
+    @property
+    def low(self) -> str:
+        """The lower-cased text, for the cheap substring guards before rarer regexes."""
+        if self._low is None:
+            self._low = self.text.lower()
+        return self._low
 
     def bounds(self) -> list[int]:
         if self._bounds is None:
@@ -299,10 +307,17 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
 
 def _triggers(st: Sentence) -> list[Trigger]:
     t = st.text
-    if not P.TRIGGER_WORD_RE.search(t) and not (_has(t.lower(), *_POSSESSION_NOUNS) and _POSSESSION_RE.search(t)):
+    hits = {m.group(0).lower() for m in P.TRIGGER_WORD_RE.finditer(t)}
+    if not hits and not (_has(st.low, *_POSSESSION_NOUNS) and _POSSESSION_RE.search(t)):
         return []
+    if P.CASE_FOLDS_TO_ASCII_RE.search(t):
+        hits = None  # the word gates below do not hold: run every family's regex
+
+    def may_have(first_words: frozenset[str]) -> bool:
+        return hits is None or not hits.isdisjoint(first_words)
+
     found: list[Trigger] = []
-    for m in P._VERB_RE.finditer(t):
+    for m in (P._VERB_RE.finditer(t) if may_have(P.VERB_FIRST_WORDS) else ()):
         before = t[: m.start()]
         word = m.group(0).lower()
         after = t[m.end():]
@@ -325,13 +340,13 @@ def _triggers(st: Sentence) -> list[Trigger]:
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "verb"))
-    low = t.lower()
+    low = st.low
 
     for m in (P.ADJ_SUPPLIED_RE.finditer(t) if _has(low, "supplied", "provided", "donated", "delivered", "sold", "sent", "shipped",
                                                     "smuggled", "transferred", "furnished") else ()):
         if not any(f.start <= m.start() + 1 < f.end + 1 for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
-    for m in P._ACQ_RE.finditer(t):
+    for m in (P._ACQ_RE.finditer(t) if may_have(P.ACQ_FIRST_WORDS) else ()):
         word = m.group(0).lower()
         before = t[: m.start()]
         if word in {"bought", "ordered", "acquired", "purchased", "imported", "procured", "sourced"} and re.match(r"\s+from\b", t[m.end():]) \
@@ -342,11 +357,11 @@ def _triggers(st: Sentence) -> list[Trigger]:
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
         else:
             found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
-    for m in P._SNOUN_RE.finditer(t):
+    for m in (P._SNOUN_RE.finditer(t) if may_have(P.SNOUN_FIRST_WORDS) else ()):
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "noun"))
-    for m in P._ANOUN_RE.finditer(t):
+    for m in (P._ANOUN_RE.finditer(t) if may_have(P.ANOUN_FIRST_WORDS) else ()):
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
@@ -1106,7 +1121,7 @@ _DENIAL_HINT_RE = re.compile("|".join(map(re.escape, _DENIAL_HINTS)))
 
 def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
     t = st.text
-    low = t.lower()
+    low = st.low
     if not _DENIAL_HINT_RE.search(low):
         return []
     if P.NOT_DENIAL_RE.search(t):

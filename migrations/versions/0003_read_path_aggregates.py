@@ -23,7 +23,8 @@ incrementally, at the cost of a few writes per article:
 
 The allegation indexes on category and on recipient gain the other two columns of the transfer,
 so the facets of a filtered list count from the index alone (like the unique index, which
-already starts with the supplier).
+already starts with the supplier). The statement indexes on claimant and speaker gain the date
+and stance, so an actor's page reads its newest claims and denials in index order and stops.
 
 The FTS5 update triggers now fire only when the indexed text changes, so backfilling a
 column does not re-index every quote.
@@ -50,8 +51,10 @@ BACKFILL = (
 )
 
 WIDENED = (
-    ("ix_allegation_category", "ix_allegation_category_pair", ["category", "supplier_id", "recipient_id"]),
-    ("ix_allegation_recipient", "ix_allegation_recipient_pair", ["recipient_id", "supplier_id", "category"]),
+    ("allegation", "ix_allegation_category", "ix_allegation_category_pair", ["category", "supplier_id", "recipient_id"]),
+    ("allegation", "ix_allegation_recipient", "ix_allegation_recipient_pair", ["recipient_id", "supplier_id", "category"]),
+    ("statement", "ix_statement_claimant_id", "ix_statement_claimant_published", ["claimant_id", "published", "stance"]),
+    ("statement", "ix_statement_speaker", "ix_statement_speaker_published", ["speaker_id", "published", "stance"]),
 )
 
 # (name, old body, new body) of the FTS5 update triggers of migration 0001.
@@ -101,18 +104,18 @@ def upgrade() -> None:
         op.drop_index(name, table_name="statement")
     op.create_index("ix_statement_allegation_published", "statement", ["allegation_id", "stance", "published"])
     op.execute(DENIED_ORDER)
-    for old, new, columns in WIDENED:
-        op.drop_index(old, table_name="allegation")
-        op.create_index(new, "allegation", columns)
+    for table, old, new, columns in WIDENED:
+        op.drop_index(old, table_name=table)
+        op.create_index(new, table, columns)
     if _is_sqlite():  # statistics for the planner (ingest refreshes them after every run)
         op.execute("PRAGMA analysis_limit=1000")
         op.execute("ANALYZE")
 
 
 def downgrade() -> None:
-    for old, new, columns in WIDENED:
-        op.drop_index(new, table_name="allegation")
-        op.create_index(old, "allegation", columns[:1])
+    for table, old, new, columns in WIDENED:
+        op.drop_index(new, table_name=table)
+        op.create_index(old, table, columns[:1])
     op.drop_index("ix_allegation_by_denied", table_name="allegation")
     op.drop_index("ix_statement_allegation_published", table_name="statement")
     op.create_index("ix_statement_allegation", "statement", ["allegation_id", "stance"])
