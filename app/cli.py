@@ -95,14 +95,16 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Server processes (production: one per core)")] = 1,
 ) -> None:
     """Serve the dashboard and the JSON API (the schema is upgraded first)."""
+    import subprocess
+
     import uvicorn
 
-    from app import migrate
-
-    try:
-        migrate.upgrade()
-    except Exception as exc:
-        _fail(f"database upgrade failed: {exc}")
+    # The upgrade runs in a short-lived child: with --workers N this process stays alive as
+    # uvicorn's supervisor, and would otherwise keep Alembic and the models in memory (~55 MB).
+    upgrade = subprocess.run([sys.executable, "-m", "app.cli", "db", "upgrade"], capture_output=True, text=True)
+    if upgrade.returncode != 0:
+        sys.stderr.write(upgrade.stderr)
+        raise typer.Exit(upgrade.returncode)
     uvicorn.run("app.web.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
 
 
