@@ -140,11 +140,12 @@ _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|elect
 def _speech_floor(st: "Sentence", lo: int, pos: int) -> int:
     """Subjects of a transfer verb are searched after the last speech verb or "that" before it."""
     floor = lo
-    for m in st.speech():
-        if m.start() >= lo and m.end() <= pos and not P.ACCORDING_RE.match(m.group(0)):
+    for m in st.said():
+        if m.start() >= lo and m.end() <= pos:
             floor = max(floor, m.end())
-    for m in _THAT_RE.finditer(st.text, lo, pos):
-        floor = max(floor, m.end())
+    if st.text.find("that", lo, pos) >= 0:  # _THAT_RE is case-sensitive: no "that", no match
+        for m in _THAT_RE.finditer(st.text, lo, pos):
+            floor = max(floor, m.end())
     return floor
 
 
@@ -173,6 +174,8 @@ class Sentence:
     _bounds: list[int] | None = None
     _low: str | None = None
     _words: frozenset[str] | None = None
+    _said: list | None = None
+    _goods: list[WeaponMention] | None = None
     origin_cache: dict = field(default_factory=dict)  # per-sentence memo (origin tests, subject phrases)
 
     def speech(self) -> list:
@@ -190,6 +193,22 @@ class Sentence:
                 found.sort(key=lambda m: m.start())
             self._speech = found
         return self._speech
+
+    def said(self) -> list:
+        """The speech words proper: speech() without "according to"."""
+        if self._said is None:
+            self._said = [m for m in self.speech() if not P.ACCORDING_RE.match(m.group(0))]
+        return self._said
+
+    def goods(self) -> list[WeaponMention]:
+        """Weapon mentions that name goods, not an industry ("weapons programme") or parts of other goods."""
+        if self._goods is None:
+            t, s0 = self.text, self.start
+            self._goods = [w for w in self.weapons
+                           if not P.NOT_GOODS_AFTER.match(t[w.end - s0:])
+                           and not (w.category != "components" and _PARTS_AFTER.match(t[w.end - s0:]))
+                           and not (w.category != "components" and _PARTS_FOR.search(_tail(t, w.start - s0, 50)))]
+        return self._goods
 
     @property
     def low(self) -> str:
@@ -588,10 +607,7 @@ def _weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tup
     stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo else None
     if stop:
         hi = stop.start()
-    ms = [w for w in st.weapons if lo <= w.start - st.start and w.end - st.start <= hi
-          and not P.NOT_GOODS_AFTER.match(st.text[w.end - st.start:])
-          and not (w.category != "components" and _PARTS_AFTER.match(st.text[w.end - st.start:]))
-          and not (w.category != "components" and _PARTS_FOR.search(_tail(st.text, w.start - st.start, 50)))]
+    ms = [w for w in st.goods() if lo <= w.start - st.start and w.end - st.start <= hi]
     if not ms:
         return []
     specific = [w for w in ms if not w.generic]
@@ -1067,7 +1083,8 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
     """Who claims what sentence `st` says at [pos, end): (speaker, explicit attribution found)."""
     t = st.text
     speech = st.speech()
-    before = [m for m in speech if m.end() <= pos and not P.ACCORDING_RE.match(m.group(0))]
+    said = st.said()
+    before = [m for m in said if m.end() <= pos]
     for m in reversed(before):
         seg_lo = 0
         for other in speech:
@@ -1097,7 +1114,7 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             return sp, True
         if _REPORT_NOUN_END.search(t[seg_lo:m.start()]):
             return Speaker(None), True
-    after = [m for m in speech if m.start() >= end and not P.ACCORDING_RE.match(m.group(0))]
+    after = [m for m in said if m.start() >= end]
     for m in after:
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
         sp = _resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
@@ -1114,7 +1131,7 @@ def _claimant(st: Sentence, pos: int, end: int, state: ArticleState, first_actor
             if nb:
                 seg_end = m.end() + nb.start()
             sp = _resolve_segment(st, m.end(), seg_end, state, first_actor)
-            if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in speech if s.start() < pos and not P.ACCORDING_RE.match(s.group(0)) and s.start() > 0]:
+            if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in said if s.start() < pos and s.start() > 0]:
                 return sp, True
     return None, False
 
