@@ -464,3 +464,13 @@ def test_an_unexpected_reader_error_costs_one_input(db_url: str, engine: Engine,
     assert f"{tmp_path / 'records.json'}: could not be read (RuntimeError: parser bug)" in result.stderr
     assert f"{tmp_path / 'page.html'}: could not be read (MemoryError: pathological page)" in result.stderr
     assert "1 new, 0 skipped, 2 failed" in result.stdout
+
+
+def test_ingest_leaves_planner_statistics_for_the_ledger_but_not_fts5(db_url: str, engine: Engine, fake: None) -> None:
+    """Statistics on FTS5's shadow tables taken while they were small made every later insert
+    scan them (ingest slowed linearly with the ledger); the ledger tables do need them."""
+    assert ingest(CORPUS).exit_code == 0
+    with engine.connect() as conn:
+        analysed = set(conn.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars())
+    assert {"allegation", "statement", "allegation_system", "allegation_claimant"} <= analysed
+    assert not {t for t in analysed if "_fts" in t}
