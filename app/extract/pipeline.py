@@ -1281,9 +1281,11 @@ def extract(text: str) -> ExtractionResult:
     pending: list[tuple] = []
     for idx, st in enumerate(sents):
         _remember_appositives(st, state)
-        first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None)
         frames = _frames(st, state)
         denials = _denial_spans(st)
+        # only attribution, frames and denials use it (the origin test is not free)
+        first_actor = next((a for a in st.actors if a.kind in _ROLE_KINDS and not _is_origin(st, a)), None) \
+            if frames or denials or st.speech() else None
         # who speaks in this sentence (for pronoun resolution and the next sentences)
         sentence_speaker, explicit = None, False
         if st.speech():
@@ -1523,7 +1525,7 @@ def extract(text: str) -> ExtractionResult:
                             emit(_make("confirms", s_code, r_code, cat, system, status, Speaker(actor_side), actor_side, st,
                                        f.quantity), idx)
         # "... in exchange for technology": the reverse transfer
-        em = _EXCHANGE_RE.search(t)
+        em = _EXCHANGE_RE.search(t) if frames else None
         if em and any(f.trigger.end < em.start() for f in frames):
             last = next((s_ for c_, s_ in reversed(state.claims) if c_ == idx), None)
             if last is not None:
@@ -1532,7 +1534,8 @@ def extract(text: str) -> ExtractionResult:
                     emit(_make(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier, cat, system,
                                last.status, None, last.claimant, st, None), idx)
         # an itemised list after "... will provide the following:" continues the transfer before it
-        bullet_actor = _bullet_actor(st) if P.BULLET_RE.match(t) and list_intro is not None else None
+        bullet = P.BULLET_RE.match(t) is not None
+        bullet_actor = _bullet_actor(st) if bullet and list_intro is not None else None
         if bullet_actor is not None:
             colon = t.index(":", bullet_actor.end - st.start)
             recipients = [s_.recipient for _, s_ in state.claims if s_.recipient != bullet_actor.code] \
@@ -1544,7 +1547,7 @@ def extract(text: str) -> ExtractionResult:
                 for cat, system, pos in _weapons_in(st, colon, len(t), state):
                     emit(ExtractedStatement(stance, bullet_actor.code, rec, cat, system, "delivered", claimant, None,
                                             st.text, st.start, st.end, None, _quantity(st, pos)), idx)
-        elif P.BULLET_RE.match(t) and list_frame is not None:
+        elif bullet and list_frame is not None:
             for w in st.weapons:
                 lf = list_frame
                 emit(ExtractedStatement(lf.stance, lf.supplier, lf.recipient, w.category, w.system, lf.status, lf.claimant,
@@ -1556,7 +1559,7 @@ def extract(text: str) -> ExtractionResult:
                 intro_speaker = sentence_speaker if explicit else (state.last_speaker if state.last_speaker and idx - state.last_speaker_idx <= 3 else None)
                 intro_rec = next((f.recipient for f in frames if f.recipient), None)
                 list_intro = ((intro_speaker.code if intro_speaker else "media") or None, intro_rec)
-        elif not P.BULLET_RE.match(t):
+        elif not bullet:
             list_frame = None
             list_intro = None
         _remember_weapons(st, state)
