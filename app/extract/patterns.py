@@ -146,7 +146,7 @@ _OUTLET_HINTS = ("news", "daily", "broadcast", "media", "state", "outlet", "maga
 def may_match_outlet(text: str) -> bool:
     """False only when OUTLET_RE cannot match `text`."""
     low = text.lower()
-    return any(h in low for h in _OUTLET_HINTS) or CASE_FOLDS_TO_ASCII_RE.search(text) is not None
+    return any(map(low.__contains__, _OUTLET_HINTS)) or CASE_FOLDS_TO_ASCII_RE.search(text) is not None
 
 
 PRONOUN_SPEAKER_RE = re.compile(

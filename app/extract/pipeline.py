@@ -429,10 +429,7 @@ def _triggers(st: Sentence) -> list[Trigger]:
 
 def _has(low: str, *keys: str) -> bool:
     """Any of `keys` in the lower-cased sentence: a cheap guard before a rarer trigger regex."""
-    for k in keys:
-        if k in low:
-            return True
-    return False
+    return any(map(low.__contains__, keys))
 
 
 def _boundaries(text: str) -> list[int]:
@@ -1147,7 +1144,7 @@ _DENIAL_HINTS = ("deni", "deny", "reject", "dismiss", "refut", "rebuff", "repudi
 def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
     t = st.text
     low = st.low
-    if not any(h in low for h in _DENIAL_HINTS):  # as _DENIAL_HINT_RE.search(low), several times faster
+    if not any(map(low.__contains__, _DENIAL_HINTS)):  # as a regex alternation would, several times faster
         return []
     if P.NOT_DENIAL_RE.search(t):
         cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
