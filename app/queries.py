@@ -23,8 +23,9 @@ from sqlalchemy import String, and_, case, cast, func, literal, or_, select, tru
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
+from app import facet_index
 from app.filters import (
-    AC, ACT, ART, AS, DENIES, MAX_PAGE, STMT_FTS, WS, A, AllegationFilters, S, U, like_escape, stance_clause,
+    AC, ACT, ART, AS, DENIES, FACETS, MAX_PAGE, STMT_FTS, WS, A, AllegationFilters, S, U, like_escape, stance_clause,
 )
 from app.models import WeaponCategory
 
@@ -251,6 +252,16 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+def _memo(session: Session) -> dict:
+    """Values computed once per transaction (a request is one): the search's ids, the facet index."""
+    session.connection()  # begins the transaction when none is open yet
+    tx = session.get_transaction()
+    held = session.info.get("memo")
+    if held is None or held[0] is not tx:
+        held = session.info["memo"] = (tx, {})
+    return held[1]
+
+
 def _where(session: Session, filters: AllegationFilters, exclude: str | None = None):
     """The filters' where-clauses, with the full-text search run once per request (see `_search_hits`)."""
     return filters.where(dialect=_dialect(session), exclude=exclude, hits=_search_hits(session, filters))
@@ -260,17 +271,17 @@ def _search_hits(session: Session, filters: AllegationFilters):
     """The allegations matching `q`, as a SELECT of ids.
 
     A page asks for them in the list, its count, every facet and the flows; on SQLite the FTS5
-    search runs once and later queries read its ids from a JSON array (json_each), memoised on
-    the request's session. Elsewhere it stays a subquery."""
+    search runs once and later queries read its ids from a JSON array (json_each), memoised for
+    the request's transaction. Elsewhere it stays a subquery."""
     if not filters.terms:
         return None
     dialect = _dialect(session)
     if dialect != "sqlite":
         return filters.search_ids(dialect)
-    key = ("search-hits", filters.fts_query())
-    ids = session.info.get(key)
+    memo, key = _memo(session), ("search-hits", filters.fts_query())
+    ids = memo.get(key)
     if ids is None:
-        ids = session.info[key] = json.dumps(session.execute(filters.search_ids(dialect)).scalars().all())
+        ids = memo[key] = json.dumps(session.execute(filters.search_ids(dialect)).scalars().all())
     return select(func.json_each(ids).table_valued("value").c.value)
 
 
@@ -499,7 +510,11 @@ def facet_counts(*, session: Session, filters: AllegationFilters, limit: int = 4
     Disjunctive: each facet is counted under every filter but its own. Each facet lists its
     `limit` commonest values; selected values are always listed (with 0 when nothing matches)
     so they can be switched off. `truncated` says a facet had more values."""
-    rows = session.execute(union_all(*_facet_selects(session, filters))).all()
+    index = _facet_index(session)
+    if index is not None:
+        rows = index.counts(filters, _restriction(session, filters, index))
+    else:
+        rows = session.execute(union_all(*_facet_selects(session, filters))).all()
     by_facet: dict[str, list[FacetValue]] = {}
     for facet, value, label, n in rows:
         if n or facet == "stance":
@@ -523,6 +538,26 @@ def facet_counts(*, session: Session, filters: AllegationFilters, limit: int = 4
     return facets
 
 
+def _facet_index(session: Session) -> facet_index.FacetIndex | None:
+    """The process's bitmap index at the request's data version (looked up once per request)."""
+    memo = _memo(session)
+    if "facet-index" not in memo:
+        memo["facet-index"] = facet_index.for_version(session, data_version(session=session))
+    return memo["facet-index"]
+
+
+def _restriction(session: Session, filters: AllegationFilters, index: facet_index.FacetIndex) -> int | None:
+    """The allegations within the dates and matching the search (the filters that are not
+    facets) as a bitmap of `index`, or None when neither is set."""
+    if not (filters.since or filters.until or filters.terms):
+        return None
+    bare = filters.model_copy(update={f: [] for f in FACETS})
+    memo, key = _memo(session), ("restriction", bare.query_string())
+    if key not in memo:  # facets and flows of one page share it
+        memo[key] = index.bitmap_of(session.execute(select(A.c.id).where(*_where(session, bare))).scalars())
+    return memo[key]
+
+
 def filter_labels(*, session: Session, filters: AllegationFilters) -> dict[tuple[str, str], str]:
     """Display names of the filter's values: {("supplier", "IRN"): "Iran", ("category", "uav"): "Drones (UAVs)"}."""
     codes = {*filters.country, *filters.supplier, *filters.recipient, *filters.claimant}
@@ -542,6 +577,12 @@ def filter_labels(*, session: Session, filters: AllegationFilters) -> dict[tuple
 
 def flows(*, session: Session, filters: AllegationFilters, limit: int = 400) -> list[Flow]:
     """Supplier -> recipient pairs of the filtered allegations, by number of allegations."""
+    index = _facet_index(session)
+    if index is not None:
+        found = index.flows(filters, _restriction(session, filters, index))
+        ref = lambda code: ActorRef(code=code, name=index.actors[code][0], kind=index.actors[code][1])  # noqa: E731
+        found.sort(key=lambda f: (-f[2], index.actors[f[0]][0], index.actors[f[1]][0]))
+        return [Flow(supplier=ref(s), recipient=ref(r), count=n) for s, r, n in found[:limit]]
     n = func.count().label("n")
     per = (
         select(A.c.supplier_id, A.c.recipient_id, n)
