@@ -435,6 +435,9 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
 
 
 def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
+    index = _facet_index(session)
+    if index is not None:  # a popcount instead of counting thousands of rows
+        return index.matching(filters, _restriction(session, filters, index)).bit_count()
     stmt = select(func.count()).select_from(A).where(*_where(session, filters))
     return session.execute(stmt).scalar_one()
 
