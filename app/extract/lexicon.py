@@ -176,8 +176,11 @@ class Lexicon:
         for b in bounds:
             s, e = prev, b
             prev = b
-            for m in _LINE_RE.finditer(text, s, e):
-                a, b = m.start(), m.end()
+            if text.find("\n", s, e) >= 0:
+                lines = [m.span() for m in _LINE_RE.finditer(text, s, e)]
+            else:  # most sentences have no line break: their one line is the whole span
+                lines = [(s, e)] if e > s else []
+            for a, b in lines:
                 while a < b and text[a].isspace():
                     a += 1
                 while b > a and text[b - 1].isspace():

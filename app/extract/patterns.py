@@ -120,11 +120,14 @@ NOMINAL_PREV = re.compile(
 )
 NONVERB_AFTER = re.compile(r"^\s+(?:of|to|from|deal|agreement|contract|route|routes|chain|chains|line|lines|network|networks)\b", I)
 
+# `\band`, `\bbut`... are written `a(?<!\wa)nd`, `b(?<!\wb)ut`: the same matches, but every alternative
+# now opens with a character the regex engine can test before entering it (this scan runs on every
+# sentence with a trigger; about twice as fast).
 CLAUSE_BOUNDARY_RE = re.compile(
     r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as(?!\s+well\s+as)|after|before|because|when|where|"
-    r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|\band that\b|"
-    r"\band\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
-    r"\b(?:while|whereas|but|although|though)\b|\.\s",
+    r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|a(?<!\wa)nd that\b|"
+    r"a(?<!\wa)nd\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
+    r"w(?<!\ww)h(?:ile|ereas)\b|b(?<!\wb)ut\b|a(?<!\wa)lthough\b|t(?<!\wt)hough\b|\.\s",
 )
 
 SPEECH_RE = re.compile(
@@ -143,10 +146,11 @@ _OUTLET_HINTS = ("news", "daily", "broadcast", "media", "state", "outlet", "maga
                  "reporter", "correspondent", "investigation", "paper", "agency")
 
 
-def may_match_outlet(text: str) -> bool:
-    """False only when OUTLET_RE cannot match `text`."""
+def may_match_outlet(text: str, folds: bool = True) -> bool:
+    """False only when OUTLET_RE cannot match `text`; `folds=False` promises that `text` has none of
+    the letters of CASE_FOLDS_TO_ASCII_RE (the caller knows it of the whole sentence)."""
     low = text.lower()
-    return any(map(low.__contains__, _OUTLET_HINTS)) or CASE_FOLDS_TO_ASCII_RE.search(text) is not None
+    return any(map(low.__contains__, _OUTLET_HINTS)) or (folds and CASE_FOLDS_TO_ASCII_RE.search(text) is not None)
 
 
 PRONOUN_SPEAKER_RE = re.compile(

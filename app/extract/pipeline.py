@@ -170,6 +170,7 @@ class Sentence:
     in_quote: bool
     actors: list[ActorMention]
     weapons: list[WeaponMention]
+    folds: bool = False  # has a letter IGNORECASE matches to an ASCII one (P.CASE_FOLDS_TO_ASCII_RE)
     _speech: list | None = None
     _bounds: list[int] | None = None
     _low: str | None = None
@@ -286,6 +287,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
     actors = lex.actors(doc)
     weapons = lex.weapons(doc)
     header = _DATE_HEADER.match(text)
+    article_folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
     sents: list[Sentence] = []
     para = 0
     prev_end = 0
@@ -326,7 +328,8 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
         wj = wi
         while wj < len(weapons) and weapons[wj].end <= e:
             wj += 1
-        sents.append(Sentence(s, e, stext, para, headline, in_quote, actors[ai:aj], weapons[wi:wj]))
+        sents.append(Sentence(s, e, stext, para, headline, in_quote, actors[ai:aj], weapons[wi:wj],
+                              folds=article_folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None))
     return sents
 
 
@@ -338,7 +341,7 @@ def _triggers(st: Sentence) -> list[Trigger]:
     hits = st.words & P.TRIGGER_WORDS  # what TRIGGER_WORD_RE.finditer would find, without the scan
     if not hits and not (_has(st.low, *_POSSESSION_NOUNS) and _POSSESSION_RE.search(t)):
         return []
-    if P.CASE_FOLDS_TO_ASCII_RE.search(t):
+    if st.folds:
         hits = None  # the word gates below do not hold: run every family's regex
 
     def may_have(first_words: frozenset[str]) -> bool:
@@ -999,7 +1002,7 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
         lo += m.end()
         seg = st.text[lo:hi]
     relative = [(lo + rm.start(), lo + rm.end()) for rm in _RELATIVE_CLAUSE.finditer(seg)]
-    if P.may_match_outlet(seg) and P.OUTLET_RE.search(seg) and not _SAID_SAYS_TOLD.search(seg):
+    if P.may_match_outlet(seg, st.folds) and P.OUTLET_RE.search(seg) and not _SAID_SAYS_TOLD.search(seg):
         return Speaker("media")
     acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi
             and not any(r0 <= a.start - st.start < r1 for r0, r1 in relative)]
