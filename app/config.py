@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         description="Memory (MB) per server process for whole read pages, reused until the data changes; 0 turns it off.",
         ge=0,
     )
+    request_concurrency: int = Field(
+        4,
+        description="Requests a server process computes at once (pages sent from the response cache do not count); "
+                    "the rest wait their turn. Pages are CPU-bound, so more at once only add memory.",
+        ge=1, le=64,
+    )
     admin_token: str | None = Field(
         None, description="Bearer token required by any request that changes data; unset means none are allowed."
     )

@@ -274,3 +274,30 @@ def test_data_version_keeps_the_readers_wal_locks(tmp_path):
     reader.execute("COMMIT")
     setup.close()
     reader.close()
+
+
+def test_at_most_the_limit_of_requests_are_computed_at_once() -> None:
+    import asyncio
+
+    import httpx
+
+    from app.web.caching import ConcurrencyLimitMiddleware
+
+    running = {"now": 0, "most": 0}
+
+    async def slow_app(scope, receive, send):
+        running["now"] += 1
+        running["most"] = max(running["most"], running["now"])
+        await asyncio.sleep(0.02)
+        running["now"] -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def main() -> list[int]:
+        app = ConcurrencyLimitMiddleware(slow_app, limit=3)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            responses = await asyncio.gather(*(client.get(f"/{i}") for i in range(12)))
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(main()) == [200] * 12
+    assert running["most"] == 3  # all twelve were served, never more than three at a time

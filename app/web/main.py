@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from app.config import get_settings
 from app.web import api, pages
-from app.web.caching import ConditionalGetMiddleware
+from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
 from app.web.templating import get_templates
 
@@ -86,7 +86,9 @@ def create_app() -> FastAPI:
             "(`country=IRN&country=PRK`); different parameters combine with AND."
         ),
     )
-    # Outermost last: security headers go on everything, 304s included.
+    # Outermost last: security headers go on everything, 304s included; pages from the response
+    # cache are sent without waiting for a computing slot.
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.request_concurrency)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(RequestValidationError, on_invalid)
