@@ -26,10 +26,13 @@ _STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad"}
 
 
 # Abbreviations with inner dots (U.S.), numbers, runs of letters, single other characters, each with
-# the one space that may follow it; other whitespace is a token of its own. The abbreviation
-# alternative is spelt letter-first (not `(?:letter\.){2,}`) so that a plain word fails it after one
-# character: the same tokens, about a third faster.
-_TOKEN_SPACE_RE = re.compile(r"([^\W\d_](?:\.[^\W\d_])+\.|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_)( ?)|(\s+)")
+# the one space that may follow it; other whitespace is a token of its own. Written for speed, with the
+# same tokens as `((?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_)( ?)|(\s+)`: an abbreviation
+# is only tried where a dot follows the first letter, and a run of ASCII letters is matched by a plain
+# range (the Unicode letter class costs several table lookups per character) unless a non-ASCII letter
+# continues it.
+_TOKEN_SPACE_RE = re.compile(
+    r"((?=.\.)[^\W\d_](?:\.[^\W\d_])+\.|[A-Za-z]+(?![^\W\d_])|[^\W\d_]+|\d+(?:[.,:]\d+)*|[^\w\s]|_)( ?)|(\s+)")
 
 
 def _is_punct(w: str) -> bool:
