@@ -41,7 +41,7 @@ def read_text_file(path: Path, max_bytes: int) -> RawArticle:
         text = read_article_text(path, max_bytes=max_bytes)
     except TextFileError as exc:
         raise ReadError(path, exc.reason) from None
-    text = text.removeprefix("\ufeff")  # a BOM marks the encoding; it is not part of the article
+    text = text.lstrip("\ufeff")  # a BOM (or a doubled one) marks the encoding; it is not part of the article
     if not text.strip():
         raise ReadError(path, "empty (no text)")
     return RawArticle(source=str(path), text=text, published=parse_date_header(text))
