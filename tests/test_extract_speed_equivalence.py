@@ -35,7 +35,7 @@ PIECES = [
     "U.S.A.", "a.b.c", "U.S", "Gen.", "Dmytro Kuleba", "John", "O'Brien", "al-Assad", "bin", "De", "X.", "naïve",
     "Kyiv’s", "“We", "”", "—", "-", "2024-05-01", "1,000", "_", "supply2", "2supply", "exports", "order", "orders",
     "arms", "weapons", "ask", "asked", "thank", "deny", "lies", "earlier", "Müller", "Erdoğan", "ŞAHED", "x",
-    "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
+    "hundreds of", "a small number of", "more than", "at least 3", "tens of thousands", "a dozen", "40 ", "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
 ]
 texts = st.lists(
     st.one_of(st.sampled_from(PIECES), st.text(alphabet="abcSKsıİſ\u212aé²1_-’. ,;:\n", max_size=6)),
@@ -57,6 +57,10 @@ def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
 
 def _check_all(text: str) -> None:
     words = P.ascii_words(text)
+    # a sentence's words, read from the whole article's translation, are its own words
+    article = "“Ünal’s " + text + " İt."
+    start = len("“Ünal’s ")
+    assert frozenset(P.ascii_letters(article)[start:start + len(text)].split()) == words
     # word-set patterns find exactly the words of ascii_words that are in their set
     assert {m.group(0).lower() for m in P.TRIGGER_WORD_RE.finditer(text)} == words & P.TRIGGER_WORDS
     assert {m.group(0).lower() for m in P.SPEECH_WORD_RE.finditer(text)} == words & P.SPEECH_WORDS
@@ -67,6 +71,8 @@ def _check_all(text: str) -> None:
                              (P._SNOUN_RE, P.SNOUN_FIRST_WORDS), (P._ANOUN_RE, P.ANOUN_FIRST_WORDS)):
             if regex.search(text):
                 assert not hits.isdisjoint(first), (regex.pattern[:40], text)
+    if P.QUANTITY_RE.search(text) and not P.CASE_FOLDS_TO_ASCII_RE.search(text):
+        assert P.DIGIT_RE.search(text) or not words.isdisjoint(P.QUANTITY_WORDS)
     if P.OUTLET_RE.search(text):
         assert P.may_match_outlet(text)
         assert P.may_match_outlet(text, folds=P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None)

@@ -35,11 +35,16 @@ def _trie_regex(words: list[str]) -> str:
 _ASCII_WORD_TABLE = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 else 32 for b in range(256))
 
 
+def ascii_letters(text: str) -> str:
+    """`text` with its ASCII letters lower-cased and every other character a space, one character for
+    one (non-ASCII characters become "?", then a space), so offsets into `text` hold."""
+    return text.encode("ascii", "replace").translate(_ASCII_WORD_TABLE).decode("ascii")
+
+
 def ascii_words(text: str) -> frozenset[str]:
     """The maximal runs of ASCII letters in `text`, lower-cased: the only strings a `word_set_re`
-    pattern can match, so a sentence whose words miss its set needs no regex scan. (Non-ASCII
-    characters become "?" and then spaces, as the patterns' [A-Za-z] lookarounds see them.)"""
-    return frozenset(text.encode("ascii", "replace").translate(_ASCII_WORD_TABLE).decode("ascii").split())
+    pattern can match, so a sentence whose words miss its set needs no regex scan."""
+    return frozenset(ascii_letters(text).split())
 
 
 def word_set_re(words) -> re.Pattern:
@@ -209,6 +214,13 @@ QUANTITY_RE = re.compile(
     r"(?:\s+of)?\s+(?:(?:the|these|its|more|new|additional|advanced|modern|used|further)\s+)?)$",
     I,
 )
+
+# Every QUANTITY_RE match has a digit or one of these words (the end-anchored search is costly).
+QUANTITY_WORDS = frozenset(
+    "hundreds thousands dozens scores millions tens limited small handful several more fewer up about least some "
+    "nearly around over one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+    "fifty hundred dozen".split())
+DIGIT_RE = re.compile(r"\d")
 
 # `\b[A-Z]` written as `[A-Z](?<!\w[A-Z])`: a pattern that opens with a character set lets the
 # regex engine skip straight to capitals instead of trying every position (about twice as fast).

@@ -171,6 +171,7 @@ class Sentence:
     actors: list[ActorMention]
     weapons: list[WeaponMention]
     folds: bool = False  # has a letter IGNORECASE matches to an ASCII one (P.CASE_FOLDS_TO_ASCII_RE)
+    article_letters: str | None = None  # P.ascii_letters of the whole article, shared by its sentences
     _speech: list | None = None
     _bounds: list[int] | None = None
     _low: str | None = None
@@ -222,7 +223,10 @@ class Sentence:
     def words(self) -> frozenset[str]:
         """Its runs of ASCII letters, lower-cased (P.ascii_words)."""
         if self._words is None:
-            self._words = P.ascii_words(self.text)
+            if self.article_letters is None:
+                self._words = P.ascii_words(self.text)
+            else:  # the same words, from one translation of the whole article
+                self._words = frozenset(self.article_letters[self.start:self.end].split())
         return self._words
 
     def bounds(self) -> list[int]:
@@ -288,6 +292,7 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
     weapons = lex.weapons(doc)
     header = _DATE_HEADER.match(text)
     article_folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
+    letters = P.ascii_letters(text)
     sents: list[Sentence] = []
     para = 0
     prev_end = 0
@@ -329,7 +334,8 @@ def _sentences(lex: Lexicon, text: str) -> list[Sentence]:
         while wj < len(weapons) and weapons[wj].end <= e:
             wj += 1
         sents.append(Sentence(s, e, stext, para, headline, in_quote, actors[ai:aj], weapons[wi:wj],
-                              folds=article_folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None))
+                              folds=article_folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None,
+                              article_letters=letters))
     return sents
 
 
@@ -644,7 +650,10 @@ def _remember_weapons(st: Sentence, state: ArticleState) -> None:
 
 
 def _quantity(st: Sentence, pos: int) -> str | None:
-    m = P.QUANTITY_RE.search(st.text[max(0, pos - 60): pos])
+    window = st.text[max(0, pos - 60): pos]
+    if not (st.folds or P.DIGIT_RE.search(window) or not P.ascii_words(window).isdisjoint(P.QUANTITY_WORDS)):
+        return None  # QUANTITY_RE needs a digit or one of its words
+    m = P.QUANTITY_RE.search(window)
     if m:
         q = m.group(0).strip()
         q = re.sub(r"\s+(?:of|the|these|its|more|new|additional|advanced|modern|used|further)$", "", q)
