@@ -1010,7 +1010,8 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
     if m and m.end() < len(seg.rstrip()):
         lo += m.end()
         seg = st.text[lo:hi]
-    relative = [(lo + rm.start(), lo + rm.end()) for rm in _RELATIVE_CLAUSE.finditer(seg)]
+    relative = [(lo + rm.start(), lo + rm.end()) for rm in _RELATIVE_CLAUSE.finditer(seg)] \
+        if seg.count(",") >= 2 else []  # a relative clause sits between two commas
     if P.may_match_outlet(seg, st.folds) and P.OUTLET_RE.search(seg) and not _SAID_SAYS_TOLD.search(seg):
         return Speaker("media")
     acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi
