@@ -38,9 +38,11 @@ STATEMENT = Statement.__table__
 ALLEGATION_SYSTEM = AllegationSystem.__table__
 ALLEGATION_CLAIMANT = AllegationClaimant.__table__
 UNSPECIFIED = "unspecified"
-# The tables the dashboard queries; see Ledger.optimize.
-ANALYZED = ("article", "actor", "weapon_category", "weapon_system", "allegation", "statement",
-            "allegation_system", "allegation_claimant")
+# Statistics for the tables the dashboard queries; see Ledger.optimize.
+ANALYZE = tuple(f"ANALYZE {table}" for table in (
+    "article", "actor", "weapon_category", "weapon_system", "allegation", "statement", "allegation_system",
+    "allegation_claimant",
+))
 
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
 _STATUS_RANK = {"unknown": 0, "planned": 1, "delivered": 2}
@@ -216,8 +218,8 @@ class Ledger:
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            for table in ANALYZED:
-                conn.exec_driver_sql(f"ANALYZE {table}")
+            for statement in ANALYZE:
+                conn.exec_driver_sql(statement)
             conn.commit()
 
     def count_allegations(self) -> int:
