@@ -155,7 +155,10 @@ def may_match_outlet(text: str, folds: bool = True) -> bool:
     """False only when OUTLET_RE cannot match `text`; `folds=False` promises that `text` has none of
     the letters of CASE_FOLDS_TO_ASCII_RE (the caller knows it of the whole sentence)."""
     low = text.lower()
-    return any(map(low.__contains__, _OUTLET_HINTS)) or (folds and CASE_FOLDS_TO_ASCII_RE.search(text) is not None)
+    for hint in _OUTLET_HINTS:
+        if hint in low:
+            return True
+    return folds and CASE_FOLDS_TO_ASCII_RE.search(text) is not None
 
 
 PRONOUN_SPEAKER_RE = re.compile(

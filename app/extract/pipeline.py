@@ -438,7 +438,10 @@ def _triggers(st: Sentence) -> list[Trigger]:
 
 def _has(low: str, *keys: str) -> bool:
     """Any of `keys` in the lower-cased sentence: a cheap guard before a rarer trigger regex."""
-    return any(map(low.__contains__, keys))
+    for k in keys:  # a plain loop: faster than any() over a generator or map for a handful of keys
+        if k in low:
+            return True
+    return False
 
 
 def _boundaries(text: str) -> list[int]:
@@ -1157,7 +1160,7 @@ _DENIAL_HINTS = ("deni", "deny", "reject", "dismiss", "refut", "rebuff", "repudi
 def _denial_spans(st: Sentence) -> list[tuple[int, int]]:
     t = st.text
     low = st.low
-    if not any(map(low.__contains__, _DENIAL_HINTS)):  # as a regex alternation would, several times faster
+    if not _has(low, *_DENIAL_HINTS):  # what a regex alternation of the hints would say, faster
         return []
     if P.NOT_DENIAL_RE.search(t):
         cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
