@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import migrate
+from app import facet_index, migrate
 from app.config import get_settings
 from app.db import get_engine, make_engine
 
@@ -21,6 +21,10 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh SQLite file migrated to head; ARMSWATCH_DATABASE_URL points at it for the test."""
     url = f"sqlite:///{tmp_path / 'armswatch.db'}"
     monkeypatch.setenv("ARMSWATCH_DATABASE_URL", url)
+    # The facet index follows every change at once in tests (a server waits REBUILD_SECONDS
+    # between rebuilds and uses SQL meanwhile), so a test's queries do not depend on the clock.
+    monkeypatch.setattr(facet_index, "REBUILD_SECONDS", 0.0)
+    facet_index.reset()
     get_settings.cache_clear()
     get_engine.cache_clear()
     migrate.upgrade(url)
