@@ -242,9 +242,10 @@ def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
             pa, pb = out[-1]
             prev = text[pa:pb]
             same_line = "\n" not in text[pb:a]
+            ends_with_dot = prev[-1:] == "." or prev[-2:] == ".\n"
             # the pattern is anchored at the end: searching the last few characters finds the same match
-            if same_line and ((prev[-1:] == "." or prev[-2:] == ".\n") and _ABBREVIATION_END.search(prev, max(0, len(prev) - 12))
-                              or (text[a:a + 1].islower())):
+            if same_line and (ends_with_dot and _ABBREVIATION_END.search(prev, max(0, len(prev) - 12))
+                              or text[a:a + 1].islower()):
                 out[-1] = (pa, b)
                 continue
         out.append((a, b))
