@@ -30,7 +30,7 @@ class Settings(BaseSettings):
         ge=0,
     )
     request_concurrency: int = Field(
-        4,
+        2,
         description="Requests a server process computes at once (pages sent from the response cache do not count); "
                     "the rest wait their turn. Pages are CPU-bound, so more at once only add memory.",
         ge=1, le=64,
