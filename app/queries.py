@@ -798,17 +798,33 @@ class CategoryCount(BaseModel):
 
 
 def weapon_index(*, session: Session) -> list[CategoryCount]:
-    """Every weapon category with its number of allegations and of denied ones (one query)."""
-    n = func.count(A.c.id)
-    rows = session.execute(
-        select(WC.c.slug, WC.c.label, WC.c.description, n,
-               func.coalesce(func.sum(case((DENIES > 0, 1), else_=0)), 0))
-        .select_from(WC.outerjoin(A, A.c.category == WC.c.slug))
-        .group_by(WC.c.slug, WC.c.label, WC.c.description)
-        .order_by(n.desc(), WC.c.label)
-    ).all()
+    """Every weapon category with its number of allegations and of denied ones (one query, or
+    the facet index's bitmaps when it is current)."""
+    index = _facet_index(session)
+    if index is not None:
+        denied = index.values["stance"]["denied"][1]
+        counts = {slug: (bm.bit_count(), (bm & denied).bit_count()) for slug, (_, bm) in index.values["category"].items()}
+        rows = [(slug, label, description, *counts.get(slug, (0, 0)))
+                for slug, label, description in session.execute(select(WC.c.slug, WC.c.label, WC.c.description))]
+        rows.sort(key=lambda r: (-r[3], r[1]))
+    else:
+        rows = _weapon_counts(session)
     return [CategoryCount(category=CategoryRef(slug=r[0], label=r[1]), description=r[2], n_allegations=r[3],
                           n_denied=r[4]) for r in rows]
+
+
+def _weapon_counts(session: Session) -> list:
+    per = (
+        select(A.c.category, func.count().label("n"), func.sum(case((DENIES > 0, 1), else_=0)).label("denied"))
+        .group_by(A.c.category)
+        .subquery()
+    )
+    n = func.coalesce(per.c.n, 0)
+    return session.execute(
+        select(WC.c.slug, WC.c.label, WC.c.description, n, func.coalesce(per.c.denied, 0))
+        .select_from(WC.outerjoin(per, per.c.category == WC.c.slug))
+        .order_by(n.desc(), WC.c.label)
+    ).all()
 
 
 class ActorCount(BaseModel):

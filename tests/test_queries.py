@@ -198,3 +198,11 @@ def test_bitmap_facet_counts_equal_the_sql_ones(session, lg):
         ).all())
         assert flows == [tuple(r) for r in sql_flows], filters
         assert any(n for _, _, _, n in bitmap) or filters.supplier == ["XXX"]
+
+
+def test_weapon_index_from_the_bitmaps_equals_the_sql_counts(session, lg):
+    random_ledger(session, n=80, lg=lg)
+    from_index = [(c.category.slug, c.n_allegations, c.n_denied) for c in queries.weapon_index(session=session)]
+    from_sql = [(r[0], r[3], r[4]) for r in queries._weapon_counts(session)]
+    assert from_index == from_sql
+    assert dict((slug, denied) for slug, _, denied in from_index)["artillery"] >= 1  # PRK's unspecified denial counts
