@@ -15,6 +15,7 @@ allegations come from one SQL query per request and become one more bitmap.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from app.filters import AC, ACT, AS, DENIES, WS, A, AllegationFilters
 from app.models import WeaponCategory
 
 REBUILD_SECONDS = 5.0
+RUNS_ABOVE = 4  # matching allegations per pair above which flows counts runs, not bits
+_NONZERO = re.compile(rb"[^\x00]")
+_BIT_POSITIONS = [tuple(b for b in range(8) if byte >> b & 1) for byte in range(256)]
 WC = WeaponCategory.__table__
 
 
@@ -48,6 +52,7 @@ class FacetIndex:
     # (supplier code, recipient code, first bit, end bit).
     pairs: list[tuple[str, str, int, int]] = field(default_factory=list)
     actors: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (name, kind)
+    pair_of: list[int] = field(default_factory=list)  # bit -> index in pairs (-1: a pair left out)
 
     @classmethod
     def build(cls, session: Session, version: tuple) -> FacetIndex:
@@ -86,6 +91,9 @@ class FacetIndex:
                 sup, rec = rows[start][1], rows[start][2]
                 if sup in actors and rec in actors:
                     index.pairs.append((actors[sup][0], actors[rec][0], start, i))
+                    index.pair_of.extend([len(index.pairs) - 1] * (i - start))
+                else:
+                    index.pair_of.extend([-1] * (i - start))
                 start = i
         for facet in ("supplier", "recipient", "claimant"):
             index.values[facet] = {
@@ -126,15 +134,28 @@ class FacetIndex:
         return out
 
     def flows(self, filters: AllegationFilters, restrict: int | None) -> list[tuple[str, str, int]]:
-        """(supplier code, recipient code, allegations) of every pair with matching allegations."""
-        bits = self.matching(filters, restrict).to_bytes((self.n + 7) // 8 or 1, "little")
-        out = []
-        for sup, rec, lo, hi in self.pairs:
-            run = int.from_bytes(bits[lo >> 3:(hi + 7) >> 3], "little") >> (lo & 7)
-            n = (run & ((1 << (hi - lo)) - 1)).bit_count()
-            if n:
-                out.append((sup, rec, n))
-        return out
+        """(supplier code, recipient code, allegations) of every pair with matching allegations.
+
+        A narrow filter walks its matching bits (C finds the non-zero bytes, a table gives each
+        byte's bits); a broad one counts each pair's run of bits instead."""
+        matching = self.matching(filters, restrict)
+        bits = matching.to_bytes((self.n + 7) // 8 or 1, "little")
+        if matching.bit_count() > RUNS_ABOVE * len(self.pairs):
+            out = []
+            for sup, rec, lo, hi in self.pairs:
+                run = int.from_bytes(bits[lo >> 3:(hi + 7) >> 3], "little") >> (lo & 7)
+                if n := (run & ((1 << (hi - lo)) - 1)).bit_count():
+                    out.append((sup, rec, n))
+            return out
+        pair_of = self.pair_of
+        counts = [0] * len(self.pairs)
+        for m in _NONZERO.finditer(bits):
+            base = m.start() << 3
+            for b in _BIT_POSITIONS[bits[m.start()]]:
+                k = pair_of[base + b]
+                if k >= 0:
+                    counts[k] += 1
+        return [(sup, rec, n) for (sup, rec, _, _), n in zip(self.pairs, counts) if n]
 
     def counts(self, filters: AllegationFilters, restrict: int | None) -> list[tuple[str, str, str, int]]:
         """(facet, value, label, count) of every value with a count, as facet_counts' SQL gives them."""
