@@ -33,5 +33,6 @@ class ExtractedStatement:
 
 @dataclass(slots=True)
 class ExtractionResult:
-    published: date | None
+    published: date | None  # the date header's, else the dateline's or byline's
     statements: list[ExtractedStatement] = field(default_factory=list)
+    title: str | None = None  # the headline, when the article opens with one

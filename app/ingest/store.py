@@ -267,7 +267,7 @@ class Ledger:
         published = art.published or item.result.published
         article_id = conn.execute(self.sql.article, {
             "source": printable(art.source), "outlet": art.outlet and printable(art.outlet),
-            "title": art.title and printable(art.title), "published": published,
+            "title": (title := art.title or item.result.title) and printable(title), "published": published,
             "text": art.text, "sha256": item.sha256, "ingested_at": datetime.now(timezone.utc),
         }).scalar()
         if article_id is None:

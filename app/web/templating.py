@@ -53,9 +53,12 @@ def dom_id(value: str) -> str:
 
 
 def article_label(article) -> str:
-    """What to call an article in a citation: its outlet, else its title, else its file or URL name."""
-    if article.outlet or article.title:
-        return article.outlet or article.title
+    """What to call an article in a citation: its headline (after its outlet, when known), else its
+    outlet, else its file or URL name."""
+    if article.title:
+        return f"{article.outlet}: {article.title}" if article.outlet else article.title
+    if article.outlet:
+        return article.outlet
     tail = re.split(r"[/\\]", (article.source or "").rstrip("/"))[-1]
     return tail or f"article {article.id}"
 
