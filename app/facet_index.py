@@ -7,8 +7,9 @@ each facet value is a bitmap over the allegations (a Python int, one bit per all
 filter is an AND of ORs of bitmaps, and a count is `(value & others).bit_count()`, a few
 microseconds in C whatever the filter, so every facet of every page costs ~1-3 ms.
 
-The index is built from the ledger in one pass (~0.1 s at 33k allegations, ~8 MB) and tagged
-with the data version it was read at; a request at another version rebuilds it, at most once
+The index is built from the ledger with one query per facet, each facet's (allegation, value)
+pairs as its entry in `app.facets` describes them (so the bitmaps and the SQL counts read the
+same description), and tagged with the data version it was read at; a request at another version rebuilds it, at most once
 every REBUILD_SECONDS per process (while ingest commits every few hundred ms, requests in
 between fall back to SQL). The since/until dates and the search are not facets: their
 allegations come from one SQL query per request and become one more bitmap.
@@ -23,14 +24,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.filters import AC, ACT, AS, DENIES, WS, A, AllegationFilters
-from app.models import WeaponCategory
+from app import facets
+from app.facets import ACT, A
+from app.filters import AllegationFilters
 
 REBUILD_SECONDS = 5.0
 RUNS_ABOVE = 4  # matching allegations per pair above which flows counts runs, not bits
 _NONZERO = re.compile(rb"[^\x00]")
 _BIT_POSITIONS = [tuple(b for b in range(8) if byte >> b & 1) for byte in range(256)]
-WC = WeaponCategory.__table__
 
 
 def _bitmap(positions: list[int], n: int) -> int:
@@ -56,34 +57,30 @@ class FacetIndex:
 
     @classmethod
     def build(cls, session: Session, version: tuple) -> FacetIndex:
+        """Read the ledger into bitmaps: each facet's values from its entry in `app.facets`."""
         rows = session.execute(
-            select(A.c.id, A.c.supplier_id, A.c.recipient_id, A.c.category, DENIES, A.c.n_confirms)
-            .order_by(A.c.supplier_id, A.c.recipient_id, A.c.id)
+            select(A.c.id, A.c.supplier_id, A.c.recipient_id).order_by(A.c.supplier_id, A.c.recipient_id, A.c.id)
         ).all()
         n = len(rows)
         position = {r[0]: i for i, r in enumerate(rows)}
+        index = cls(version=version, n=n, position=position, all=(1 << n) - 1)
+        names: dict[facets.Vocabulary, dict] = {}
+        for facet in facets.FACETS:
+            groups: dict[object, list[int]] = {}
+            for allegation_id, key in session.execute(facet.members()):
+                if allegation_id in position:
+                    groups.setdefault(key, []).append(position[allegation_id])
+            if facet.vocabulary is None:
+                named = {key: (key, key) for key in groups}
+            else:
+                if facet.vocabulary not in names:
+                    names[facet.vocabulary] = {k: (v, label) for k, v, label in session.execute(facet.vocabulary.names())}
+                named = names[facet.vocabulary]
+            index.values[facet.name] = {
+                named[key][0]: (named[key][1], _bitmap(bits, n)) for key, bits in groups.items() if key in named
+            }
         actors = {id_: (code, name, kind)
                   for id_, code, name, kind in session.execute(select(ACT.c.id, ACT.c.code, ACT.c.name, ACT.c.kind))}
-        systems = dict(session.execute(select(WS.c.id, WS.c.name)).all())
-        categories = dict(session.execute(select(WC.c.slug, WC.c.label)).all())
-
-        groups: dict[str, dict[object, list[int]]] = {f: {} for f in ("supplier", "recipient", "category", "system",
-                                                                     "claimant")}
-        denied, confirmed = [], []
-        for i, (_, sup, rec, cat, denies, confirms) in enumerate(rows):
-            groups["supplier"].setdefault(sup, []).append(i)
-            groups["recipient"].setdefault(rec, []).append(i)
-            groups["category"].setdefault(cat, []).append(i)
-            if denies:
-                denied.append(i)
-            if confirms:
-                confirmed.append(i)
-        for facet, table, col in (("system", AS, AS.c.system_id), ("claimant", AC, AC.c.claimant_id)):
-            for allegation_id, value in session.execute(select(table.c.allegation_id, col)):
-                if allegation_id in position:
-                    groups[facet].setdefault(value, []).append(position[allegation_id])
-
-        index = cls(version=version, n=n, position=position, all=(1 << n) - 1)
         index.actors = {code: (name, kind) for code, name, kind in actors.values()}
         start = 0
         for i in range(1, n + 1):
@@ -95,22 +92,6 @@ class FacetIndex:
                 else:
                     index.pair_of.extend([-1] * (i - start))
                 start = i
-        for facet in ("supplier", "recipient", "claimant"):
-            index.values[facet] = {
-                actors[a][0]: (actors[a][1], _bitmap(p, n)) for a, p in groups[facet].items() if a in actors
-            }
-        index.values["category"] = {c: (categories.get(c, c), _bitmap(p, n)) for c, p in groups["category"].items()}
-        index.values["system"] = {
-            systems[s]: (systems[s], _bitmap(p, n)) for s, p in groups["system"].items() if s in systems
-        }
-        country: dict[str, tuple[str, int]] = {}
-        for facet in ("supplier", "recipient"):
-            for code, (label, bm) in index.values[facet].items():
-                country[code] = (label, country.get(code, (label, 0))[1] | bm)
-        index.values["country"] = country
-        d, c = _bitmap(denied, n), _bitmap(confirmed, n)
-        index.values["stance"] = {"denied": ("denied", d), "confirmed": ("confirmed", c),
-                                  "undenied": ("undenied", index.all & ~d)}
         return index
 
     def bitmap_of(self, ids) -> int:
@@ -158,7 +139,7 @@ class FacetIndex:
         return [(sup, rec, n) for (sup, rec, _, _), n in zip(self.pairs, counts) if n]
 
     def counts(self, filters: AllegationFilters, restrict: int | None) -> list[tuple[str, str, str, int]]:
-        """(facet, value, label, count) of every value with a count, as facet_counts' SQL gives them."""
+        """(facet, value, label, count) of every value with a count, as the SQL counts give them."""
         clauses = {f: self._clause(f, getattr(filters, f)) for f in self.values if getattr(filters, f)}
         base = self.all if restrict is None else restrict
         out = []
@@ -167,14 +148,10 @@ class FacetIndex:
             for f, bm in clauses.items():
                 if f != facet:
                     others &= bm
-            if not others:
-                if facet == "stance":
-                    out += [(facet, v, label, 0) for v, (label, _) in values.items()]
-                continue
-            for value, (label, bm) in values.items():
-                n = (bm & others).bit_count()
-                if n or facet == "stance":
-                    out.append((facet, value, label, n))
+            if others:
+                for value, (label, bm) in values.items():
+                    if n := (bm & others).bit_count():
+                        out.append((facet, value, label, n))
         return out
 
 

@@ -15,14 +15,16 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from sqlalchemy import and_, column, exists, false, or_, select, table
+from sqlalchemy import and_, column, exists, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import Actor, Allegation, AllegationClaimant, AllegationSystem, Article, Statement, WeaponSystem
+from app import facets
+from app.facets import AC, ACT, AS, DENIES, DENIES_FILTER, WS, A  # noqa: F401 - the tables, for importers
+from app.models import Article, Statement
 from app.taxonomy import CATEGORY_SLUGS
+from app.vocab import Answer
 
-FACETS = ("country", "supplier", "recipient", "category", "system", "stance", "claimant")
-STANCE_FILTERS = ("denied", "confirmed", "undenied")
+FACETS = facets.NAMES
 SORTS = {
     "sources": "most sources",
     "latest": "latest reported",
@@ -44,20 +46,10 @@ _SYSTEM = re.compile(SYSTEM_PATTERN)
 _OR_BLANK = {"type": "string", "maxLength": 0}
 _TERM = re.compile(r"\w+", re.UNICODE)
 
-A = Allegation.__table__
 S = Statement.__table__
-ACT = Actor.__table__
-WS = WeaponSystem.__table__
 ART = Article.__table__
-AS = AllegationSystem.__table__
-AC = AllegationClaimant.__table__
 # The "unspecified" allegation of the same pair: its denials answer every allegation of the pair.
 U = A.alias("u")
-# Denials of an allegation, counting its pair's weapon-unspecified ones (both kept by ingest).
-DENIES = A.c.n_denies + A.c.n_pair_denies
-# The same sum, written so that the planner does not read the "most denied" index for a filter:
-# most allegations have a denial, and walking that index costs a table lookup per row.
-DENIES_FILTER = A.c.n_pair_denies + A.c.n_denies
 # The FTS5 tables of migration 0001 (SQLite only); the column named like the table is FTS5's
 # hidden column for MATCH over every indexed column.
 STMT_FTS = table("statement_fts", column("rowid"), column("statement_fts"))
@@ -139,9 +131,9 @@ class AllegationFilters(BaseModel):
         AfterValidator(_check_systems),
     ] = Field([], description="Named weapon system mentioned by a statement, e.g. Shahed-136; repeat for OR")
     stance: Annotated[
-        list[Literal["denied", "confirmed", "undenied"]],
+        list[Answer],
         BeforeValidator(_listify),
-        Field(max_length=3),
+        Field(max_length=len(Answer)),
         AfterValidator(_dedupe),
     ] = Field([], description="denied: has a denial (incl. a weapon-unspecified denial of the pair); "
                               "confirmed: a party confirms; undenied: no denial")
@@ -201,23 +193,7 @@ class AllegationFilters(BaseModel):
 
         `hits` is a SELECT of the search's allegation ids, resolved once per request by the
         caller; without it the search is an inline subquery."""
-        clauses: list[ColumnElement[bool]] = []
-        if self.country and exclude != "country":
-            ids = _actor_ids(self.country)
-            clauses.append(or_(A.c.supplier_id.in_(ids), A.c.recipient_id.in_(ids)))
-        if self.supplier and exclude != "supplier":
-            clauses.append(A.c.supplier_id.in_(_actor_ids(self.supplier)))
-        if self.recipient and exclude != "recipient":
-            clauses.append(A.c.recipient_id.in_(_actor_ids(self.recipient)))
-        if self.category and exclude != "category":
-            clauses.append(A.c.category.in_(self.category))
-        if self.system and exclude != "system":
-            sys_ids = select(WS.c.id).where(WS.c.name.in_(self.system)).scalar_subquery()
-            clauses.append(A.c.id.in_(select(AS.c.allegation_id).where(AS.c.system_id.in_(sys_ids))))
-        if self.claimant and exclude != "claimant":
-            clauses.append(A.c.id.in_(select(AC.c.allegation_id).where(AC.c.claimant_id.in_(_actor_ids(self.claimant)))))
-        if self.stance and exclude != "stance":
-            clauses.append(or_(*(stance_clause(s) for s in self.stance)))
+        clauses = facets.where({f: getattr(self, f) for f in FACETS}, exclude=exclude)
         if self.since:
             clauses.append(A.c.last_reported >= self.since)
         if self.until:
@@ -229,10 +205,9 @@ class AllegationFilters(BaseModel):
     def search_ids(self, dialect: str):
         """Allegation ids with a statement whose quote, or whose article, matches `q`."""
         if dialect == "sqlite":
-            match = self.fts_query()
-            quote_ids = select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(match))
-            article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(match))
-            return select(S.c.allegation_id).where(or_(S.c.id.in_(quote_ids), S.c.article_id.in_(article_ids))).distinct()
+            article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(self.fts_query()))
+            return select(S.c.allegation_id).where(
+                or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids))).distinct()
         # Portable fallback (PostgreSQL): every word somewhere in the quote or the article.
         in_quote = and_(*(S.c.quote.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms))
         in_article = exists().where(
@@ -240,6 +215,12 @@ class AllegationFilters(BaseModel):
             *(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms),
         )
         return select(S.c.allegation_id).where(or_(in_quote, in_article)).distinct()
+
+    def quote_ids(self, dialect: str):
+        """Statement ids whose quote matches `q`."""
+        if dialect == "sqlite":
+            return select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(self.fts_query()))
+        return select(S.c.id).where(*(S.c.quote.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms))
 
     # -- words and URLs --------------------------------------------------------------
 
@@ -251,21 +232,7 @@ class AllegationFilters(BaseModel):
         def names(facet: str, values: list[str]) -> str:
             return " or ".join(labels.get((facet, v), v) for v in values)
 
-        parts: list[str] = []
-        if self.country:
-            parts.append("involving " + names("country", self.country))
-        if self.supplier:
-            parts.append("supplied by " + names("supplier", self.supplier))
-        if self.recipient:
-            parts.append("supplied to " + names("recipient", self.recipient))
-        if self.category:
-            parts.append(names("category", self.category))
-        if self.system:
-            parts.append(names("system", self.system))
-        if self.stance:
-            parts.append(" or ".join(self.stance))
-        if self.claimant:
-            parts.append("claimed by " + names("claimant", self.claimant))
+        parts = [f.describe.format(names(f.name, getattr(self, f.name))) for f in facets.FACETS if getattr(self, f.name)]
         if self.since and self.until:
             parts.append(f"reported between {self.since} and {self.until}")
         elif self.since:
@@ -303,20 +270,6 @@ class AllegationFilters(BaseModel):
 
     def selected(self, facet: str, value: str) -> bool:
         return value in getattr(self, facet)
-
-
-def stance_clause(stance: str) -> ColumnElement[bool]:
-    if stance == "denied":
-        return DENIES_FILTER > 0
-    if stance == "confirmed":
-        return A.c.n_confirms > 0
-    if stance == "undenied":
-        return DENIES_FILTER == 0
-    return false()
-
-
-def _actor_ids(codes: list[str]):
-    return select(ACT.c.id).where(ACT.c.code.in_(codes)).scalar_subquery()
 
 
 def like_escape(term: str) -> str:

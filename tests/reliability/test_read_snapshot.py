@@ -48,8 +48,8 @@ def client(db_url: str):
 
 
 def _commit_during(monkeypatch: pytest.MonkeyPatch, name: str, db_url: str) -> list[int]:
-    """Wrap app.queries.<name> so an ingest commit happens right after its first call."""
-    import app.queries as queries
+    """Wrap <name> as app.queries.allegation calls it, so an ingest commit happens right after its first call."""
+    import app.queries.allegation as queries
 
     real: Callable = getattr(queries, name)
     calls: list[int] = []
@@ -67,9 +67,9 @@ def _commit_during(monkeypatch: pytest.MonkeyPatch, name: str, db_url: str) -> l
 
 def test_allegation_detail_is_one_snapshot_under_a_concurrent_commit(client: TestClient, db_url: str,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _commit_during(monkeypatch, "_systems_of", db_url)
+    calls = _commit_during(monkeypatch, "systems_of", db_url)
     detail = client.get("/api/allegations/1").json()
-    assert calls, "the route no longer calls _systems_of between its reads: move the hook"
+    assert calls, "the route no longer calls systems_of between its reads: move the hook"
     assert allegation_inconsistencies(detail) == []
     # The commit is visible to the next request.
     after = client.get("/api/allegations/1").json()
@@ -78,7 +78,7 @@ def test_allegation_detail_is_one_snapshot_under_a_concurrent_commit(client: Tes
 
 def test_allegation_page_is_one_snapshot_under_a_concurrent_commit(client: TestClient, db_url: str,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _commit_during(monkeypatch, "_systems_of", db_url)
+    calls = _commit_during(monkeypatch, "systems_of", db_url)
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup(client.get("/allegations/1").text, "html.parser")

@@ -1,0 +1,208 @@
+"""The allegation list: one page of rows, its total, the CSV export's batches, and what each
+row shows beside its counters (named systems, quotes matching the search, newest quotes).
+
+A page is a handful of queries whatever its length: the page's ids cut on the allegation table
+alone, then one joined query for their names, one for their systems, one for matching quotes,
+two for the newest quotes; the total is a popcount of the bitmap index (or a COUNT).
+
+A denial whose category is `unspecified` ("we never supplied weapons to Russia") lives on the
+pair's unspecified allegation; it answers every allegation of the same supplier and recipient,
+so it is counted in their `n_denies`, shown with them and matched by `stance=denied`.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy import and_, literal, select, true, union_all
+from sqlalchemy.engine import RowMapping
+from sqlmodel import Session
+
+from app.facets import ACT, DENIES, WC, A
+from app.filters import AS, MAX_PAGE, WS, AllegationFilters, S, U
+from app.queries import request
+from app.queries.engines import REC, SUP, counting
+from app.queries.records import (
+    AllegationRow, Hit, QuoteRef, Shape, actor_shape, category_shape,
+)
+from app.vocab import STANCE_ORDER, Stance
+
+CLM = ACT.alias("clm")
+UNSPECIFIED = "unspecified"
+# Newest first by the article's date (copied onto the statement), undated last on every database.
+NEWEST = (S.c.published.desc().nulls_last(), S.c.id.desc())
+# The pair's unspecified allegation, joined for the rows of a page only (its id is a link).
+PAIR_FROM = A.outerjoin(
+    U,
+    and_(
+        U.c.supplier_id == A.c.supplier_id,
+        U.c.recipient_id == A.c.recipient_id,
+        U.c.category == UNSPECIFIED,
+        A.c.category != UNSPECIFIED,
+    ),
+)
+LIST_FROM = PAIR_FROM.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id).join(
+    WC, WC.c.slug == A.c.category
+)
+ROW = Shape(
+    AllegationRow, "a",
+    id=A.c.id, supplier=actor_shape("sup", SUP), recipient=actor_shape("rec", REC), category=category_shape("cat", WC),
+    status=A.c.status, n_sources=A.c.n_sources, n_statements=A.c.n_statements, n_alleges=A.c.n_alleges,
+    n_denies=DENIES, n_pair_denies=A.c.n_pair_denies, n_confirms=A.c.n_confirms,
+    first_reported=A.c.first_reported, last_reported=A.c.last_reported, pair_allegation_id=U.c.id,
+)
+ORDER = {
+    "sources": (A.c.n_sources.desc(), A.c.last_reported.desc().nulls_last(), A.c.id),
+    "latest": (A.c.last_reported.desc().nulls_last(), A.c.n_sources.desc(), A.c.id),
+    "denied": (DENIES.desc(), A.c.n_sources.desc(), A.c.id),
+    "confirmed": (A.c.n_confirms.desc(), A.c.n_sources.desc(), A.c.id),
+    "first": (A.c.first_reported.asc().nulls_last(), A.c.id),
+    "pair": (SUP.c.name, REC.c.name, WC.c.label, A.c.id),
+}
+
+
+class AllegationPage(BaseModel):
+    total: int
+    page: int
+    size: int
+    pages: int
+    sort: str
+    items: list[AllegationRow]
+
+
+def allegation_row(m: RowMapping, systems: list[str], hits: list[Hit] | None = None) -> AllegationRow:
+    return ROW.read(m, systems=systems, hits=hits or [], denied=m["a_n_denies"] > 0, confirmed=m["a_n_confirms"] > 0)
+
+
+def rows_of(session: Session, *where, order=(), limit: int | None = None, offset: int = 0) -> list[RowMapping]:
+    """Allegation rows (with their names and pair) matching `where`."""
+    stmt = select(*ROW.columns).select_from(LIST_FROM).where(*where).order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    return session.execute(stmt).mappings().all()
+
+
+def list_allegations(*, session: Session, filters: AllegationFilters, page_size: int,
+                     with_quotes: bool = False) -> AllegationPage:
+    """One page of the filtered allegations, with the total (offset pagination, page <= MAX_PAGE)."""
+    size = filters.size or page_size
+    key = filters.sort_key
+    # Sort and cut the page on the allegation table alone, then join names for those rows only.
+    page_ids = (
+        select(A.c.id).select_from(LIST_FROM if key == "pair" else A).where(*request.where(session, filters))
+        .order_by(*ORDER[key]).limit(size).offset((filters.page - 1) * size)
+    )
+    rows = rows_of(session, A.c.id.in_(page_ids), order=ORDER[key])
+    if filters.page == 1 and len(rows) < size:
+        total = len(rows)
+    else:
+        total = count_allegations(session=session, filters=filters)
+    ids = [r["a_id"] for r in rows]
+    systems = systems_of(session, ids)
+    hits = _hits_of(session, ids, filters)
+    latest = _latest_of(session, rows) if with_quotes else {}
+    items = [allegation_row(r, systems.get(r["a_id"], []), hits.get(r["a_id"])) for r in rows]
+    for item in items:
+        item.latest = latest.get(item.id, [])
+    return AllegationPage(total=total, page=filters.page, size=size, pages=min(MAX_PAGE, max(1, math.ceil(total / size))),
+                          sort=key, items=items)
+
+
+def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
+    return counting(session).total(filters)
+
+
+def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int = 500):
+    """Every filtered allegation in the list's order, in batches (for the CSV export)."""
+    where = request.where(session, filters)
+    offset = 0  # offset batches: the export is bounded by the number of allegations, not articles
+    while rows := rows_of(session, *where, order=ORDER[filters.sort_key], limit=batch, offset=offset):
+        systems = systems_of(session, [r["a_id"] for r in rows])
+        for r in rows:
+            yield allegation_row(r, systems.get(r["a_id"], []))
+        offset += batch
+
+
+def systems_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Named systems of these allegations, most mentioned first (from ingest's tallies)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(AS.c.allegation_id, WS.c.name)
+        .select_from(AS.join(WS, WS.c.id == AS.c.system_id))
+        .where(AS.c.allegation_id.in_(ids))
+        .order_by(AS.c.allegation_id, AS.c.n_statements.desc(), WS.c.name)
+    )
+    out: dict[int, list[str]] = {}
+    for allegation_id, name in rows:
+        out.setdefault(allegation_id, []).append(name)
+    return out
+
+
+def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> dict[int, list[Hit]]:
+    """The quotes of these allegations that match the search (at most 3 each)."""
+    if not ids or not filters.terms:
+        return {}
+    stmt = (select(S.c.allegation_id, S.c.id, S.c.article_id, S.c.stance, S.c.quote)
+            .where(S.c.allegation_id.in_(ids), S.c.id.in_(filters.quote_ids(request.dialect(session)))))
+    out: dict[int, list[Hit]] = {}
+    for allegation_id, sid, article_id, stance, quote in session.execute(stmt.order_by(S.c.id)):
+        hits = out.setdefault(allegation_id, [])
+        if len(hits) < 3:
+            hits.append(Hit(statement_id=sid, article_id=article_id, stance=stance, quote=quote))
+    return out
+
+
+def _newest_ids(targets: list[int], stances: tuple[str, ...]):
+    """(allegation_id, stance, id of its newest statement of that stance) for every target and stance:
+    one index probe each, whatever the number of statements."""
+    st = union_all(*(select(literal(str(x)).label("stance")) for x in stances)).subquery("st")
+    newest = (
+        select(S.c.id).where(S.c.allegation_id == A.c.id, S.c.stance == st.c.stance)
+        .order_by(*NEWEST).limit(1).correlate(A, st).scalar_subquery()
+    )
+    return select(A.c.id, st.c.stance, newest.label("sid")).select_from(A.join(st, true())).where(A.c.id.in_(targets))
+
+
+def _latest_of(session: Session, rows: list[RowMapping]) -> dict[int, list[QuoteRef]]:
+    """The newest statement of each stance of these allegations (the pair's unspecified denial
+    counts for each allegation of the pair): two small queries for a whole page."""
+    if not rows:
+        return {}
+    own = [r["a_id"] for r in rows]
+    pairs: dict[int, list[int]] = {}
+    for r in rows:
+        if r["a_pair_allegation_id"] is not None:
+            pairs.setdefault(r["a_pair_allegation_id"], []).append(r["a_id"])
+    newest = [t for t in session.execute(_newest_ids(own + list(pairs), STANCE_ORDER)).all() if t[2] is not None]
+    if not newest:
+        return {}
+    found = {
+        m["id"]: m for m in session.execute(
+            select(S.c.id, S.c.article_id, S.c.stance, S.c.quote, S.c.published, CLM.c.name.label("claimant"))
+            .select_from(S.outerjoin(CLM, CLM.c.id == S.c.claimant_id))
+            .where(S.c.id.in_({sid for _, _, sid in newest}))
+        ).mappings()
+    }
+    out: dict[int, dict[str, QuoteRef]] = {}
+    own_set = set(own)
+    for allegation_id, stance, sid in newest:
+        m = found[sid]
+        if allegation_id in own_set:
+            targets = [allegation_id]
+        else:
+            targets = pairs.get(allegation_id, []) if stance == Stance.denies else []
+        for target in targets:
+            quote = QuoteRef(statement_id=sid, article_id=m["article_id"], stance=stance, quote=m["quote"],
+                             claimant=m["claimant"], published=m["published"], pair_denial=allegation_id != target)
+            quotes = out.setdefault(target, {})
+            if stance not in quotes or _newer(quote, quotes[stance]):
+                quotes[stance] = quote
+    return {k: [v[st] for st in STANCE_ORDER if st in v] for k, v in out.items()}
+
+
+def _newer(a: QuoteRef, b: QuoteRef) -> bool:
+    """Whether quote a is newer than b in the NEWEST order (undated is oldest)."""
+    return (a.published is not None, a.published or date.min, a.statement_id) > \
+        (b.published is not None, b.published or date.min, b.statement_id)

@@ -1,0 +1,90 @@
+"""What one request computes once and every query of its page shares.
+
+A request is one transaction (see `app.db.get_session`); values memoised on it: the search's
+allegation ids, the data version, and the counting engine, chosen once: the process's bitmap
+index when it is current at this data version, SQL otherwise (see `engines`).
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import ARRAY, Integer, func, literal, select
+from sqlmodel import Session
+
+from app import facet_index
+from app.facets import A
+from app.filters import ART, FACETS, S, AllegationFilters
+
+
+def memo(session: Session) -> dict:
+    """A dict living as long as the session's current transaction (a request is one)."""
+    session.connection()  # begins the transaction when none is open yet
+    tx = session.get_transaction()
+    held = session.info.get("memo")
+    if held is None or held[0] is not tx:
+        held = session.info["memo"] = (tx, {})
+    return held[1]
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def where(session: Session, filters: AllegationFilters, exclude: str | None = None):
+    """The filters' where-clauses over the allegation table, the search run once per request."""
+    return filters.where(dialect=dialect(session), exclude=exclude, hits=search_hits(session, filters))
+
+
+def search_hits(session: Session, filters: AllegationFilters):
+    """The allegations matching `q`, as a SELECT of ids, or None without a search.
+
+    A page asks for them in the list, its count, every facet and the flows; the search runs
+    once per request and later queries read its ids from one bound parameter (a JSON array read
+    by json_each on SQLite, an integer array on PostgreSQL)."""
+    if not filters.terms:
+        return None
+    name = dialect(session)
+    if name not in ("sqlite", "postgresql"):
+        return filters.search_ids(name)
+    found, key = memo(session), ("search-hits", filters.fts_query())
+    ids = found.get(key)
+    if ids is None:
+        ids = found[key] = session.execute(filters.search_ids(name)).scalars().all()
+    if name == "sqlite":
+        return select(func.json_each(json.dumps(ids)).table_valued("value").c.value)
+    return select(func.unnest(literal(ids, ARRAY(Integer))))
+
+
+def data_version(*, session: Session) -> tuple[int, int, int]:
+    """Changes whenever ingest stores something (it only appends, one writer at a time): a
+    cheap validator for ETags and the bitmap index."""
+    return tuple(
+        session.execute(
+            select(
+                select(func.coalesce(func.max(ART.c.id), 0)).scalar_subquery(),
+                select(func.coalesce(func.max(S.c.id), 0)).scalar_subquery(),
+                select(func.coalesce(func.max(A.c.id), 0)).scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+def restriction(session: Session, filters: AllegationFilters, index: facet_index.FacetIndex) -> int | None:
+    """The allegations within the dates and matching the search (the filters that are not
+    facets) as a bitmap of `index`, or None when neither is set."""
+    if not (filters.since or filters.until or filters.terms):
+        return None
+    bare = filters.model_copy(update={f: [] for f in FACETS})
+    found, key = memo(session), ("restriction", bare.query_string())
+    if key not in found:  # facets and flows of one page share it
+        found[key] = index.bitmap_of(session.execute(select(A.c.id).where(*where(session, bare))).scalars())
+    return found[key]
+
+
+def bitmap_index(session: Session) -> facet_index.FacetIndex | None:
+    """The process's bitmap index at the request's data version, or None (looked up once per request)."""
+    found = memo(session)
+    if "facet-index" not in found:
+        found["facet-index"] = facet_index.for_version(session, data_version(session=session))
+    return found["facet-index"]
+

@@ -1,0 +1,76 @@
+"""The facet table (app/facets.py): each entry's where-clause, SQL group-by and bitmap members
+are three readings of one description, and must give the same allegations for every value."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app import facets
+from app.facet_index import FacetIndex
+from app.facets import FACETS, A
+from app.filters import AllegationFilters as F
+from app.queries import data_version
+from app.web.templating import FACET_LABELS
+from tests.factories import random_ledger, standard_ledger
+
+
+@pytest.fixture
+def ledger(session):
+    lg = standard_ledger(session)
+    random_ledger(session, n=120, lg=lg)
+    session.commit()
+    return lg
+
+
+def _by_clause(session, facet, value) -> set[int]:
+    return set(session.execute(select(A.c.id).where(facet.clause([value]))).scalars())
+
+
+@pytest.mark.parametrize("facet", FACETS, ids=lambda f: f.name)
+def test_clause_members_and_group_by_agree_for_every_value(session, ledger, facet):
+    index = FacetIndex.build(session, data_version(session=session))
+    bit_of = {bit: id_ for id_, bit in index.position.items()}
+    members: dict[object, set[int]] = {}
+    for allegation_id, key in session.execute(facet.members()):
+        members.setdefault(key, set()).add(allegation_id)
+    keyed = facet.keyed([]).subquery()
+    grouped = dict(session.execute(select(keyed.c.vid, func.count()).group_by(keyed.c.vid)).all())
+    if facet.vocabulary is None:
+        names = {key: key for key in members}
+    else:
+        names = {key: value for key, value, _ in session.execute(facet.vocabulary.names())}
+    assert len(members) >= 2, "the ledger must exercise the facet"
+    for key, ids in members.items():
+        value = names[key]
+        assert _by_clause(session, facet, value) == ids, (facet.name, value)  # the where-clause
+        assert grouped[key] == len(ids), (facet.name, value)  # the SQL group-by counts each once
+        bitmap = index.values[facet.name][value][1]  # the bitmap index
+        assert {bit_of[b] for b in range(index.n) if bitmap >> b & 1} == ids, (facet.name, value)
+    assert set(grouped) == set(members)
+
+
+def test_a_country_is_either_side_and_an_allegation_counts_once(session, ledger):
+    country = facets.BY_NAME["country"]
+    for code in ("IRN", "RUS"):
+        either = set(session.execute(select(A.c.id).where(
+            facets.BY_NAME["supplier"].clause([code]) | facets.BY_NAME["recipient"].clause([code]))).scalars())
+        assert _by_clause(session, country, code) == either and either
+
+
+def test_the_table_names_every_filter_parameter_once(session):
+    names = [f.name for f in FACETS]
+    assert len(names) == len(set(names)) == 7
+    assert set(names) <= set(F.model_fields)
+    assert FACET_LABELS == {f.name: f.label for f in FACETS}
+    for facet in FACETS:
+        assert facet.describe.count("{}") == 1
+    assert facets.BY_NAME["stance"].fixed == ("denied", "confirmed", "undenied")
+
+
+def test_filters_combine_the_table_clauses(session, ledger):
+    """AllegationFilters.where is the AND of the selected facets' clauses (OR within one)."""
+    f = F(supplier=["IRN", "PRK"], stance=["denied"])
+    got = set(session.execute(select(A.c.id).where(*f.where())).scalars())
+    sup = _by_clause(session, facets.BY_NAME["supplier"], "IRN") | _by_clause(session, facets.BY_NAME["supplier"], "PRK")
+    assert got == sup & _by_clause(session, facets.BY_NAME["stance"], "denied") and got
+    assert F(supplier=["IRN"]).describe({("supplier", "IRN"): "Iran"}) == ["supplied by Iran"]
