@@ -16,8 +16,10 @@ from datetime import date, datetime, timezone
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-STANCES = ("alleges", "denies", "confirms")
-STATUSES = ("delivered", "planned", "unknown")
+from app.vocab import Stance, Status
+
+STANCES = tuple(Stance)
+STATUSES = tuple(Status)
 ACTOR_KINDS = ("state", "group", "org", "media", "person")
 
 
@@ -80,7 +82,8 @@ class Allegation(SQLModel, table=True):
     supplier_id: int = Field(foreign_key="actor.id")
     recipient_id: int = Field(foreign_key="actor.id")
     category: str = Field(foreign_key="weapon_category.slug")
-    status: str = Field(default="unknown", description="delivered if any statement says so, else planned, else unknown")
+    status: str = Field(default=Status.unknown.value,
+                        description="delivered if any statement says so, else planned, else unknown (a Status)")
     n_statements: int = 0
     n_sources: int = Field(default=0, description="Distinct articles with a statement on this allegation")
     n_alleges: int = 0
@@ -104,8 +107,8 @@ class Statement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     allegation_id: int = Field(foreign_key="allegation.id")
-    stance: str = Field(description="alleges | denies | confirms")
-    status: str = Field(default="unknown", description="delivered | planned | unknown")
+    stance: str = Field(description="alleges | denies | confirms (a Stance)")
+    status: str = Field(default=Status.unknown.value, description="delivered | planned | unknown (a Status)")
     system_id: int | None = Field(default=None, foreign_key="weapon_system.id", index=True)
     claimant_id: int | None = Field(default=None, foreign_key="actor.id")
     speaker_id: int | None = Field(default=None, foreign_key="actor.id")

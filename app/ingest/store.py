@@ -28,6 +28,7 @@ from app.models import (
     WeaponSystem,
 )
 from app.taxonomy import Taxonomy, load_taxonomy
+from app.vocab import Status
 
 ARTICLE = Article.__table__
 ACTOR = Actor.__table__
@@ -45,7 +46,7 @@ ANALYZE = tuple(f"ANALYZE {table}" for table in (
 ))
 
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
-_STATUS_RANK = {"unknown": 0, "planned": 1, "delivered": 2}
+_STATUS_RANK = {s.value: s.rank for s in Status}
 _STATE_CODE = re.compile(r"\A[A-Z]{3}\Z")
 
 

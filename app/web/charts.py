@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from app.queries import Flow, TimelineBucket
+from app.vocab import Stance
 
 CELL = 34
 MAX_AXIS = 14
@@ -148,7 +149,7 @@ def timeline_chart(buckets: list[TimelineBucket], width: int = 720, height: int 
             continue
         y = float(base)
         parts = []
-        for stance, n in (("alleges", b.alleges), ("denies", b.denies), ("confirms", b.confirms)):
+        for stance, n in ((s.value, getattr(b, s)) for s in Stance):
             if n:
                 h = n * scale
                 y -= h

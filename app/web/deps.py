@@ -1,12 +1,13 @@
 """Dependencies and response helpers shared by the page and API routers."""
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Query
 
 from app.config import Settings, get_settings
 from app.filters import MAX_PAGE, AllegationFilters
+from app.vocab import Stance
 
 FiltersDep = Annotated[AllegationFilters, Query()]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -14,7 +15,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 MAX_ID = 2**63 - 1
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id")]
 StanceQuery = Annotated[
-    Literal["alleges", "denies", "confirms"] | None,
+    Stance | None,
     Query(description="List this stance's statements in full, page by page"),
 ]
 PageQuery = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page of the listed stance")]

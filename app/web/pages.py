@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from app import queries
 from app.db import SessionDep
+from app.vocab import Stance
 from app.filters import FACETS, SORTS, AllegationFilters
 from app.web.charts import flow_matrix, timeline_chart
 from app.web.deps import found, VARY, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
@@ -67,7 +68,7 @@ def allegation(request: Request, session: SessionDep, allegation_id: IdPath, sta
         queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page),
         f"There is no allegation {allegation_id}.",
     )
-    by_stance = {s: [st for st in detail.statements if st.stance == s] for s in ("alleges", "denies", "confirms")}
+    by_stance = {s.value: [st for st in detail.statements if st.stance == s] for s in Stance}
     chronological = sorted(detail.statements, key=lambda st: (st.article.published is None, st.article.published, st.id))
     context = {"d": detail, "a": detail.allegation, "by_stance": by_stance, "chronological": chronological,
                "chart": timeline_chart(detail.timeline)}

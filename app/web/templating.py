@@ -12,19 +12,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
 from app.config import get_settings
+from app.facets import FACETS
+from app.vocab import Stance, Status
 from app.web.text import highlight_terms
 
-STANCE_LABELS = {"alleges": "claim", "denies": "denial", "confirms": "confirmation"}
-STATUS_LABELS = {"delivered": "delivered", "planned": "planned", "unknown": "status unknown"}
-FACET_LABELS = {
-    "country": "Country (either side)",
-    "supplier": "Supplier",
-    "recipient": "Recipient",
-    "category": "Weapon category",
-    "system": "Named system",
-    "stance": "Denied or confirmed",
-    "claimant": "Claimed by",
-}
+STANCE_LABELS = {s.value: s.label for s in Stance}
+STATUS_LABELS = {s.value: s.label for s in Status}
+FACET_LABELS = {f.name: f.label for f in FACETS}
 
 
 def fmt_date(value: date | None, missing: str = "undated") -> str:
@@ -81,7 +75,7 @@ def get_templates() -> Jinja2Templates:
     env.filters.update(date=fmt_date, highlight=highlight_terms)
     env.globals.update(
         plural=plural, dom_id=dom_id, article_label=article_label, link_params=link_params, safe_href=safe_href, STANCE_LABELS=STANCE_LABELS,
-        STATUS_LABELS=STATUS_LABELS, FACET_LABELS=FACET_LABELS,
+        STATUS_LABELS=STATUS_LABELS, FACET_LABELS=FACET_LABELS, STANCES=list(Stance),
     )
     return Jinja2Templates(env=env)
 
