@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from sqlalchemy import and_, column, exists, or_, select, table
+from sqlalchemy import cast, column, func, literal, or_, select, table
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.sql.elements import ColumnElement
 
 from app import facets
@@ -54,6 +55,10 @@ U = A.alias("u")
 # hidden column for MATCH over every indexed column.
 STMT_FTS = table("statement_fts", column("rowid"), column("statement_fts"))
 ART_FTS = table("article_fts", column("rowid"), column("article_fts"))
+# The tsvector columns of migration 0004 (PostgreSQL only; not in the models, the server fills them).
+STMT_TS = table("statement", column("id"), column("search"))
+ART_TS = table("article", column("id"), column("search"))
+TS_CONFIG = "armswatch_search"
 
 
 def _listify(value: object) -> object:
@@ -177,6 +182,13 @@ class AllegationFilters(BaseModel):
             return None
         return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
 
+    def ts_query(self) -> str | None:
+        """The same search for PostgreSQL's to_tsquery: every word a prefix, all required."""
+        terms = self.terms
+        if not terms:
+            return None
+        return " & ".join(t.lower() + ":*" for t in terms)
+
     @property
     def sort_key(self) -> str:
         return self.sort or "sources"
@@ -203,24 +215,31 @@ class AllegationFilters(BaseModel):
         return clauses
 
     def search_ids(self, dialect: str):
-        """Allegation ids with a statement whose quote, or whose article, matches `q`."""
+        """Allegation ids with a statement whose quote, or whose article (title or text), matches `q`.
+
+        SQLite searches its FTS5 tables, PostgreSQL its tsvector columns (both indexed, with the
+        same meaning: every word of `q` as a prefix, accents ignored); another database falls
+        back to a LIKE scan."""
         if dialect == "sqlite":
             article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(self.fts_query()))
-            return select(S.c.allegation_id).where(
-                or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids))).distinct()
-        # Portable fallback (PostgreSQL): every word somewhere in the quote or the article.
-        in_quote = and_(*(S.c.quote.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms))
-        in_article = exists().where(
-            ART.c.id == S.c.article_id,
-            *(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms),
-        )
-        return select(S.c.allegation_id).where(or_(in_quote, in_article)).distinct()
+        elif dialect == "postgresql":
+            article_ids = select(ART_TS.c.id).where(ART_TS.c.search.op("@@")(self._tsquery()))
+        else:
+            article_ids = select(ART.c.id).where(*(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\")
+                                                   for t in self.terms))
+        return select(S.c.allegation_id).where(
+            or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids))).distinct()
 
     def quote_ids(self, dialect: str):
         """Statement ids whose quote matches `q`."""
         if dialect == "sqlite":
             return select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(self.fts_query()))
+        if dialect == "postgresql":
+            return select(STMT_TS.c.id).where(STMT_TS.c.search.op("@@")(self._tsquery()))
         return select(S.c.id).where(*(S.c.quote.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms))
+
+    def _tsquery(self):
+        return func.to_tsquery(cast(literal(TS_CONFIG), REGCONFIG), self.ts_query())
 
     # -- words and URLs --------------------------------------------------------------
 

@@ -118,7 +118,7 @@ def test_migrations_ingest_and_queries_on_postgresql(pg_url: str, tmp_path: Path
         from_iran = list_allegations(session=session, filters=AllegationFilters(supplier=["IRN"]), page_size=50)
         assert from_iran.items and all(row.supplier.code == "IRN" for row in from_iran.items)
         searched = list_allegations(session=session, filters=AllegationFilters(q="denied"), page_size=50)
-        assert any(row.n_denies for row in searched.items)  # the ILIKE fallback of full-text search
+        assert any(row.n_denies for row in searched.items)  # PostgreSQL text search (migration 0004)
         detail = get_allegation(session=session, allegation_id=searched.items[0].id)
         assert detail is not None
     engine.dispose()
