@@ -1,7 +1,13 @@
-"""Alembic environment: the URL comes from armswatch settings unless the caller passed one."""
+"""Alembic environment: the URL comes from armswatch settings unless the caller passed one.
+
+On PostgreSQL the migrations run under an advisory lock, so the `serve` and `ingest` processes
+of several machines starting at once upgrade the schema one after the other: the first
+migrates, the others find it at head.
+"""
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -9,6 +15,7 @@ from app.config import get_settings
 from app.db import make_engine
 
 config = context.config
+MIGRATION_LOCK = 0x61726D01  # any constant no other application on the server uses
 target_metadata = SQLModel.metadata
 
 
@@ -33,6 +40,8 @@ def run_migrations_online() -> None:
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if conn.dialect.name == "postgresql":  # held until the migrations' transaction ends
+                conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
             context.run_migrations()
     engine.dispose()
 

@@ -8,6 +8,15 @@ Get-or-create goes through the unique constraints (INSERT ... ON CONFLICT DO NOT
 SELECT), so two ingest processes racing on one allegation both end up with the same row. Ids of
 actors, systems and allegations are cached; entries made inside a transaction are kept only
 when it commits.
+
+Several ingest processes, on several machines, may write to one PostgreSQL server at once.
+Their write transactions take turns (`_one_writer`: an advisory lock held until commit), as
+SQLite's single writer lock makes them on one file. Row locks alone would keep each counter
+increment exact but not the rest: a new allegation starts with its pair's unspecified denials
+read at that moment, which a concurrent transaction may be adding to; two batches bumping the
+same allegations in another order deadlock; and the data version (the largest ids, see
+app/queries/request.py) must grow in commit order. Extraction, most of ingest's work, still
+runs in parallel.
 """
 from __future__ import annotations
 
@@ -48,6 +57,15 @@ ANALYZE = tuple(f"ANALYZE {table}" for table in (
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
 _STATUS_RANK = {s.value: s.rank for s in Status}
 _STATE_CODE = re.compile(r"\A[A-Z]{3}\Z")
+
+
+WRITE_LOCK = 0x61726D02  # the advisory lock of ingest's write transactions (any constant unused on the server)
+
+
+def _one_writer(conn: Connection) -> None:
+    """On PostgreSQL, wait until no other ingest is inside a write transaction (see the module's docstring)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
 
 
 def _insert(conn: Connection, table):
@@ -186,6 +204,7 @@ class Ledger:
     def prepare(self) -> None:
         """Upsert the taxonomy and load the id caches (one short transaction)."""
         with self.engine.begin() as conn:
+            _one_writer(conn)
             upsert_reference_data(conn, self.taxonomy)
             self.categories = set(conn.execute(select(CATEGORY.c.slug)).scalars())
             self.actors = {code: id_ for id_, code in conn.execute(select(ACTOR.c.id, ACTOR.c.code))}
@@ -245,6 +264,7 @@ class Ledger:
         pending = _Pending()
         try:
             with self.engine.begin() as conn:
+                _one_writer(conn)
                 outcomes: list[Stored | Exception] = [self._store(conn, item, pending) for item in items]
         except Exception as exc:
             if len(items) == 1:
