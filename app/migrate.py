@@ -23,6 +23,13 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def head() -> str | None:
+    """The latest revision of the migrations."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def current(url: str | None = None) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
