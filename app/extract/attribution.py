@@ -1,0 +1,287 @@
+"""Stage 4, attribution: who makes a sentence's claim.
+
+Speech-verb subjects, a trailing ", he said", "according to X", quote paragraphs, known names
+and appositives ("Russia's ambassador, Igor Petrov"), a press release's issuer
+(`document_voice`), an interview's answers (`find_interviewee`), else nobody (the caller then
+gives the outlet's voice, `media`). `attribute_sentence` records who speaks in a sentence for
+the pronouns of the next ones.
+"""
+from __future__ import annotations
+
+import re
+
+from app.extract import patterns as P
+from app.extract.lexicon import ActorMention
+from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, is_origin
+from app.extract.sentences import Sentence, rel_span, text_before
+from app.extract.state import ArticleState, Speaker
+
+
+_LEADING_ADVERBIAL = re.compile(r"^\s*(?:In|At|On|After|Before|During|Speaking|Presenting|Earlier|Later|Last|Asked|Writing|Addressing|Following|Separately|Meanwhile|However|Since|Today)\b[^,]*,\s*")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|speaking|briefing)\b[^,]*,")
+_SAID_SAYS_TOLD = re.compile(r"\b(?:said|says|told)\b")
+_COUNTRY_POSSESSIVE = re.compile(r"\b(?:the country|the nation)[’']s\b", re.I)
+_WESTERN = re.compile(r"\b(?:Western|western)\b")
+_ITS_BODY = re.compile(r"\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b|the (?:military|army|navy|government|ministry|air force)[’']s\b)", re.I)
+_HE_SHE_START = re.compile(r"^\s*(?:he|she)\b", re.I)
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b", re.I)
+
+_REPORT_NOUN_END = re.compile(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", re.I)
+
+_THE_OPTIONAL = re.compile(r"\s*(?:the\s+)?", re.I)
+
+_SENTENCE_STOP = re.compile(r"[.;]|$")
+
+_PHRASE_STOP = re.compile(r"[,;.]")
+_BARE_SUBJECT = re.compile(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*")
+
+_QUESTION = re.compile(r"\s*Q\s*:")
+ANSWER_RE = re.compile(r"\s*A\s*:")
+
+# ------------------------------------------------------------------ claimants
+
+
+def _name_in(segment: str) -> tuple[str | None, str | None]:
+    """A person's name in a subject phrase and the title words before it."""
+    best = None
+    for m in P.PERSON_RE.finditer(segment):
+        words = m.group(0).split()
+        while words and (words[0].rstrip(".,") in P.TITLE_WORDS):
+            words = words[1:]
+        while words and words[-1].rstrip(".,") in P.TITLE_WORDS:
+            words = words[:-1]
+        if len(words) >= 2 and not any(w in {"United", "States", "North", "South", "Korea", "Iran", "Russia", "China"} for w in words):
+            best = (" ".join(words), m)
+    if best is None:
+        return None, None
+    name, m = best
+    pre = segment[: m.start() + m.group(0).find(name.split()[0])]
+    role_m = re.search(r"((?:[A-Z][\w’'.-]*\s+|of\s+|for\s+|and\s+)*(?:[Ss]pokes(?:man|woman|person)|[Mm]inister|[Ss]ecretary|[Aa]mbassador|[Ee]nvoy|[Pp]resident|[Cc]ommander|[Cc]hief|[Dd]irector|[Gg]eneral|[Gg]en\.|[Aa]dviser|[Aa]dvisor|[Oo]fficial|[Hh]ead|[Ss]enator|[Cc]hancellor|[Ll]eader|[Aa]nalyst|[Rr]esearcher)\w*)\s*,?\s*$", pre)
+    return name, (role_m.group(1).strip() if role_m else None)
+
+
+def resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_first_actor: ActorMention | None) -> Speaker | None:
+    """Who a subject phrase [lo, hi) of the sentence speaks for (memoised per sentence)."""
+    key = ("seg", lo, hi)
+    if key not in st.origin_cache:
+        st.origin_cache[key] = _resolve_segment_uncached(st, lo, hi, state, sents_first_actor)
+    return st.origin_cache[key]
+
+
+def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleState, sents_first_actor: ActorMention | None) -> Speaker | None:
+    seg = st.text[lo:hi]
+    if not seg.strip():
+        return None
+    # drop a leading adverbial ("In a statement carried by X, ...") and relative clauses (", which ...,")
+    m = _LEADING_ADVERBIAL.match(seg)
+    if m and m.end() < len(seg.rstrip()):
+        lo += m.end()
+        seg = st.text[lo:hi]
+    relative = [(lo + rm.start(), lo + rm.end()) for rm in _RELATIVE_CLAUSE.finditer(seg)] \
+        if seg.count(",") >= 2 else []  # a relative clause sits between two commas
+    if P.may_match_outlet(seg, st.folds) and P.OUTLET_RE.search(seg) and not _SAID_SAYS_TOLD.search(seg):
+        return Speaker("media")
+    acts = [a for a in st.actors if lo <= a.start - st.start and a.end - st.start <= hi
+            and not any(r0 <= a.start - st.start < r1 for r0, r1 in relative)]
+    if acts:
+        a0 = acts[0]
+        if _THE_OPTIONAL.fullmatch(st.text[lo: a0.start - st.start]) and not is_origin(st, a0) \
+                and not POSSESSIVE_AFTER.match(st.text[a0.end - st.start:]):
+            name, role = _name_in(seg)
+            code = "media" if a0.kind == "media" else a0.code
+            if code == "media":
+                name, role = None, None
+            sp = Speaker(code, name, role)
+            if name:
+                state.names[name] = sp
+                state.names[name.split()[-1]] = sp
+            return sp
+    name, role = _name_in(seg)
+    chosen = None
+    for a in acts:
+        s, e = rel_span(st, a)
+        if POSSESSIVE_AFTER.match(st.text[e:]) and not PREPS_BEFORE.search(text_before(st.text, s)):
+            chosen = a
+            break
+    if chosen is None:
+        for a in reversed(acts):
+            s, e = rel_span(st, a)
+            tail = text_before(st.text, s)
+            if PREPS_BEFORE.search(tail) and not re.search(r"\bof\s+(?:the\s+)?$|\b(?:officials?|sources?|diplomats?|authorities|analysts|intelligence|officers?|government|ministry)\s+(?:in|from)\s+$", tail, re.I):
+                continue
+            if a.form == "demonym" and is_origin(st, a):
+                continue
+            chosen = a
+            break
+    if chosen is None and _COUNTRY_POSSESSIVE.search(seg) and sents_first_actor is not None:
+        chosen = sents_first_actor
+    if chosen is not None:
+        code = "media" if chosen.kind == "media" else chosen.code
+        if code == "media":
+            name, role = None, None
+        sp = Speaker(code, name, role)
+        if name:
+            state.names[name] = sp
+            state.names[name.split()[-1]] = sp
+        return sp
+    if name:
+        for key in (name, name.split()[-1]):
+            if key in state.names:
+                known = state.names[key]
+                return Speaker(known.code, known.name, known.role or role)
+        if role and re.search(r"\b(?:Minister|President|Prime|Premier|Chancellor|Spokes\w+|spokes\w+|minister|Defen[cs]e|Foreign)\b", role) \
+                and sents_first_actor is not None and sents_first_actor.kind == "state" \
+                and DATELINE_OR_THE.fullmatch(st.text[: sents_first_actor.start - st.start]):
+            sp = Speaker(sents_first_actor.code, name, role)
+            state.names[name] = sp
+            state.names[name.split()[-1]] = sp
+            return sp
+        return Speaker(None, name, role)
+    if _WESTERN.search(seg):
+        return Speaker(None)
+    if _ITS_BODY.match(seg):
+        lead = next((a for a in st.actors if a.kind in ROLE_KINDS), None)
+        if lead is not None and re.fullmatch(r"(?:The\s+)?", st.text[: lead.start - st.start]):
+            return Speaker(lead.code)
+        if state.last_subject:
+            return Speaker(state.last_subject)
+    if state.interviewee and st.para in state.answer_paras and re.fullmatch(r"\s*(?:A\s*:\s*)?(?:we|I)\s*", seg, re.I):
+        return Speaker(state.interviewee)
+    if state.doc_voice and re.search(r"\b(?:we|our)\b", seg, re.I):
+        return Speaker(state.doc_voice)
+    if _HE_SHE_START.search(seg):
+        return state.para_speaker.get(st.para) or state.last_person or state.last_speaker or Speaker(None)
+    if P.PRONOUN_SPEAKER_RE.search(seg) or P.SPEAKER_NOUN_RE.search(seg) or _PERSONAL_PRONOUN.search(seg):
+        return state.para_speaker.get(st.para) or state.last_speaker
+    return None
+
+
+def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_actor: ActorMention | None) -> tuple[Speaker | None, bool]:
+    """Who claims what sentence `st` says at [pos, end): (speaker, explicit attribution found)."""
+    t = st.text
+    speech = st.speech()
+    said = st.said()
+    before = [m for m in said if m.end() <= pos]
+    for m in reversed(before):
+        seg_lo = 0
+        for other in speech:
+            if other.end() <= m.start() and other is not m:
+                seg_lo = other.end()
+        seg = t[seg_lo:m.start()]
+        q = seg.rfind("”")
+        if q >= 0:
+            seg_lo = seg_lo + q + 1
+        short = max(t.rfind(",", seg_lo, m.start()), t.rfind("—", seg_lo, m.start()))
+        sp = None
+        if short > seg_lo:
+            sp = resolve_segment(st, short + 1, m.start(), state, first_actor)
+            if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
+                sp = None
+            if sp is None and _BARE_SUBJECT.fullmatch(t[short + 1:m.start()]) \
+                    and not re.search(r"\b(?:has|have|had|is|are|was|were|will|would)\b", t[short + 1:m.start()]):
+                sp = Speaker(None)
+        if sp is None:
+            sp = resolve_segment(st, seg_lo, m.start(), state, first_actor)
+        if (sp is None or (sp.code is None and sp.name is None)) and seg_lo > 0 and "”" not in t[:m.start()]:
+            # an earlier speech word sat in a relative clause ("X, which tracked ..., reported")
+            whole = resolve_segment(st, 0, m.start(), state, first_actor)
+            if whole is not None and whole.code:
+                sp = whole
+        if sp is not None:
+            return sp, True
+        if _REPORT_NOUN_END.search(t[seg_lo:m.start()]):
+            return Speaker(None), True
+    after = [m for m in said if m.start() >= end]
+    for m in after:
+        lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
+        sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
+        if sp is None:
+            nb = _SENTENCE_STOP.search(t[m.end():])
+            sp = resolve_segment(st, m.end(), m.end() + nb.start(), state, first_actor)
+        if sp is not None:
+            return sp, True
+    # "according to X" when nothing closer attributes the claim
+    for m in speech:
+        if P.ACCORDING_RE.match(m.group(0)):
+            seg_end = len(t)
+            nb = _PHRASE_STOP.search(t[m.end():])
+            if nb:
+                seg_end = m.end() + nb.start()
+            sp = resolve_segment(st, m.end(), seg_end, state, first_actor)
+            if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in said if s.start() < pos and s.start() > 0]:
+                return sp, True
+    return None, False
+
+_APPOSITIVE_RE = re.compile(
+    r"(?:[’']s\s+)?(?:[\w-]+\s+){0,4}?(?:counterpart|minister|ambassador|envoy|spokes(?:man|woman|person)|president|"
+    r"secretary|adviser|advisor|chief|commander|official|representative|leader|premier|chancellor)\w*(?:\s+(?:in|to|at|for)\s+[A-Z]\w+)?,\s+"
+    r"((?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+)")
+
+
+def remember_appositives(st: Sentence, state: ArticleState) -> None:
+    """ "Russia's ambassador, Igor Petrov" / "his Russian counterpart, Andrei Belousov": the person speaks for the actor."""
+    for a in st.actors:
+        if a.kind not in ("state", "group", "org") or a.form == "institution":
+            continue
+        m = _APPOSITIVE_RE.match(st.text, a.end - st.start)
+        if m and m.start() - (a.end - st.start) <= 1:
+            name = m.group(1)
+            if name not in state.names:
+                sp = Speaker(a.code, name, None)
+                state.names[name] = sp
+                state.names.setdefault(name.split()[-1], sp)
+
+
+_RELEASE_RE = re.compile(r"PRESS (?:STATEMENT|RELEASE)|IMMEDIATE RELEASE|NEWS RELEASE|Office of the Spokesperson|"
+                         r"\bMinistry of (?:Foreign Affairs|Defen[cs]e)\b.*\bstatement\b", re.I)
+
+
+def document_voice(sents: list[Sentence]) -> str | None:
+    """A press release speaks for its issuer: the first state named in its opening lines."""
+    head = sents[:4]
+    if not any(_RELEASE_RE.search(s.text) for s in head):
+        return None
+    for s in head:
+        for a in s.actors:
+            if a.kind in ("state", "org"):
+                return a.code
+    return None
+
+
+def find_interviewee(sents: list[Sentence]) -> str | None:
+    """In a Q&A interview, the state of the person introduced before the first question."""
+    first_q = next((i for i, s in enumerate(sents) if _QUESTION.match(s.text)), None)
+    if first_q is None or not any(ANSWER_RE.match(s.text) for s in sents[first_q:]):
+        return None
+    for s in reversed(sents[:first_q]):
+        if re.search(r"\b(?:head|minister|secretary|officer|official|director|chief|commander|spokes\w+|adviser|advisor|"
+                     r"ambassador|general|envoy)\b", s.text, re.I):
+            for a in s.actors:
+                if a.kind == "state":
+                    return a.code
+    return None
+
+
+def read_voices(sents: list[Sentence], state: ArticleState) -> None:
+    """The article-wide voices: a press release's issuer, an interview's interviewee and answers."""
+    state.doc_voice = document_voice(sents)
+    state.interviewee = find_interviewee(sents)
+    state.answer_paras = {st.para for st in sents if ANSWER_RE.match(st.text)} if state.interviewee else set()
+
+
+def attribute_sentence(st: Sentence, idx: int, state: ArticleState,
+                       first_actor: ActorMention | None) -> tuple[Speaker | None, bool]:
+    """Who speaks in sentence `idx` (speaker, explicitly attributed), remembered for the pronouns
+    and quotes of the next sentences."""
+    speaker, explicit = None, False
+    if st.speech():
+        speaker, explicit = claimant_of(st, len(st.text), len(st.text), state, first_actor)
+        if not explicit:
+            speaker, explicit = claimant_of(st, 0, 0, state, first_actor)
+    if explicit and not st.headline and speaker is not None and (speaker.code or speaker.name):
+        state.last_speaker = speaker
+        state.last_speaker_idx = idx
+        state.para_speaker[st.para] = speaker
+        if speaker.name:
+            state.last_person = speaker
+    return speaker, explicit

@@ -1,0 +1,121 @@
+"""Stage 3c, frames: each trigger with its parties, weapons, negation and status.
+
+`find_frames(st, state)` runs the triggers (triggers.py), asks parties.py for each trigger's
+supplier and recipient, then takes its weapons (`_frame_weapons`), negation (`_negated`),
+status and quantity, and the actors coordinated with each party.
+"""
+from __future__ import annotations
+
+import re
+
+from app.extract import patterns as P
+from app.extract.goods import quantity_at, weapons_in
+from app.extract.lexicon import ActorMention
+from app.extract.parties import Window, parties_of
+from app.extract.roles import coordinated, speech_floor
+from app.extract.sentences import Sentence, clause_of, text_before
+from app.extract.state import ArticleState, Frame, Trigger
+from app.extract.triggers import find_triggers
+
+_DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", re.I)
+_ARMING = re.compile(r"arming", re.I)
+_PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
+_QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
+
+def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
+    """The transfer frames of a sentence, one per trigger that has goods and is not dropped by its rules."""
+    trigs = find_triggers(st)
+    if not trigs:
+        return []
+    bounds = st.bounds()
+    n = len(st.text)
+    frames: list[Frame] = []
+    span = Window(0, trigs, 0, 0, 0, 0)
+    for i, tg in enumerate(trigs):
+        lo, hi = clause_of(bounds, tg.start, n)
+        nxt = trigs[i + 1].start if i + 1 < len(trigs) else n
+        span.i, span.lo, span.hi = i, lo, hi
+        span.prv = trigs[i - 1].end if i > 0 else 0
+        span.win_hi = min(hi, nxt) if nxt > tg.end else hi
+        found = parties_of(st, tg, span)
+        if found is None:
+            continue
+        supplier, recipient, from_pronoun = found
+        weapons = _frame_weapons(st, tg, span, recipient, state)
+        if not weapons:
+            continue
+        negated = _negated(st, tg, span, supplier)
+        if negated is None:
+            continue
+        t = st.text
+        planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
+        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) else "unknown")
+        frames.append(Frame(
+            trigger=tg,
+            supplier=supplier.code if supplier else None,
+            recipient=recipient.code if recipient else None,
+            weapons=weapons,
+            negated=negated,
+            status=status,
+            quantity=quantity_at(st, weapons[0][2]),
+            clause=(lo, hi),
+            supplier_from_subject_pronoun=from_pronoun,
+            more_suppliers=coordinated(st, supplier) if supplier is not None and supplier.start - st.start > tg.start else [],
+            more_recipients=coordinated(st, recipient) if recipient is not None and recipient.start - st.start > tg.start else [],
+        ))
+    return frames
+
+
+def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMention | None,
+                   state: ArticleState) -> list[tuple[str, str | None, int]] | None:
+    """The frame's weapons: after the trigger within the clause, else before it; None drops the frame."""
+    t, lo, hi, win_hi, prv = st.text, span.lo, span.hi, span.win_hi, span.prv
+    weapons = weapons_in(st, tg.end, win_hi, state)
+    if tg.form == "turned":
+        weapons = weapons_in(st, tg.end, hi, state)
+    if tg.form == "arrive":
+        weapons = weapons_in(st, max(lo, prv), tg.start, state)
+    if tg.form == "dealings":
+        weapons = [("unspecified", None, tg.start)]
+    if tg.form == "possess":
+        weapons = [w for w in weapons_in(st, lo, tg.start, state)]
+    if tg.form == "thank" and not weapons:
+        weapons = [("unspecified", None, tg.start)]
+    if tg.form == "carry":
+        weapons = [w for w in weapons if not (w[0] == "naval" and w[1] is None)]
+    if tg.form == "carry" and (not weapons or re.match(r"\s+(?:them|it|the (?:weapons|arms|cargo|shipment))\b", t[tg.end:], re.I)):
+        weapons = weapons_in(st, 0, tg.start, state)
+    if not weapons and tg.form == "noun":
+        weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
+                   if w.start - st.start <= tg.start < w.end - st.start]
+    if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
+        weapons = weapons_in(st, lo if tg.form == "passive" else max(lo, prv), tg.start, state)
+        if tg.form == "verb":
+            reach = 160 if re.search(r"\b(?:that|which)\s+(?:[\w’'-]+\s+){1,3}$", t[max(lo, prv):tg.start]) else 60
+            weapons = [w for w in weapons if w[2] > tg.start - reach]
+    if not weapons and tg.form == "adj" and (t[tg.start] in "-‑" or t[tg.start - 1: tg.start] in ("-", "‑")):
+        weapons = weapons_in(st, tg.end, min(len(t), tg.end + 60), state)
+    if not weapons and tg.kind == "supply" and _ARMING.match(t[tg.start:tg.end]):
+        weapons = [("unspecified", None, tg.start)]
+    if not weapons:
+        return None
+    if tg.form == "verb" and tg.kind == "supply" and _PLEDGE_VERB.match(t[tg.start:tg.end]) \
+            and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
+        return None
+    return weapons
+
+
+def _negated(st: Sentence, tg: Trigger, span: Window, supplier: ActorMention | None) -> bool | None:
+    """A negation between the subject and the trigger, or "no weapons" after it; None: "any" without a
+    negation ("any transfer would ...") asserts nothing."""
+    t, lo = st.text, span.lo
+    neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, speech_floor(st, lo, tg.start))
+    for wm in _QUESTION_WORD.finditer(t[neg_lo:tg.start]):
+        neg_lo = max(neg_lo, neg_lo + wm.end())
+    neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
+    negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
+    if tg.form in {"noun", "contract"} and re.search(r"\b(?:no|any|never a)\s+(?:\w+\s+)?$", text_before(t, tg.start, 24), re.I):
+        if re.search(r"\bany\s+(?:\w+\s+)?$", text_before(t, tg.start, 24), re.I) and not P.NEGATION_RE.search(t, lo, tg.start):
+            return None
+        negated = True
+    return negated

@@ -1,0 +1,348 @@
+"""Stage 3b, parties: who supplies and who receives, for each form of trigger.
+
+Each function takes a trigger and its `Window` (clause, neighbouring triggers) and returns the
+supplier and recipient mentions by the rules of its form: "X sold ... to Y", "sold to Y by X",
+"X's shipments of", "Y bought ... from X", "Y turned to X for", "X-supplied", "thanked X for",
+"carrying ... from X to Y", "arrived in Y", "X is Y's supplier", "in Y's arsenals", contracts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.extract import patterns as P
+from app.extract.lexicon import ActorMention
+from app.extract.roles import (
+    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, actor_at, is_origin, origin_actor, prep_actor,
+    pronoun_subject, relative_head, speech_floor, subject_actor,
+)
+from app.extract.sentences import Sentence, rel_span, text_before
+from app.extract.state import Trigger
+
+_TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|headed to|en route to|on their way to|on its way to"
+_POSSESSIVE_BEFORE = re.compile(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“”’'-]+\s+){0,2}$")
+_ITS_THEIR_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", re.I)
+_BY_END = re.compile(r"\b(?:by|[Bb]y)\s+$")
+_WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$")
+_AID_NOUN = re.compile(r"\b(?:package|packages|aid|assistance)\b", re.I)
+_FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")
+
+# Words that may stand between a supplier and its transfer noun ("Iranian arms shipments", "U.S. military aid").
+_NOUN_MODIFIERS = {"arms", "weapons", "weapon", "military", "defence", "defense", "security", "drone", "missile", "ammunition",
+                   "covert", "illegal", "illicit", "secret", "additional", "new", "recent", "continued", "ongoing", "further",
+                   "lethal", "direct", "latest", "first", "planned", "-", "‑"}
+
+
+@dataclass(slots=True)
+class Window:
+    """Where a trigger's roles are looked for: its clause [lo, hi), up to the next trigger (win_hi),
+    after the previous one (prv); `prev_subject` carries a subject to a coordinated verb."""
+
+    i: int
+    trigs: list[Trigger]
+    lo: int
+    hi: int
+    win_hi: int
+    prv: int
+    prev_subject: ActorMention | None = None
+
+
+Parties = tuple[ActorMention | None, ActorMention | None, bool]  # supplier, recipient, supplier is a pronoun
+
+
+def _turned(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "Russia turned to Iran for drones": the subject receives from the actor after "to"."""
+    lo = span.lo
+    recipient = subject_actor(st, lo, tg.start)
+    supplier = actor_at(st, tg.end, 4)
+    return supplier, recipient, False
+
+
+def _contract(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "X signed a contract with Y": the subject and the other party, by the trigger's kind."""
+    t, lo, win_hi = st.text, span.lo, span.win_hi
+    subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+    other = prep_actor(st, tg.end, win_hi, "with|from|to") or origin_actor(st, tg.end, win_hi)
+    if other is None:
+        for a in st.actors:
+            s_, e_ = rel_span(st, a)
+            if tg.end <= s_ < win_hi and a.form == "demonym" and a.kind in ROLE_KINDS and ACTOR_NOUN_AFTER.match(t[e_:]):
+                other = a
+                break
+    if tg.kind == "acquire":
+        recipient, supplier = subj, other
+    else:
+        supplier, recipient = subj, other
+    return supplier, recipient, False
+
+
+def _dealings(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "arms dealings with Y": the subject supplies the actor after "with"."""
+    lo = span.lo
+    from_pronoun = False
+    supplier = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+    recipient = actor_at(st, tg.end + 1, 4)
+    recipient = recipient if recipient is not None and recipient.kind in ROLE_KINDS else None
+    if supplier is None and pronoun_subject(st, lo, tg.start):
+        from_pronoun = True
+    return supplier, recipient, from_pronoun
+
+
+def _supplier_noun(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "X is Y's main arms supplier"."""
+    t, lo, win_hi = st.text, span.lo, span.win_hi
+    recipient = None
+    from_pronoun = False
+    subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+    if subj is None or not re.search(r"\b(?:is|was|are|were|has been|have been|remains|remained|became|become|as)\b", t[subj.end - st.start:tg.start]):
+        return None
+    supplier = subj
+    pm = re.search(r"(\S+?)[’']s\s+(?:[\w-]+\s+){0,3}$|\b(our|their|its)\s+(?:[\w-]+\s+){0,3}$", text_before(t, tg.start, 60))
+    if pm and pm.group(1):
+        base = tg.start - len(text_before(t, tg.start, 60))
+        recipient = next((a for a in st.actors if a.end - st.start == base + pm.end(1) and a.kind in ROLE_KINDS), None)
+    elif pm and pm.group(2) == "our":
+        from_pronoun = True
+    if recipient is None:
+        recipient = prep_actor(st, tg.end, win_hi, "to|for")
+    return supplier, recipient, from_pronoun
+
+
+def _possess(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "Iranian-made weapons in Houthi arsenals": goods of a stated origin that reached the holder."""
+    lo = span.lo
+    recipient = next((a for a in st.actors if tg.start <= a.start - st.start < tg.end and a.kind in ROLE_KINDS), None)
+    supplier = origin_actor(st, lo, tg.start)
+    if supplier is None or recipient is None:
+        return None
+    return supplier, recipient, False
+
+
+def _thank(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "Mali thanked Russia for the aircraft": the thanked party supplies the subject."""
+    t, lo, win_hi = st.text, span.lo, span.win_hi
+    supplier = None
+    for a in st.actors:
+        s_, e_ = rel_span(st, a)
+        if tg.end <= s_ <= tg.end + 20 and a.kind in ROLE_KINDS and re.fullmatch(r"\s+(?:(?:the|his|her|their|its)\s+)?", t[tg.end:s_]):
+            supplier = a
+            break
+    if supplier is None or not re.search(r"\bfor\b", t[supplier.end - st.start: win_hi]):
+        return None
+    recipient = subject_actor(st, lo, tg.start)
+    return supplier, recipient, False
+
+
+def _carry(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "a dhow carrying rifles from Iran to the Houthis"."""
+    t, lo, win_hi = st.text, span.lo, span.win_hi
+    low = t[tg.start:tg.end].lower()
+    if low.startswith(("bound", "destined", "en route", "headed", "heading")):
+        recipient = actor_at(st, tg.end + 1, 4)
+        recipient = recipient if recipient is not None and recipient.kind in ROLE_KINDS else None
+    else:
+        recipient = prep_actor(st, tg.end, win_hi, _TO)
+    supplier = prep_actor(st, tg.start, win_hi, "from") or origin_actor(st, lo, win_hi)
+    return supplier, recipient, False
+
+
+def _arrive(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "Iranian drones arrived in Russia"."""
+    lo, win_hi, prv = span.lo, span.win_hi, span.prv
+    supplier = origin_actor(st, max(lo, prv), tg.start) or prep_actor(st, tg.end, win_hi, "from")
+    recipient = prep_actor(st, tg.end, win_hi, "in|to|at")
+    return supplier, recipient, False
+
+
+def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """A supply-side trigger: possessive, "to", "by" and "from" actors, then by form."""
+    t, lo, win_hi, prv = st.text, span.lo, span.win_hi, span.prv
+    supplier = None
+    from_pronoun = False
+    possessive = None
+    tail = max(0, tg.start - 60)
+    m = _POSSESSIVE_BEFORE.search(t[tail:tg.start])
+    if m:
+        for a in st.actors:
+            s, e = rel_span(st, a)
+            if e == tail + m.start(1) + len(m.group(1)) and a.kind in ROLE_KINDS:
+                possessive = a
+    elif _ITS_THEIR_BEFORE.search(t[tail:tg.start]):
+        for a in st.actors:
+            s_, e_ = rel_span(st, a)
+            if e_ <= tg.start and a.kind in ROLE_KINDS and not is_origin(st, a) \
+                    and not (re.search(r"\bthe\s+$", text_before(t, s_, 8)) and ACTOR_NOUN_AFTER.match(t[e_:])) \
+                    and not POSSESSIVE_AFTER.match(t[e_:]):
+                possessive = a
+    recipient = prep_actor(st, tg.end, win_hi, _TO)
+    by_actor = prep_actor(st, tg.end, win_hi, "by")
+    from_actor = prep_actor(st, tg.end, win_hi, "from")
+    if tg.form == "noun":
+        supplier = possessive or from_actor or by_actor or origin_actor(st, tg.end, win_hi)
+        if supplier is None:
+            dm = None
+            for a in st.actors:
+                s, e = rel_span(st, a)
+                if e <= tg.start and tg.start - e < 25 and a.kind in ROLE_KINDS and re.fullmatch(r"[\s\w-]*", t[e:tg.start]) \
+                        and not re.search(r"\b(?:to|from|for|of|with|by|in|on|over|against|and|or)\b", t[e:tg.start], re.I) \
+                        and (a.form == "demonym" or not PREPS_BEFORE.search(text_before(t, s)))\
+                        and all(w[:1].isupper() or w.lower() in _NOUN_MODIFIERS for w in t[e:tg.start].split()):
+                    dm = a
+            supplier = dm
+        subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+        if subj is None and P.COMMIT_RE.search(t, lo, tg.start):
+            subj = subject_actor(st, lo, P.COMMIT_RE.search(t, lo, tg.start).start())
+            if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6:
+                subj = None
+        if supplier is None and subj is None and pronoun_subject(st, lo, tg.start):
+            from_pronoun = True
+        if supplier is None and subj is not None:
+            between = t[subj.end - st.start: tg.start]
+            if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
+                supplier = subj
+        if recipient is None and supplier is not None and supplier is from_actor and subj is not None and subj.code != supplier.code:
+            recipient = subj
+        if recipient is None and _AID_NOUN.search(t[tg.start:tg.end]):
+            recipient = prep_actor(st, tg.end, win_hi, "for")
+        if recipient is None:
+            m2 = _FOR_AFTER.match(t[tg.end:win_hi])
+            if m2 and re.search(r"\b(?:package|aid|assistance)\b", t[max(0, tg.start - 40):tg.end], re.I):
+                a = actor_at(st, tg.end + m2.end(), 4)
+                recipient = a if a is not None and a.kind in ROLE_KINDS else None
+    elif tg.form == "passive":
+        supplier = by_actor or from_actor
+        if supplier is None:
+            for w in st.weapons:
+                ws_ = w.start - st.start
+                if max(lo, prv) <= ws_ < tg.start:
+                    owner = next((a for a in st.actors if a.kind in ROLE_KINDS and
+                                  re.fullmatch(r"[’']s\s+", t[a.end - st.start:ws_])), None)
+                    if owner is not None:
+                        supplier = owner
+                        break
+        subj = subject_actor(st, lo, tg.start)
+        if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
+            recipient = subj
+    elif tg.form == "adj":
+        if t[tg.start] in "-‑" or (tg.start > 0 and t[tg.start - 1] in "-‑"):
+            hyphen = tg.start if t[tg.start] in "-‑" else tg.start - 1
+            for a in st.actors:
+                s, e = rel_span(st, a)
+                if e == hyphen and a.kind in ROLE_KINDS:
+                    supplier = a
+        else:
+            supplier = actor_at(st, tg.end, 4)
+            recipient = prep_actor(st, tg.start, tg.end, "to")
+        if recipient is None:
+            floor = speech_floor(st, 0, tg.start)
+            others = [a for a in st.actors if a.kind in ROLE_KINDS and supplier is not None and a.code != supplier.code
+                      and a.start - st.start >= floor
+                      and not PREPS_BEFORE.search(text_before(t, a.start - st.start)) and not is_origin(st, a)]
+            if len({a.code for a in others}) == 1:
+                recipient = others[-1]
+    else:  # verb / train
+        subj = subject_actor(st, speech_floor(st, max(lo, prv if span.i and span.trigs[span.i - 1].kind != tg.kind else lo), tg.start), tg.start)
+        head = relative_head(st, lo, tg.start)
+        if head is not None:
+            subj = head
+        if subj is None and span.i > 0 and span.prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
+            subj = span.prev_subject
+        supplier = subj
+        if _BY_END.search(text_before(t, tg.start, 6)):
+            # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
+            supplier = next((a for a in st.actors if a.start - st.start > tg.end and a.kind in ROLE_KINDS
+                             and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None)
+        if supplier is None and pronoun_subject(st, lo, tg.start):
+            from_pronoun = True
+        rel = _WHOM_WHICH_BEFORE.search(text_before(t, tg.start, 40))
+        if rel:
+            base = tg.start - len(text_before(t, tg.start, 40)) + rel.start()
+            antecedent = next((a for a in st.actors if a.end - st.start == base and a.kind in ROLE_KINDS), None)
+            if antecedent is not None:
+                recipient = antecedent
+                if supplier is None and re.search(r"\b(?:it|they)\s+(?:\w+\s+)?$", text_before(t, tg.start, 20)):
+                    lead = next((a for a in st.actors if a.kind in ROLE_KINDS), None)
+                    if lead is not None and lead.code != antecedent.code and re.fullmatch(r"(?:The\s+)?", t[: lead.start - st.start]):
+                        supplier = lead
+        direct = actor_at(st, tg.end + 1, 2) if tg.end < len(t) else None
+        if direct is not None and direct.kind in ROLE_KINDS and not is_origin(st, direct) and not rel:
+            recipient = direct
+            if re.match(r"\s+(?:(?:an?|the|its|their|new|firm|written|fresh)\s+)?(?:assurances?|guarantees?|support|help|access|"
+                        r"permission|credits?|loans?|money|funds|intelligence|training|time|warnings?|details|information|"
+                        r"boost|edge|cover|backing|advice|approval|a say)\b", t[direct.end - st.start:], re.I):
+                return None  # "gave London assurances": not goods
+        if tg.form == "train":
+            for a in st.actors:
+                s, e = rel_span(st, a)
+                if tg.end <= s < tg.end + 20 and a.kind in ROLE_KINDS:
+                    recipient = a
+                    break
+        if recipient is None:
+            recipient = prep_actor(st, tg.end, win_hi, _TO)
+        if recipient is None:
+            # "supplied most of Armenia's weapons": the owner of the goods is the recipient
+            for w in st.weapons:
+                ws_ = w.start - st.start
+                if tg.end <= ws_ < win_hi:
+                    owner = next((a for a in st.actors if a.kind in ROLE_KINDS and a.start - st.start >= tg.end
+                                  and re.fullmatch(r"[’']s\s+(?!own\b)(?:[\w-]+\s+){0,2}", t[a.end - st.start:ws_])), None)
+                    if owner is not None and (supplier is None or owner.code != supplier.code):
+                        recipient = owner
+                    break
+        if tg.form == "verb" and t[tg.start:tg.end].lower() in P.WEAK_SUPPLY and recipient is None:
+            return None
+        span.prev_subject = subj
+    return supplier, recipient, from_pronoun
+
+
+def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """A recipient-side trigger: "bought ... from X", "X's purchase of", "acquired by X"."""
+    t, lo, win_hi, prv = st.text, span.lo, span.win_hi, span.prv
+    supplier = recipient = None
+    from_pronoun = False
+    if tg.form == "passive":
+        recipient = prep_actor(st, tg.end, win_hi, "by")
+        supplier = prep_actor(st, tg.end, win_hi, "from")
+    elif tg.form == "noun":
+        tail = max(0, tg.start - 60)
+        m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[tail:tg.start])
+        if m:
+            for a in st.actors:
+                s, e = rel_span(st, a)
+                if e == tail + m.start(1) + len(m.group(1)) and a.kind in ROLE_KINDS:
+                    recipient = a
+        if recipient is None:
+            for a in st.actors:
+                s, e = rel_span(st, a)
+                if e <= tg.start and tg.start - e < 3 and a.form == "demonym":
+                    recipient = a
+        if recipient is None:
+            recipient = prep_actor(st, tg.end, win_hi, "by")
+        supplier = prep_actor(st, tg.end, win_hi, "from")
+    else:
+        subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+        head = relative_head(st, lo, tg.start)
+        if head is not None:
+            subj = head
+        if subj is None and span.i > 0 and span.prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
+            subj = span.prev_subject
+        recipient = subj
+        if recipient is None and pronoun_subject(st, lo, tg.start):
+            from_pronoun = True
+        supplier = prep_actor(st, tg.end, win_hi, "from")
+        span.prev_subject = subj
+    if supplier is None:
+        supplier = origin_actor(st, tg.end, win_hi)
+    return supplier, recipient, from_pronoun
+
+
+BY_FORM = {"turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
+            "possess": _possess, "thank": _thank, "carry": _carry, "arrive": _arrive}
+
+
+
+
+def parties_of(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """The trigger's supplier and recipient mentions (and whether the supplier is a pronoun), by its
+    form and kind; None when the trigger turns out not to name a transfer."""
+    return (BY_FORM.get(tg.form) or (_supply if tg.kind == "supply" else _acquire))(st, tg, span)

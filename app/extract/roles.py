@@ -1,0 +1,223 @@
+"""Stage 2, roles: which actor mention fills which role in a clause.
+
+Subjects (not prepositional objects, not a weapon's origin), the actor after a preposition,
+an origin adjective ("Iranian drones"), a relative clause's head, coordinated actors
+("Poland and the Czech Republic"), the actor heading a list item, and pronoun subjects.
+All offsets are relative to the sentence.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from app.extract.lexicon import ActorMention
+from app.extract.sentences import Sentence, rel_span, text_before
+from app.extract.state import ArticleState
+
+
+ROLE_KINDS = {"state", "group"}
+PREPS_BEFORE = re.compile(r"\b(?:to|into|from|with|for|of|in|on|at|against|by|over|about|between|across|toward|towards|near|inside|within|than|via|through|under)\s+(?:the\s+|a\s+)?$", re.I)
+ACTOR_NOUN_AFTER = re.compile(
+    r"^[-‑\s]*(?:\w+\s+)?(?:government|regime|officials?|authorities|military|army|forces|troops|leaders?|leadership|navy|"
+    r"air force|state|side|ministry|president|counterparts?|allies|partners?|defen[cs]e ministry|soldiers|units|"
+    r"operators|pilots|crews|personnel|companies|firms?|suppliers?|manufacturers?|industry|intelligence|diplomats?|"
+    r"envoy|ambassador|mission|spokes\w+|sources?|generals?|commanders?|junta|rebels?|fighters|militants|militias?|"
+    r"proxies|groups?|arsenals?|stocks|agents|middlemen|entities|authorities|administration)\b",
+    re.I,
+)
+
+POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
+
+_CONTROLLED_AFTER = re.compile(r"[-‑](?:held|controlled|run|occupied|led|dominated)\b")
+_DETERMINER = re.compile(r"(?:the\s+|a\s+|an\s+)?")
+
+_WHICH_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$")
+
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", re.I)
+
+_LIST_JOINER = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?")
+
+_THAT_RE = re.compile(r"\bthat\b")
+
+# What may precede a sentence's subject: a dateline ("CARACAS — ", "WASHINGTON: ") and "The".
+DATELINE_OR_THE = re.compile(r"(?:[A-Z][A-Z .’'/-]+(?:,\s*[A-Za-z ]+)?\s*(?:[—–:-]|\(\w+\)\s*[—–-])\s*)?(?:The\s+)?")
+
+# "to strike Ukrainian cities": a verb between "to" and the actor means the actor is not the recipient
+_VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|counter|hit|target|be|use|prevent|stop|bolster|"
+                       r"boost|strengthen|replace|deter|kill|bomb|shell|destroy|reach|sustain|arm|equip|supply|launch|fire)\b", re.I)
+
+def speech_floor(st: "Sentence", lo: int, pos: int) -> int:
+    """Subjects of a transfer verb are searched after the last speech verb or "that" before it."""
+    floor = lo
+    for m in st.said():
+        if m.start() >= lo and m.end() <= pos:
+            floor = max(floor, m.end())
+    if st.text.find("that", lo, pos) >= 0:  # _THAT_RE is case-sensitive: no "that", no match
+        for m in _THAT_RE.finditer(st.text, lo, pos):
+            floor = max(floor, m.end())
+    return floor
+
+# ------------------------------------------------------------------ roles
+
+
+
+
+_ORIGIN_GAP = re.compile(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*"
+                         r"|\s*(?:\w+\s+){0,2}?)", re.I)
+_MADE_AFTER = re.compile(r"[-‑](?:made|built|designed|produced|manufactured|supplied)", re.I)
+
+
+def is_origin(st: Sentence, a: ActorMention) -> bool:
+    """A demonym or name used as a weapon's origin ("Iranian drones", "North Korean-made shells")."""
+    cache = st.origin_cache
+    if a.start in cache:
+        return cache[a.start]
+    e = a.end - st.start
+    result = False
+    made_after = a.form == "demonym" or _MADE_AFTER.match(st.text, e) is not None
+    for w in st.weapons:
+        ws = w.start - st.start
+        if ws < e or ws - e > 40:
+            continue
+        gap = st.text[e:ws]
+        if made_after and _ORIGIN_GAP.fullmatch(gap):
+            result = True
+            break
+        if gap == " " and a.form == "name" and a.kind == "state" and a.text.isupper():
+            result = True
+            break
+    cache[a.start] = result
+    return result
+
+
+def _role_ok(a: ActorMention) -> bool:
+    return a.kind in ROLE_KINDS and a.form != "institution" or (a.form == "institution" and a.kind in ROLE_KINDS and a.text[:1].isupper() and len(a.text) > 4 and a.text.isupper())
+
+
+def actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
+    """The actor mention starting at `pos` (after an optional determiner), following possessive chains."""
+    t = st.text
+    m = _DETERMINER.match(t[pos:])
+    p = pos + (m.end() if m else 0)
+    for a in st.actors:
+        s, e = rel_span(st, a)
+        if _CONTROLLED_AFTER.match(t[e:e + 12]):
+            continue
+        if p <= s <= p + max_gap or s == pos:
+            if POSSESSIVE_AFTER.match(t[e:]):
+                nxt = actor_at(st, e + 3, 12)
+                if nxt is not None and nxt.kind in ROLE_KINDS:
+                    return nxt
+            return a
+        if s > p + max_gap:
+            break
+    return None
+
+
+def subject_actor(st: Sentence, lo: int, pos: int) -> ActorMention | None:
+    """The nearest actor before `pos` in [lo, pos) that is not a prepositional object or a weapon's origin."""
+    best = None
+    for a in st.actors:
+        s, e = rel_span(st, a)
+        if s < lo or e > pos:
+            continue
+        if not (a.kind in ROLE_KINDS):
+            continue
+        if PREPS_BEFORE.search(text_before(st.text, s)) and not re.search(
+                r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy)\s+(?:of|for)\s+(?:the\s+)?$",
+                text_before(st.text, s), re.I):
+            continue
+        if is_origin(st, a) and not ACTOR_NOUN_AFTER.match(st.text[e:]):
+            continue
+        if a.form == "demonym" and not ACTOR_NOUN_AFTER.match(st.text[e:]):
+            continue
+        best = a
+    return best
+
+
+@lru_cache(maxsize=64)
+def _prep_re(preps: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{preps})\s+", re.I)
+
+
+def prep_actor(st: Sentence, lo: int, hi: int, preps: str) -> ActorMention | None:
+    for m in _prep_re(preps).finditer(st.text, lo, hi):
+        a = actor_at(st, m.end(), 14)
+        if a is not None and a.kind in ROLE_KINDS and not _VERB_GAP.search(st.text[m.end(): a.start - st.start]):
+            return a
+    return None
+
+
+def origin_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
+    for a in st.actors:
+        s, e = rel_span(st, a)
+        if lo <= s and e <= hi and a.kind in ROLE_KINDS and is_origin(st, a):
+            return a
+    return None
+
+
+def relative_head(st: Sentence, lo: int, pos: int) -> ActorMention | None:
+    """ "India, which shares a border with Myanmar, transferred ...": the subject before the relative clause."""
+    t = st.text
+    m = _WHICH_CLAUSE_BEFORE.match(t[lo:pos])
+    if not m:
+        return None
+    return next((a for a in st.actors if a.kind in ROLE_KINDS and a.end - st.start == lo), None)
+
+
+def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
+    """Actors joined to `a` by "and"/"or"/commas ("from Poland and the Czech Republic")."""
+    out: list[str] = []
+    while a is not None:
+        e = a.end - st.start
+        m = _LIST_JOINER.match(st.text[e:])
+        if not m:
+            break
+        starts = {e + m.end()}
+        if m.group(0).endswith(("the ", "The ")):
+            starts.add(e + m.end() - 4)  # an alias that includes its article ("the Netherlands")
+        nxt = next((b for b in st.actors if b.start - st.start in starts and b.kind in ROLE_KINDS), None)
+        if nxt is None or is_origin(st, nxt) or nxt.form == "demonym":
+            break
+        if re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|could|also|says|said|\w+ed)\b", st.text[nxt.end - st.start:]):
+            break  # the subject of a new clause, not another item of the list
+        if not re.search(r"\b(?:and|or)\b", m.group(0)) and not re.match(r"\s*,|\s+(?:and|or)\b", st.text[nxt.end - st.start:]):
+            break
+        out.append(nxt.code)
+        a = nxt
+    return out
+
+
+def bullet_actor(st: Sentence) -> ActorMention | None:
+    """The actor heading a list item ("• Russia: Su-30 fighters, Mi-35 helicopters")."""
+    m = re.match(r"\s*(?:[•\-–*·▪●]|\d+[.)])\s*(?:the\s+)?", st.text, re.I)
+    if not m:
+        return None
+    a = next((x for x in st.actors if x.start - st.start == m.end()), None)
+    if a is None or a.kind not in ROLE_KINDS:
+        return None
+    if not re.match(r"(?:[-‑]based(?:\s+\w+){0,2})?\s*:", st.text[a.end - st.start:]):
+        return None
+    return a
+
+
+def pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
+    return bool(_PRONOUN_SUBJECT.search(st.text[max(lo, pos - 80):pos]))
+
+
+
+IT_THEY = re.compile(r"(?:It|They)\b")
+
+
+def first_actor(st: Sentence) -> ActorMention | None:
+    """The sentence's first state or group that is not a weapon's origin."""
+    return next((a for a in st.actors if a.kind in ROLE_KINDS and not is_origin(st, a)), None)
+
+
+def remember_subject(st: Sentence, state: ArticleState) -> None:
+    """A sentence's leading actor is what "It" / "They" opening the next sentences refer to."""
+    lead = st.actors[0] if st.actors else None
+    if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(st.text[: lead.start - st.start]):
+        state.last_subject = lead.code
+    elif not IT_THEY.match(st.text):
+        state.last_subject = None

@@ -1,0 +1,219 @@
+"""Stage 1, sentences: the article's sentence spans with their actor and weapon mentions.
+
+`split_sentences(lex, text)` turns the lexicon's spans and mentions (lexicon.py) into `Sentence`
+objects, each carrying its paragraph, headline and quotation state and the mentions inside it.
+A `Sentence` memoises the per-sentence scans later stages share (speech words, clause
+boundaries, goods). `parse_date_header` reads the optional ` date YYYY-MM-DD` first line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.extract import patterns as P
+from app.extract.lexicon import ActorMention, Lexicon, WeaponMention
+
+
+DATE_HEADER = re.compile(r"\A ?date (\d{4}-\d{2}-\d{2})\b")
+
+_LAST_WORD = re.compile(r"([\w’'”\"]+)\W*$")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.’'-]*\s+$")
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+$")
+_SENTENCE_END = re.compile(r"[.!?”\"’;:,]$")
+
+def _noun_use(t: str, pos: int) -> bool:
+    """ "the claims", "baseless reports", "US reports": a noun, unless a name or pronoun precedes it."""
+    prev = _LAST_WORD.search(t[max(0, pos - 30):pos])
+    if prev is None:
+        return True
+    w = prev.group(1)
+    if w.lower() in {"he", "she", "it", "they", "we", "officials", "ministry", "government", "agency", "spokesman",
+                     "spokeswoman", "spokesperson", "minister", "also", "now", "later", "still"}:
+        return False
+    return not (w[:1].isupper() and w.lower() not in {"the", "a", "an", "us", "u.s", "un"})
+
+
+def text_before(t: str, pos: int, width: int = 48) -> str:
+    """The text just before `pos`, for patterns anchored at its end (bounded, so searches stay linear)."""
+    return t[max(0, pos - width): pos]
+
+
+def _in_name(t: str, m: re.Match) -> bool:
+    """A speech word that is part of a name ("United States", "Human Rights Watch reports" is still speech)."""
+    return m.group(0)[:1].isupper() and m.start() > 0 and bool(_CAPITALISED_BEFORE.search(text_before(t, m.start(), 30)))
+
+
+_PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
+                        r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
+_PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
+
+def parse_date_header(text: str) -> date | None:
+    """The date of the optional ` date YYYY-MM-DD` first-line header, else None."""
+    m = DATE_HEADER.match(text)
+    if not m:
+        return None
+    try:
+        return date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    para: int
+    headline: bool
+    in_quote: bool
+    actors: list[ActorMention]
+    weapons: list[WeaponMention]
+    folds: bool = False  # has a letter IGNORECASE matches to an ASCII one (P.CASE_FOLDS_TO_ASCII_RE)
+    article_letters: str | None = None  # P.ascii_letters of the whole article, shared by its sentences
+    _speech: list | None = None
+    _bounds: list[int] | None = None
+    _low: str | None = None
+    _words: frozenset[str] | None = None
+    _said: list | None = None
+    _goods: list[WeaponMention] | None = None
+    origin_cache: dict = field(default_factory=dict)  # per-sentence memo (origin tests, subject phrases)
+
+    def speech(self) -> list:
+        """Speech and attribution words of the sentence (not those inside a name: "United States")."""
+        if self._speech is None:
+            t = self.text
+            found = [m for m in (P.SPEECH_WORD_RE.finditer(t) if not self.words.isdisjoint(P.SPEECH_WORDS) else ())
+                     if not _in_name(t, m)
+                     and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
+                     and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
+                              and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
+                                   or _BE_BEFORE.search(t[max(0, m.start() - 12):m.start()])))]
+            if "ccording to" in t or "statement" in t:
+                found += list(P.SPEECH_PHRASES.finditer(t))
+                found.sort(key=lambda m: m.start())
+            self._speech = found
+        return self._speech
+
+    def said(self) -> list:
+        """The speech words proper: speech() without "according to"."""
+        if self._said is None:
+            self._said = [m for m in self.speech() if not P.ACCORDING_RE.match(m.group(0))]
+        return self._said
+
+    def goods(self) -> list[WeaponMention]:
+        """Weapon mentions that name goods, not an industry ("weapons programme") or parts of other goods."""
+        if self._goods is None:
+            t, s0 = self.text, self.start
+            self._goods = [w for w in self.weapons
+                           if not P.NOT_GOODS_AFTER.match(t[w.end - s0:])
+                           and not (w.category != "components" and _PARTS_AFTER.match(t[w.end - s0:]))
+                           and not (w.category != "components" and _PARTS_FOR.search(text_before(t, w.start - s0, 50)))]
+        return self._goods
+
+    @property
+    def low(self) -> str:
+        """The lower-cased text, for the cheap substring guards before rarer regexes."""
+        if self._low is None:
+            self._low = self.text.lower()
+        return self._low
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Its runs of ASCII letters, lower-cased (P.ascii_words)."""
+        if self._words is None:
+            if self.article_letters is None:
+                self._words = P.ascii_words(self.text)
+            else:  # the same words, from one translation of the whole article
+                self._words = frozenset(self.article_letters[self.start:self.end].split())
+        return self._words
+
+    def bounds(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = boundaries(self.text)
+        return self._bounds
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def split_sentences(lex: Lexicon, text: str) -> list[Sentence]:
+    doc = lex.parse(text)
+    spans = lex.sentences(doc)
+    actors = lex.actors(doc)
+    weapons = lex.weapons(doc)
+    header = DATE_HEADER.match(text)
+    article_folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
+    letters = P.ascii_letters(text)
+    sents: list[Sentence] = []
+    para = 0
+    prev_end = 0
+    ai = wi = 0
+    body_started = False
+    quote_open = False
+    for s, e in spans:
+        if header and s < header.end():
+            s = header.end()
+            while s < e and text[s].isspace():
+                s += 1
+            if s >= e:
+                continue
+        gap = text[prev_end:s]
+        if "\n" in gap:
+            para += 1
+            quote_open = False
+        prev_end = e
+        stext = text[s:e]
+        n_words = len(stext.split())
+        # _SENTENCE_END is anchored at the end: only the last characters can match
+        headline = not _SENTENCE_END.search(stext, max(0, len(stext) - 2)) and (not body_started or n_words <= 12)
+        if not headline and n_words > 6:
+            body_started = True
+        in_quote = quote_open or stext.lstrip().startswith(("“", '"'))
+        opens, closes = stext.count("“"), stext.count("”")
+        if opens > closes:
+            quote_open = True
+        elif closes > opens:
+            quote_open = False
+        while ai < len(actors) and actors[ai].start < s:
+            ai += 1
+        aj = ai
+        while aj < len(actors) and actors[aj].end <= e:
+            aj += 1
+        while wi < len(weapons) and weapons[wi].start < s:
+            wi += 1
+        wj = wi
+        while wj < len(weapons) and weapons[wj].end <= e:
+            wj += 1
+        sents.append(Sentence(s, e, stext, para, headline, in_quote, actors[ai:aj], weapons[wi:wj],
+                              folds=article_folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None,
+                              article_letters=letters))
+    return sents
+
+
+def has_any(low: str, *keys: str) -> bool:
+    """Any of `keys` in the lower-cased sentence: a cheap guard before a rarer trigger regex."""
+    for k in keys:  # a plain loop: faster than any() over a generator or map for a handful of keys
+        if k in low:
+            return True
+    return False
+
+
+def boundaries(text: str) -> list[int]:
+    return [m.start() for m in P.CLAUSE_BOUNDARY_RE.finditer(text)]
+
+
+def clause_of(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
+    lo, hi = 0, n
+    for b in bounds:
+        if b <= pos:
+            lo = b
+        elif b > pos:
+            hi = b
+            break
+    return lo, hi
+
+
+def rel_span(st: Sentence, m) -> tuple[int, int]:
+    """A mention's span relative to its sentence."""
+    return m.start - st.start, m.end - st.start

@@ -1,0 +1,205 @@
+"""Stage 5, stance: denials.
+
+`denial_spans` finds a sentence's denial words and predicates; `apply_denials` turns each into
+`denies` statements, for the frames it governs ("X denied supplying ...") or, when it has no
+transfer of its own, for the nearest preceding claim about a pair the denier is party to
+(`_implied_denial`); a denial before any claim waits in `state.pending` for the first claim
+after it (`resolve_pending`). It returns the frames a denial consumed.
+"""
+from __future__ import annotations
+
+import re
+
+from app.extract import patterns as P
+from app.extract.attribution import claimant_of
+from app.extract.goods import weapons_in
+from app.extract.lexicon import ActorMention
+from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, subject_actor
+from app.extract.sentences import Sentence, clause_of, has_any, rel_span, text_before
+from app.extract.state import ArticleState, Frame, PendingDenial, cat_order, make_statement
+
+
+_DENIAL_HINTS = ("deni", "deny", "reject", "dismiss", "refut", "rebuff", "repudiat", "baseless", "groundless", "unfounded",
+                 "untrue", "fabricat", "nonsense", "absurd", "slander", "propaganda", "false", "fake", "wrong", "lie",
+                 "not true", "fiction", "fantasy", "smear")
+
+
+def denial_spans(st: Sentence) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the sentence's denials: kind `verb` ("denied", "called it baseless") or
+    `pred` ("the reports were false", whose denier is the speaker)."""
+    t = st.text
+    low = st.low
+    if not has_any(low, *_DENIAL_HINTS):  # what a regex alternation of the hints would say, faster
+        return []
+    if P.NOT_DENIAL_RE.search(t):
+        cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
+    else:
+        cleaned = t
+    spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_RE.finditer(cleaned)]
+    for m in P.CALL_PRED_RE.finditer(cleaned):
+        spans.append((m.start(), m.end(), "verb"))
+    for m in P.DESCRIBE_AS_RE.finditer(cleaned):
+        if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 40]):
+            spans.append((m.start(), m.end(), "verb"))
+    for m in re.finditer(r"\b(?:call\w*|brand\w*|label\w*)\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?|accusations?|allegations?|charges?)\b", cleaned, re.I):
+        if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 160]):
+            spans.append((m.start(), m.end(), "verb"))
+    for m in re.finditer(r"\bwhat (?:he|she|it|they) (?:called|described as)\s+(?=(?:“|\")?(?:baseless|groundless|unfounded|false|fake|fabricated))", cleaned, re.I):
+        spans.append((m.start(), m.end(), "verb"))
+    for m in re.finditer(r"\b(?:was|were|is|are|been)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", cleaned, re.I):
+        if re.search(r"\b(?:reports?|claims?|accusations?|allegations?|charges?|suggestions?)\b", cleaned[: m.start()], re.I):
+            spans.append((m.start(), m.end(), "pred"))
+    return sorted(spans)
+
+
+def apply_denials(st: Sentence, idx: int, frames: list[Frame], denials: list[tuple[int, int, str]],
+                  state: ArticleState, first_actor: ActorMention | None) -> set[int]:
+    """Emit the `denies` statements of sentence `idx`; returns the indexes of the frames they consumed."""
+    denied_frames: set[int] = set()
+    for dpos, dend, dkind in denials:
+        denier = _denier(st, dpos, dend, dkind, state, first_actor)
+        if denier is None:
+            continue
+        if dkind == "pred":
+            own = [i for i, f in enumerate(frames) if f.trigger.start < dpos and i not in denied_frames]
+            dpos = 0
+        else:
+            own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames]
+        if _deny_frames(st, idx, frames, own, denier, dpos, dend, state, denied_frames):
+            continue
+        if own:
+            denied_frames.update(own)
+            continue
+        _implied_denial(st, idx, frames, denier, dpos, dend, state)
+    return denied_frames
+
+
+def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
+            first_actor: ActorMention | None) -> str | None:
+    """Who denies: the subject of the denial word, else the sentence's speaker."""
+    t = st.text
+    denier_actor = subject_actor(st, clause_of(st.bounds(), dpos, len(t))[0], dpos)
+    if denier_actor is None:
+        for a in st.actors:
+            s, e = rel_span(st, a)
+            if s < dpos and a.kind in ROLE_KINDS and not is_origin(st, a) and not PREPS_BEFORE.search(text_before(t, s)):
+                denier_actor = a
+    denier = denier_actor.code if denier_actor else None
+    if dkind == "pred":
+        denier = None
+    if denier is None:
+        sp, _ = claimant_of(st, dpos, dend, state, first_actor)
+        if sp is None and (st.in_quote or _PRONOUN_DENIER.match(t[clause_of(st.bounds(), dpos, len(t))[0]:dpos])):
+            sp = state.para_speaker.get(st.para) or state.last_person or state.last_speaker
+        denier = sp.code if sp else None
+    return denier
+
+
+_PRONOUN_DENIER = re.compile(r"\s*(?:he|she|they|the (?:minister|spokes\w+|ministry|official|envoy|ambassador))\b", re.I)
+_GERUND_GAP = re.compile(r"\s*(?:ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
+_FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?)"
+                       r"(?:\s+by\s+[^,;]{1,60}?)?\s+(?:that|of)\b", re.I)
+_WESTERN_OWNER = re.compile(r"\bWestern\b")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|inside|across|over)\s+(?:the\s+)?$", re.I)
+
+
+def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], denier: str, dpos: int, dend: int,
+                 state: ArticleState, denied_frames: set[int]) -> bool:
+    """Deny the frames the denial governs ("X denied supplying ...") that X is party to; True if any."""
+    t = st.text
+    handled = False
+    for i in own:
+        f = frames[i]
+        # "X denied supplying ...": the gerund's subject is the denier
+        gerund = _GERUND_GAP.fullmatch(t[dend:f.trigger.start]) is not None
+        sup = f.supplier or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "supply" else None)
+        rec = f.recipient or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "acquire" else None)
+        if sup is None and rec is not None:
+            sup = state.partner(rec) if rec != denier else None
+        if rec is None and sup is not None:
+            rec = state.partner(sup)
+        if sup is None or rec is None or denier not in (sup, rec):
+            continue
+        denied_frames.add(i)
+        handled = True
+        for cat, system, _ in f.weapons:
+            state.emit(make_statement("denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity), idx)
+        # "X rejected US claims that it supplied ...": the claim denied is also stated, by its owner
+        owner_m = P.OWNERLESS_RE.search(t[dpos: f.trigger.start])
+        findings = _FINDINGS.search(t[dpos: f.trigger.start])
+        if (owner_m or findings) and not f.negated and f.trigger.form != "dealings":
+            m = findings or owner_m
+            owner_seg = t[dpos: dpos + m.start()]
+            owner = None
+            for a in st.actors:
+                s, e = rel_span(st, a)
+                if dpos <= s and e <= dpos + m.end() and a.kind in {"state", "group", "org"} and a.code != denier:
+                    owner = a.code
+            if _WESTERN_OWNER.search(owner_seg):
+                owner = None
+            for cat, system, _ in f.weapons:
+                state.emit(make_statement("alleges", sup, rec, cat, system, f.status, None, owner, st, f.quantity), idx)
+    return handled
+
+
+def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dpos: int, dend: int,
+                    state: ArticleState) -> None:
+    """A denial without its own transfer ("denied the claim") answers the nearest preceding claim the
+    denier is party to (and about the other actors it names), with that claim's weapons."""
+    t = st.text
+    dclause_hi = clause_of(st.bounds(), dend, len(t))[1]
+    others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in ROLE_KINDS and a.code != denier
+              and not _PLACE_BEFORE.search(text_before(t, a.start - st.start))}
+    if st.headline and not others:
+        return
+    if P.NON_TRANSFER_DENIAL.search(t, 0, min(len(t), dend + 25)):
+        return
+    own_weapons = weapons_in(st, dend, dclause_hi, state)
+    # "..., an allegation Pyongyang rejected": the claim is in this very sentence
+    earlier = [f for f in frames if f.trigger.start < dpos and f.supplier and f.recipient and denier in (f.supplier, f.recipient)]
+    if earlier:
+        for f in earlier:
+            for cat, system, _ in f.weapons:
+                state.emit(make_statement("denies", f.supplier, f.recipient, cat, system, "unknown", None, denier, st, None), idx)
+        return
+    target_idx = None
+    for cidx, stmt in state.claims_about(denier, reverse=True):
+        if cidx < idx + 1 and (not others or {stmt.supplier, stmt.recipient} & others):
+            target_idx = cidx
+            pair = (stmt.supplier, stmt.recipient)
+            break
+    if target_idx is None:
+        # a denial before any claim (a headline): it answers the first claim about the pair that follows
+        state.pending.append(PendingDenial(idx, st, denier, others, [(c, sy) for c, sy, _ in own_weapons]))
+        return
+    if own_weapons:
+        cats = {(c, sy) for c, sy, _ in own_weapons}
+    else:
+        cats = set()
+        for c, s in state.claims_of_pair(pair):  # newest first: stop below both the target and the last four sentences
+            if c < target_idx and idx - c > 4:
+                break
+            if c == target_idx or idx - c <= 4:
+                cats.add((s.category, s.system))
+    for cat, system in sorted(cats, key=cat_order):
+        state.emit(make_statement("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
+
+
+def resolve_pending(state: ArticleState) -> None:
+    """Denials met before any claim answer the first later claim about a pair the denier is party to."""
+    for p in state.pending:
+        later = ((c, s_) for c, s_ in state.claims_about(p.denier, after=p.idx)
+                 if not p.others or {s_.supplier, s_.recipient} & p.others)
+        first_idx, first = next(later, (None, None))
+        if first is None:
+            continue
+        pair = (first.supplier, first.recipient)
+        cats = set(p.weapons)
+        if not cats:
+            for c, s_ in state.claims_about(p.denier, after=first_idx - 1):
+                if c > first_idx:
+                    break
+                if (s_.supplier, s_.recipient) == pair:
+                    cats.add((s_.category, s_.system))
+        for cat, system in sorted(cats, key=cat_order):
+            state.emit(make_statement("denies", pair[0], pair[1], cat, system, "unknown", None, p.denier, p.sentence, None), p.idx)

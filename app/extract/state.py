@@ -1,0 +1,178 @@
+"""What the stages pass on: triggers, frames, speakers, and the article's running state.
+
+`ArticleState` is the one object carried from sentence to sentence (as spaCy passes a `Doc`
+from component to component): who spoke last, the claims so far, the weapons last named,
+and the statements emitted. `emit` de-duplicates statements and keeps the indexes the stages
+look claims up by (a pair's last partner, recipient counts, claims per actor), so each
+look-up costs the same however long the article is.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from app.extract.types import ExtractedStatement
+
+
+@dataclass(slots=True)
+class Trigger:
+    start: int  # offsets relative to the sentence
+    end: int
+    kind: str  # supply | acquire
+    form: str  # verb | passive | noun | adj | turned | train | contract | arrive | dealings | supplier | possess | thank | carry
+
+
+@dataclass(slots=True)
+class Frame:
+    trigger: Trigger
+    supplier: str | None
+    recipient: str | None
+    weapons: list[tuple[str, str | None, int]]  # (category, system, position)
+    negated: bool
+    status: str
+    quantity: str | None
+    clause: tuple[int, int]
+    supplier_from_subject_pronoun: bool = False
+    more_suppliers: list[str] = field(default_factory=list)
+    more_recipients: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Speaker:
+    code: str | None
+    name: str | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class PendingDenial:
+    """A denial met before any claim it could answer (a headline): it answers the first one after it."""
+
+    idx: int
+    sentence: object  # the Sentence the denial is in
+    denier: str
+    others: set[str]
+    weapons: list[tuple[str, str | None]]
+
+
+def cat_order(cat_system: tuple[str, str | None]) -> tuple[str, bool, str]:
+    """A stable order for (category, system) pairs: named systems before None, so runs agree."""
+    cat, system = cat_system
+    return (cat, system is None, system or "")
+
+
+def _most_counted(counts: dict[str, int], exclude: str | None) -> str | None:
+    """The key with the highest count other than `exclude`; ties go to the first inserted."""
+    best, best_n = None, 0
+    for key, n in counts.items():
+        if key != exclude and n > best_n:
+            best, best_n = key, n
+    return best
+
+
+def make_statement(stance: str, supplier: str, recipient: str, cat: str, system: str | None, status: str,
+                   speaker: Speaker | None, claimant: str | None, st, quantity: str | None) -> ExtractedStatement:
+    return ExtractedStatement(
+        stance=stance, supplier=supplier, recipient=recipient, category=cat, system=system, status=status,
+        claimant=claimant, speaker=speaker.name if speaker else None, quote=st.text, start=st.start, end=st.end,
+        speaker_role=speaker.role if speaker else None, quantity=quantity,
+    )
+
+
+@dataclass
+class ArticleState:
+    names: dict[str, Speaker] = field(default_factory=dict)
+    last_speaker: Speaker | None = None
+    last_person: Speaker | None = None
+    last_subject: str | None = None
+    last_speaker_idx: int = -99
+    doc_voice: str | None = None
+    interviewee: str | None = None
+    answer_paras: set = field(default_factory=set)
+    open_recipients: dict[str, int] = field(default_factory=dict)  # recipients named without a supplier -> count
+    para_speaker: dict[int, Speaker] = field(default_factory=dict)
+    claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement), in order
+    last_weapon: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # family -> (category, system)
+    pending: list[PendingDenial] = field(default_factory=list)
+    statements: list[ExtractedStatement] = field(default_factory=list)
+    _seen: set[tuple] = field(default_factory=set)
+    # indexes over `claims`, kept by `emit`
+    _partner: dict[str, str] = field(default_factory=dict)  # code -> the other party of its last claim
+    _last_recipient: dict[str, str] = field(default_factory=dict)  # supplier -> recipient of its last claim
+    _recipient_counts: dict[str, int] = field(default_factory=dict)  # first-seen order
+    _pair_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> other party -> claims
+    _by_code: dict[str, list[int]] = field(default_factory=dict)  # code -> positions in `claims`
+    _by_pair: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def emit(self, stmt: ExtractedStatement, idx: int) -> None:
+        """Add a statement of sentence `idx` unless it repeats one; claims (not denials) are remembered."""
+        key = (stmt.start, stmt.stance, stmt.supplier, stmt.recipient, stmt.category, stmt.claimant)
+        if key in self._seen or stmt.supplier == stmt.recipient:
+            return
+        self._seen.add(key)
+        self.statements.append(stmt)
+        if stmt.stance == "denies":
+            return
+        sup, rec = stmt.supplier, stmt.recipient
+        pos = len(self.claims)
+        self.claims.append((idx, stmt))
+        self._partner[sup], self._partner[rec] = rec, sup
+        self._last_recipient[sup] = rec
+        self._recipient_counts[rec] = self._recipient_counts.get(rec, 0) + 1
+        for a, b in ((sup, rec), (rec, sup)):
+            counts = self._pair_counts.setdefault(a, {})
+            counts[b] = counts.get(b, 0) + 1
+            self._by_code.setdefault(a, []).append(pos)
+        self._by_pair.setdefault((sup, rec), []).append(pos)
+
+    def partner(self, code: str) -> str | None:
+        """The other party of the last claim `code` is party to."""
+        return self._partner.get(code)
+
+    def last_recipient(self, supplier: str) -> str | None:
+        """The recipient of the last claim with this supplier."""
+        return self._last_recipient.get(supplier)
+
+    def is_recipient(self, code: str) -> bool:
+        return code in self._recipient_counts
+
+    def common_recipient(self, exclude: str | None, least: int = 1) -> str | None:
+        """The most frequent recipient of the claims other than `exclude`, when there are `least` such claims."""
+        n = len(self.claims) - self._recipient_counts.get(exclude, 0)
+        return _most_counted(self._recipient_counts, exclude) if n >= least and n > 0 else None
+
+    def common_open_recipient(self, exclude: str | None) -> str | None:
+        return _most_counted(self.open_recipients, exclude)
+
+    def has_open_recipient(self, exclude: str | None) -> bool:
+        return any(r != exclude for r in self.open_recipients)
+
+    def add_open_recipient(self, code: str) -> None:
+        self.open_recipients[code] = self.open_recipients.get(code, 0) + 1
+
+    def dominant(self, code: str, least: int = 3) -> str | None:
+        """The article's usual counterpart of `code`: paired with it in at least `least` claims."""
+        counts = self._pair_counts.get(code)
+        if not counts:
+            return None
+        best = max(counts, key=counts.get)
+        return best if counts[best] >= least else None
+
+    def last_claim_since(self, idx: int) -> ExtractedStatement | None:
+        """The last claim, when it was made in sentence `idx` or later (claims come in sentence order)."""
+        if self.claims and self.claims[-1][0] >= idx:
+            return self.claims[-1][1]
+        return None
+
+    def claims_about(self, code: str, reverse: bool = False, after: int = -1):
+        """(sentence index, statement) of the claims `code` is party to, made after sentence `after`."""
+        positions = self._by_code.get(code, [])
+        if after >= 0:
+            positions = positions[bisect_right(positions, after, key=lambda p: self.claims[p][0]):]
+        for p in (reversed(positions) if reverse else positions):
+            yield self.claims[p]
+
+    def claims_of_pair(self, pair: tuple[str, str]):
+        """(sentence index, statement) of the claims about one supplier and recipient, newest first."""
+        for p in reversed(self._by_pair.get(pair, [])):
+            yield self.claims[p]

@@ -1,0 +1,266 @@
+"""Stage 6, statements: frames that no denial consumed become `alleges` / `confirms` statements.
+
+`emit_frames` drops hedged, conditional and refused transfers, finds the claimant
+(attribution.py), completes a missing supplier or recipient from the sentence and the article
+(`_complete_parties`), and emits one statement per party pair and weapon; `emit_exchange` adds
+the reverse leg of "... in exchange for"; `ListContext` carries a transfer into the itemised
+list after "... the following:".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.extract import patterns as P
+from app.extract.attribution import claimant_of
+from app.extract.goods import quantity_at, weapons_in
+from app.extract.lexicon import ActorMention, Lexicon
+from app.extract.roles import IT_THEY, PREPS_BEFORE, ROLE_KINDS, bullet_actor, is_origin, speech_floor
+from app.extract.sentences import Sentence, clause_of, text_before
+from app.extract.state import ArticleState, Frame, Speaker, make_statement
+from app.extract.types import ExtractedStatement
+
+
+_EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
+_SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery", re.I)
+_URGED_BEFORE = re.compile(r"\burg\w+|\bcall\w* on\b", re.I)
+_STRONG_BREAK = re.compile(r";|\s[—–]\s")
+_EXPECTED = re.compile(r"expected", re.I)
+_AND_IT_THEY = re.compile(r"\s*,?\s*and\s+(?:it|they)\b")
+_EITHER_SIDE = re.compile(r"\bto\s+(?:either|any|both)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:side|sides|party|parties)\b", re.I)
+_ANNOUNCE_CONFIRM = re.compile(r"\b(?:announc\w*|confirm\w*)\b")
+_LIST_TRANSFER = re.compile(r"\b(?:suppl\w+|sent|sold|deliver\w*|transfer\w*|export\w*|provid\w*|shipp\w*|import\w*|bought|"
+                            r"purchas\w*|acquir\w*)\b", re.I)
+
+
+def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[int], state: ArticleState,
+                first_actor: ActorMention | None, lex: Lexicon) -> None:
+    """Emit the `alleges` / `confirms` (and self-negated `denies`) statements of the frames no denial consumed."""
+    t = st.text
+    for i, f in enumerate(frames):
+        if i in denied_frames or (f.trigger.form == "dealings" and not f.negated):
+            continue
+        if _hedged(t, f):
+            continue
+        speaker = _frame_speaker(st, f, state, first_actor)
+        sup, rec, speaker = _sentence_parties(st, f, frames, denied_frames, speaker, state, first_actor)
+        claimant = speaker.code if speaker else None
+        sup, rec = _article_parties(st, f, frames, sup, rec, claimant, state, lex)
+        if sup is None and rec is not None:
+            state.add_open_recipient(rec)
+        if sup is None or rec is None or sup == rec:
+            continue
+        # a party's own public act (pledge, contract, approval) relayed by the outlet is its statement
+        cm = P.COMMIT_RE.search(t, f.clause[0], f.trigger.end) if claimant in (None, "media") and not st.in_quote else None
+        if cm:
+            actor_side = sup if f.trigger.kind == "supply" else rec
+            if any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors) \
+                    or (f.supplier_from_subject_pronoun and actor_side == sup and cm.start() >= f.trigger.start - 40):
+                claimant = actor_side
+                speaker = Speaker(claimant)
+        if f.negated:
+            if claimant in (sup, rec):
+                for cat, system, _ in f.weapons:
+                    state.emit(make_statement("denies", sup, rec, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
+            continue
+        status = "planned" if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]) else f.status
+        _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state)
+
+
+def _hedged(t: str, f: Frame) -> bool:
+    """No evidence, a condition or a refusal before the trigger: the sentence asserts no transfer."""
+    if P.NO_EVIDENCE_RE.search(t[: f.trigger.start]) or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
+        return True
+    return bool(P.REFUSAL_RE.search(t[f.clause[0]: f.trigger.start]) and not _URGED_BEFORE.search(t[: f.trigger.start]))
+
+
+def _frame_speaker(st: Sentence, f: Frame, state: ArticleState, first_actor: ActorMention | None) -> Speaker | None:
+    """Who claims the frame: its explicit attribution, else the interviewee, the quote's speaker, nobody
+    ("reports that ..."), or the document's voice (the outlet, `media`)."""
+    speaker, explicit = claimant_of(st, f.trigger.start, f.trigger.end, state, first_actor)
+    if explicit:
+        return speaker
+    if st.para in state.answer_paras:
+        return Speaker(state.interviewee)
+    if st.in_quote:
+        return state.para_speaker.get(st.para) or state.last_speaker
+    if P.OWNERLESS_RE.search(st.text[: f.trigger.start]):
+        return Speaker(None)
+    return Speaker(state.doc_voice or "media")
+
+
+def _sentence_parties(st: Sentence, f: Frame, frames: list[Frame], denied_frames: set[int], speaker: Speaker | None,
+                      state: ArticleState, first_actor: ActorMention | None) -> tuple[str | None, str | None, Speaker | None]:
+    """A missing supplier or recipient from the sentence: its other frames, the speaker, the last subject."""
+    t = st.text
+    claimant = speaker.code if speaker else None
+    sup, rec = f.supplier, f.recipient
+    if sup is None or rec is None:
+        for gi, g in enumerate(frames):
+            if g is f or gi in denied_frames or (g.trigger.kind != f.trigger.kind and sup is None):
+                continue
+            a_, b_ = sorted((g.trigger.start, f.trigger.start))
+            if _STRONG_BREAK.search(t[a_:b_]):
+                continue
+            if rec is None and sup is not None and g.recipient and g.recipient != sup:
+                rec = g.recipient
+            elif sup is None and rec is not None and g.supplier and g.supplier != rec:
+                sup = g.supplier
+    if f.trigger.form == "supplier" and rec is None and f.supplier_from_subject_pronoun:
+        rec = claimant if claimant not in (None, "media", sup) else None
+    if f.trigger.form == "thank":
+        if rec is None:
+            rec = claimant if claimant not in (None, "media") and claimant != sup else state.dominant(sup, 2)
+        if rec is not None:
+            speaker = speaker if speaker is not None and speaker.code == rec else Speaker(rec)
+            claimant = rec
+    if f.trigger.form == "arrive" and rec is None and sup is not None and claimant not in (None, "media") and claimant != sup:
+        rec = claimant
+    if f.trigger.form == "arrive" and rec is None and sup is not None and _EXPECTED.match(t, f.trigger.start):
+        rec = state.common_recipient(sup, least=2)
+    if f.supplier_from_subject_pronoun:
+        sup, rec = _pronoun_parties(st, f, sup, rec, claimant, state, first_actor)
+    return sup, rec, speaker
+
+
+def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, claimant: str | None,
+                     state: ArticleState, first_actor: ActorMention | None) -> tuple[str | None, str | None]:
+    """ "It sold ...", "..., and they bought ...": the pronoun's antecedent."""
+    t = st.text
+    if sup is None and f.trigger.kind == "supply" and IT_THEY.match(t) and state.last_subject:
+        sup = state.last_subject
+    if rec is None and f.trigger.kind == "acquire" and IT_THEY.match(t) and state.last_subject:
+        rec = state.last_subject
+    if sup is None and f.clause[0] > 0 and _AND_IT_THEY.match(t, f.clause[0]):
+        floor = speech_floor(st, 0, f.clause[0])
+        earlier = next((a for a in st.actors if floor <= a.start - st.start < f.clause[0] and a.kind in ROLE_KINDS
+                        and not PREPS_BEFORE.search(text_before(t, a.start - st.start)) and not is_origin(st, a)), None)
+        if earlier is not None and earlier.code != rec:
+            sup = earlier.code
+    if claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
+        sup = claimant
+    if rec is None and f.trigger.kind == "acquire":
+        rec = first_actor.code if first_actor else None
+    return sup, rec
+
+
+def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | None, rec: str | None,
+                     claimant: str | None, state: ArticleState, lex: Lexicon) -> tuple[str | None, str | None]:
+    """A missing supplier or recipient from the article: a named system's maker, the party's usual
+    counterpart in the claims so far, or the claimant announcing its own deal."""
+    t = st.text
+    role_codes = {a.code for a in st.actors if a.kind in ROLE_KINDS and not is_origin(st, a)}
+    if sup is None and rec is not None and f.trigger.kind in ("supply", "acquire") and f.trigger.form != "thank":
+        # "TB2s sold to Azerbaijan": a named system's maker, when nothing else names a supplier
+        makers = {lex.taxonomy.system(sy).origin for _, sy, _ in f.weapons if sy and lex.taxonomy.system(sy)}
+        makers.discard(None)
+        if len(makers) == 1 and rec not in makers and not (role_codes - {rec} - makers):
+            sup = makers.pop()
+    if rec is None and sup is not None and _EITHER_SIDE.search(t[f.trigger.end:f.clause[1]]):
+        rec = state.partner(sup) or next((g.recipient for g in frames if g is not f and g.recipient and g.recipient != sup
+                                          and (g.supplier in (None, sup))), None)
+    if sup is None and rec is not None and f.trigger.form != "turned":
+        cand = state.partner(rec)
+        if cand and (role_codes <= {cand, rec} or state.dominant(rec) == cand):
+            sup = cand
+    elif rec is None and sup is not None and f.trigger.form in {"noun", "passive", "verb"}:
+        cand = state.partner(sup)
+        if claimant == sup:
+            cand = state.last_recipient(sup)
+        if cand is None and claimant == sup and not state.is_recipient(sup):
+            # a party announcing its own transfer in an article about one recipient ("says it will send")
+            cand = state.common_recipient(sup)
+        if cand and ((role_codes <= {cand, sup} and (f.trigger.form != "verb" or state.dominant(sup, 2) == cand
+                                                      or role_codes <= {sup}
+                                                      or (claimant == sup)))
+                     or (claimant == sup)
+                     or state.dominant(sup) == cand):
+            rec = cand
+    claimant_party = claimant not in (None, "media", rec) and lex.taxonomy.actor(claimant) is not None \
+        and lex.taxonomy.actor(claimant).kind in ROLE_KINDS
+    if sup is None and rec is not None and f.trigger.form == "contract" and claimant_party and _ANNOUNCE_CONFIRM.search(t):
+        sup = claimant  # the seller announcing the buyer's contract
+    if sup is None and rec is not None and f.trigger.form == "passive" and claimant_party:
+        sup = claimant
+    return sup, rec
+
+
+def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: str, speaker: Speaker | None,
+                claimant: str | None, state: ArticleState) -> None:
+    """One statement per supplier, recipient (with the coordinated ones) and weapon."""
+    t = st.text
+    for s_code in [sup, *f.more_suppliers]:
+        for r_code in [rec, *f.more_recipients]:
+            if s_code == r_code:
+                continue
+            stance = "confirms" if claimant in (s_code, r_code) else "alleges"
+            for cat, system, _ in f.weapons:
+                state.emit(make_statement(stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity), idx)
+            # a party's own formal act (a signed contract, a commissioning) is also its confirmation
+            actor_side = r_code if f.trigger.kind == "acquire" else s_code
+            if stance == "alleges" and claimant in (None, "media") and not st.in_quote and (
+                    f.trigger.form == "contract" or _SELF_ACT.match(t, f.trigger.start)
+                    or P.CONTRACT_RE.search(t, f.clause[0], f.trigger.start)) \
+                    and any(a.code == actor_side and a.start - st.start < f.trigger.start for a in st.actors):
+                for cat, system, _ in f.weapons:
+                    state.emit(make_statement("confirms", s_code, r_code, cat, system, status, Speaker(actor_side), actor_side,
+                                              st, f.quantity), idx)
+
+
+def emit_exchange(st: Sentence, idx: int, frames: list[Frame], state: ArticleState) -> None:
+    """ "... in exchange for technology": the reverse transfer of the sentence's last claim."""
+    t = st.text
+    em = _EXCHANGE_RE.search(t) if frames else None
+    if em and any(f.trigger.end < em.start() for f in frames):
+        last = state.last_claim_since(idx)
+        if last is not None:
+            hi = clause_of(st.bounds(), em.end(), len(t))[1]
+            for cat, system, _ in weapons_in(st, em.end() + 1, hi, state):
+                state.emit(make_statement(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier,
+                                          cat, system, last.status, None, last.claimant, st, None), idx)
+
+
+@dataclass(slots=True)
+class ListContext:
+    """An itemised list after "... will provide the following:" continues the transfer before it."""
+
+    frame: ExtractedStatement | None = None  # the claim the list's items continue
+    intro: tuple[str | None, str | None] | None = None  # (claimant, recipient) of an intro naming a transfer
+
+    def step(self, st: Sentence, idx: int, frames: list[Frame], state: ArticleState,
+             sentence_speaker: Speaker | None, explicit: bool) -> None:
+        t = st.text
+        bullet = P.BULLET_RE.match(t) is not None
+        head = bullet_actor(st) if bullet and self.intro is not None else None
+        if head is not None:
+            self._emit_actor_item(st, idx, head, state)
+        elif bullet and self.frame is not None:
+            lf = self.frame
+            for w in st.weapons:
+                state.emit(ExtractedStatement(lf.stance, lf.supplier, lf.recipient, w.category, w.system, lf.status,
+                                              lf.claimant, lf.speaker, st.text, st.start, st.end, lf.speaker_role,
+                                              quantity_at(st, w.start - st.start)), idx)
+        elif t.rstrip().endswith(":"):
+            self.frame = state.last_claim_since(idx - 2)
+            self.intro = None
+            if _LIST_TRANSFER.search(t):
+                intro_speaker = sentence_speaker if explicit else (
+                    state.last_speaker if state.last_speaker and idx - state.last_speaker_idx <= 3 else None)
+                intro_rec = next((f.recipient for f in frames if f.recipient), None)
+                self.intro = ((intro_speaker.code if intro_speaker else "media") or None, intro_rec)
+        elif not bullet:
+            self.frame = None
+            self.intro = None
+
+    def _emit_actor_item(self, st: Sentence, idx: int, head: ActorMention, state: ArticleState) -> None:
+        """ "• Russia: Su-30 fighters": the item's actor supplies the intro's (or the article's usual) recipient."""
+        t = st.text
+        colon = t.index(":", head.end - st.start)
+        rec = self.intro[1] or state.dominant(head.code, 2) \
+            or state.common_recipient(head.code) or state.common_open_recipient(head.code)
+        if rec and rec != head.code:
+            claimant = self.intro[0]
+            stance = "confirms" if claimant in (head.code, rec) else "alleges"
+            for cat, system, pos in weapons_in(st, colon, len(t), state):
+                state.emit(ExtractedStatement(stance, head.code, rec, cat, system, "delivered", claimant, None,
+                                              st.text, st.start, st.end, None, quantity_at(st, pos)), idx)

@@ -1,0 +1,124 @@
+"""Stage 3a, triggers: the words that name a transfer in a sentence (verbs, nouns, "X-supplied", ...).
+
+`find_triggers(st)` returns the sentence's `Trigger`s in order, each with its kind (supply /
+acquire) and form (verb, passive, noun, adj, turned, train, contract, arrive, dealings,
+supplier, possess, thank, carry). Every regex scan here is skipped by an exact word guard.
+"""
+from __future__ import annotations
+
+import re
+
+from app.extract import patterns as P
+from app.extract.sentences import Sentence, has_any
+from app.extract.state import Trigger
+
+
+_HYPHEN_END = re.compile(r"[-‑]$")
+_ADVERB_GAP = re.compile(r",\s+(?:first|initially|later|originally|also|previously|mostly)\s+")
+
+_TO_AFTER = re.compile(r"^\s+to\b")
+_PASSIVE_AFTER = re.compile(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b")
+_COMMA_SEMI = re.compile(r"[,;]")
+
+_DEALINGS_RE = re.compile(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", re.I)
+_SUPPLIER_RE = re.compile(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", re.I)
+
+_POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
+                            r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
+_POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
+
+# ------------------------------------------------------------------ triggers
+
+
+def find_triggers(st: Sentence) -> list[Trigger]:
+    t = st.text
+    hits = st.words & P.TRIGGER_WORDS  # what TRIGGER_WORD_RE.finditer would find, without the scan
+    if not hits and not (has_any(st.low, *_POSSESSION_NOUNS) and _POSSESSION_RE.search(t)):
+        return []
+    if st.folds:
+        hits = None  # the word gates below do not hold: run every family's regex
+
+    def may_have(first_words: frozenset[str]) -> bool:
+        return hits is None or not hits.isdisjoint(first_words)
+
+    found: list[Trigger] = []
+    for m in (P._VERB_RE.finditer(t) if may_have(P.VERB_FIRST_WORDS) else ()):
+        before = t[: m.start()]
+        word = m.group(0).lower()
+        after = t[m.end():]
+        if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
+            found.append(Trigger(m.start(), m.end(), "supply", "noun"))
+            continue
+        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
+            found.append(Trigger(m.start(), m.end(), "supply", "noun"))
+            continue
+        if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and P.PASSIVE_AUX_RE.search(before[-60:]):
+            found.append(Trigger(m.start(), m.end(), "supply", "passive"))
+            continue
+        if _HYPHEN_END.search(before):
+            found.append(Trigger(m.start(), m.end(), "supply", "adj"))
+            continue
+        if word.endswith(("ed", "sold", "sent", "given", "lent", "handed over")) and any(
+                0 <= m.start() - (w.end - st.start) <= 3
+                or _ADVERB_GAP.fullmatch(t[w.end - st.start:m.start()])
+                for w in st.weapons) and _PASSIVE_AFTER.match(after):
+            found.append(Trigger(m.start(), m.end(), "supply", "passive"))
+            continue
+        found.append(Trigger(m.start(), m.end(), "supply", "verb"))
+    low = st.low
+
+    for m in (P.ADJ_SUPPLIED_RE.finditer(t) if has_any(low, "supplied", "provided", "donated", "delivered", "sold", "sent", "shipped",
+                                                    "smuggled", "transferred", "furnished") else ()):
+        if not any(f.start <= m.start() + 1 < f.end + 1 for f in found):
+            found.append(Trigger(m.start(), m.end(), "supply", "adj"))
+    for m in (P._ACQ_RE.finditer(t) if may_have(P.ACQ_FIRST_WORDS) else ()):
+        word = m.group(0).lower()
+        before = t[: m.start()]
+        if word in {"bought", "ordered", "acquired", "purchased", "imported", "procured", "sourced"} and re.match(r"\s+from\b", t[m.end():]) \
+                and any(re.fullmatch(r",?\s+(?:(?:first|originally|later|all|also|mostly)\s+)?", t[w.end - st.start:m.start()]) for w in st.weapons if w.end - st.start <= m.start()):
+            found.append(Trigger(m.start(), m.end(), "supply", "passive"))
+            continue
+        if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
+            found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
+        else:
+            found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
+    for m in (P._SNOUN_RE.finditer(t) if may_have(P.SNOUN_FIRST_WORDS) else ()):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        found.append(Trigger(m.start(), m.end(), "supply", "noun"))
+    for m in (P._ANOUN_RE.finditer(t) if may_have(P.ANOUN_FIRST_WORDS) else ()):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
+    for m in (P.TURNED_TO_RE.finditer(t) if has_any(low, "turn", "look", "reli", "rely", "depend", "ask") else ()):
+        if re.match(r"(?:the\s+)?[A-Z]", t[m.end():]) and re.search(r"\bfor\b", t[m.end(): m.end() + 120]):
+            found.append(Trigger(m.start(), m.end(), "acquire", "turned"))
+    for m in (P.TRAIN_RE.finditer(t) if "train" in low else ()):
+        found.append(Trigger(m.start(), m.end(), "supply", "train"))
+    for m in (P.CONTRACT_RE.finditer(t) if has_any(low, "contract", "deal", "agreement", "order") else ()):
+        if any(f.start <= m.end() and m.start() <= f.end for f in found):
+            continue
+        kind = "supply" if re.search(r"\bexport", m.group(0), re.I) else "acquire"
+        found.append(Trigger(m.start(), m.end(), kind, "contract"))
+    for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected") else ()):
+        found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
+    for m in (_DEALINGS_RE.finditer(t) if has_any(low, "dealings", "deals", "trade", "cooperation") else ()):
+        found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
+    for m in (_SUPPLIER_RE.finditer(t) if "supplier" in low else ()):
+        found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
+    for m in (_POSSESSION_RE.finditer(t) if has_any(low, *_POSSESSION_NOUNS) else ()):
+        found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
+    for m in (P.THANK_RE.finditer(t) if "thank" in low else ()):
+        found.append(Trigger(m.start(), m.end(), "acquire", "thank"))
+    for m in (P.CARRY_RE.finditer(t) if has_any(low, "carr", "transport", "ferr", "bound", "destined", "route", "head") else ()):
+        if not any(f.start <= m.start() < f.end for f in found):
+            found.append(Trigger(m.start(), m.end(), "supply", "carry"))
+    found.sort(key=lambda f: f.start)
+    # a noun right after a verb trigger ("received shipments of") belongs to that verb's frame
+    kept: list[Trigger] = []
+    for f in found:
+        if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 30 \
+                and not _COMMA_SEMI.search(t[kept[-1].end: f.start]):
+            continue
+        kept.append(f)
+    return kept
