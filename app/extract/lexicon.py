@@ -217,14 +217,18 @@ class Lexicon:
                 category, system, generic = info[key]
                 a, b = starts[start], ends[end - 1]
                 found.append(WeaponMention(a, b, category, system, text[a:b], generic))
-        # a system name wins over a category word that overlaps it ("Su-35 fighter jets")
+        # a system name wins over a category word that overlaps it ("Su-35 fighter jets"), then the
+        # longest wins: systems come first, so a mention is dropped exactly when it overlaps one kept
+        # before it. Kept characters are marked, so the test costs the mention's length, not the
+        # number of mentions kept (linear in the article, however dense).
         found.sort(key=lambda m: (m.system is None, -(m.end - m.start), m.start))
         kept: list[WeaponMention] = []
+        taken = bytearray(len(text))
         for m in found:
-            overlapping = [k for k in kept if m.start < k.end and k.start < m.end]
-            if overlapping and (m.system is None or any(k.system for k in overlapping)):
+            if taken.find(1, m.start, m.end) >= 0:
                 continue
             kept.append(m)
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
         kept.sort(key=lambda m: m.start)
         return kept
 
