@@ -17,12 +17,12 @@ from spacy.matcher import PhraseMatcher
 import unicodedata
 from spacy.tokens import Doc
 
-from app.taxonomy import Taxonomy, load_taxonomy
+from app.taxonomy import Taxonomy, load_taxonomy, load_words
 
-# Aliases too ambiguous to mean an actor without more context.
-_SKIP_ALIASES = {"CAR", "Guardian", "Time", "Sky", "Chad", "Jordan", "Georgia"}
-# A state name that is also an everyday word is still matched in its proper-noun form.
-_STATE_DEFAULT_ALIASES_SKIP = {"Jordan", "Georgia", "Chad"}
+# Aliases too ambiguous to mean an actor without more context, and state names that are also
+# everyday words (matched only in their other forms): lists in app/taxonomy/words.toml.
+_SKIP_ALIASES = load_words()["actors"]["skip_aliases"]
+_STATE_DEFAULT_ALIASES_SKIP = load_words()["actors"]["skip_state_names"]
 
 
 # Abbreviations with inner dots (U.S.), numbers, runs of letters, single other characters, each with
@@ -105,8 +105,7 @@ class Lexicon:
                 self._add_actor(inst, actor.code, actor.kind, "institution")
 
     def _build_weapons(self) -> None:
-        generic_terms = {"weapons", "weapon", "arms", "missile", "missiles", "aircraft", "planes", "vessels",
-                         "ships", "boats", "hardware", "military equipment", "technology"}
+        generic_terms = load_words()["weapons"]["generic_terms"]
         for cat in self.taxonomy.categories:
             for term in cat.terms:
                 key = f"C|{cat.slug}|{term.lower()}"

@@ -28,9 +28,7 @@ _AID_NOUN = re.compile(r"\b(?:package|packages|aid|assistance)\b", re.I)
 _FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")
 
 # Words that may stand between a supplier and its transfer noun ("Iranian arms shipments", "U.S. military aid").
-_NOUN_MODIFIERS = {"arms", "weapons", "weapon", "military", "defence", "defense", "security", "drone", "missile", "ammunition",
-                   "covert", "illegal", "illicit", "secret", "additional", "new", "recent", "continued", "ongoing", "further",
-                   "lethal", "direct", "latest", "first", "planned", "-", "‑"}
+_NOUN_MODIFIERS = P.WORDS["triggers"]["noun_modifiers"]
 
 
 @dataclass(slots=True)

@@ -1,8 +1,13 @@
-"""The word lists and regular expressions the rules use (transfer triggers, speech, denial, hedges)."""
+"""The regular expressions the rules use (transfer triggers, speech, denial, hedges), built from the
+word lists of `app/taxonomy/words.toml` where a pattern is a list of words."""
 from __future__ import annotations
 
 import re
 
+from app.taxonomy import load_words
+
+WORDS = load_words()
+_TRIGGERS, _SPEECH = WORDS["triggers"], WORDS["speech"]
 I = re.IGNORECASE
 # The only non-ASCII characters that IGNORECASE matches to ASCII letters: İ ı ſ K (Kelvin sign). A text
 # without them matches an IGNORECASE pattern of ASCII words only where its lower case has the words.
@@ -71,40 +76,14 @@ def _words(*forms: str) -> str:
 
 
 # Verbs whose subject is the supplier ("Iran sold drones to Russia").
-SUPPLY_VERBS = _words(
-    "supply", "supplies", "supplied", "supplying", "send", "sends", "sent", "sending",
-    "sell", "sells", "sold", "selling", "deliver", "delivers", "delivered", "delivering",
-    "provide", "provides", "provided", "providing", "transfer", "transferred", "transferring",
-    "shipped", "shipping", "hand over", "handed over", "hands over", "handing over",
-    "gave", "given", "export", "exports", "exported", "exporting",
-    "arming", "furnish", "furnished", "furnishing", "smuggle", "smuggled", "smuggling",
-    "funnel", "funnelled", "funneled", "funnelling", "funneling", "pumped", "pumping",
-    "donate", "donates", "donated", "donating", "gifted", "pledge", "pledges", "pledged", "pledging",
-    "offer", "offers", "offered", "offering", "dispatched", "dispatching", "equip", "equipped", "equipping",
-    "lend", "lent", "lending", "loaned", "re-exported", "ferried", "airlifted", "committed", "commits",
-    "rush", "rushed", "rushing", "hand", "hands", "handed", "handing", "pour", "pours", "poured", "pouring",
-    "moved", "moving", "move", "moves", "channelled", "channeled", "deploying to", "re-transferred", "resupply",
-    "resupplied", "resupplying", "promise", "promises", "promised", "promising",
-)
+SUPPLY_VERBS = _words(*_TRIGGERS["supply_verbs"])
 # Weak verbs that count only with an explicit recipient ("moved rockets to Hezbollah").
-WEAK_SUPPLY = {"moved", "moving", "move", "moves", "hand", "hands", "handed", "handing", "rush", "rushed", "rushing", "give", "gives", "gave", "giving"}
+WEAK_SUPPLY = _TRIGGERS["weak_supply_verbs"]
 # Verbs whose subject is the recipient ("Moscow bought shells from Pyongyang").
-ACQUIRE_VERBS = _words(
-    "receive", "receives", "received", "receiving", "acquire", "acquires", "acquired", "acquiring",
-    "obtain", "obtains", "obtained", "obtaining", "buy", "buys", "bought", "buying",
-    "purchase", "purchased", "purchasing", "import", "imported", "importing",
-    "procure", "procures", "procured", "procuring", "took delivery of", "take delivery of",
-    "taking delivery of", "takes delivery of", "sourced", "sourcing", "ordered", "seek", "seeks", "seeking", "sought",
-    "commissioned", "inducted",
-)
+ACQUIRE_VERBS = _words(*_TRIGGERS["acquire_verbs"])
 # Nouns naming a transfer from the supplier's side ("Iran's transfer of missiles to Russia").
-SUPPLY_NOUNS = _words(
-    "supply", "supplies", "delivery", "deliveries", "shipment", "shipments", "transfer", "transfers",
-    "sale", "sales", "export", "exports", "provision", "handover", "handovers", "donation", "donations",
-    "consignment", "consignments", "package", "packages", "pipeline", "smuggling", "flow", "flows",
-    "aid", "assistance",
-)
-ACQUIRE_NOUNS = _words("purchase", "purchases", "acquisition", "acquisitions", "imports", "procurement", "order", "orders")
+SUPPLY_NOUNS = _words(*_TRIGGERS["supply_nouns"])
+ACQUIRE_NOUNS = _words(*_TRIGGERS["acquire_nouns"])
 
 _TRIGGER_FORMS = list(_FORMS)
 _VERB_RE = re.compile(rf"\b(?:{SUPPLY_VERBS})\b", I)
@@ -136,10 +115,10 @@ CLAUSE_BOUNDARY_RE = re.compile(
 )
 
 SPEECH_RE = re.compile(
-    r"\b(?:" + _words(*['accuse', 'accused', 'accuses', 'accusing', 'acknowledged', 'acknowledges', 'added', 'adding', 'adds', 'admits', 'admitted', 'admitting', 'affirmed', 'alleged', 'alleges', 'alleging', 'announced', 'announces', 'announcing', 'argued', 'argues', 'asserted', 'asserts', 'assess', 'assessed', 'assesses', 'assessing', 'believe', 'believed', 'believes', 'briefed', 'called', 'calls', 'charged', 'charges', 'cited', 'citing', 'claimed', 'claiming', 'claims', 'complained', 'concluded', 'concludes', 'condemned', 'confirmed', 'confirming', 'confirms', 'criticised', 'criticized', 'declared', 'declares', 'denied', 'denies', 'described', 'describes', 'designated', 'disclosed', 'discloses', 'dismissed', 'dismisses', 'documented', 'documents', 'estimated', 'estimates', 'explained', 'explains', 'finds', 'found', 'identified', 'imposed', 'indicated', 'indicates', 'insisted', 'insists', 'knew', 'knows', 'learned', 'learnt', 'maintained', 'maintains', 'noted', 'notes', 'observed', 'praised', 'reaffirmed', 'reiterated', 'reiterates', 'rejected', 'rejects', 'repeated', 'repeats', 'reported', 'reporting', 'reports', 'revealed', 'reveals', 'said', 'sanctioned', 'say', 'saying', 'says', 'showed', 'shows', 'spotted', 'stated', 'states', 'stressed', 'suggested', 'suggests', 'tell', 'tells', 'testified', 'thanked', 'thanks', 'thinks', 'told', 'traced', 'tracked', 'understands', 'urged', 'urges', 'warned', 'warning', 'warns', 'welcomed', 'writes', 'wrote']) + r"|emphasi[sz]ed)\b|\baccording to\b|\bin a statement\b",
+    r"\b(?:" + _words(*_SPEECH["verbs"]) + r"|emphasi[sz]ed)\b|\baccording to\b|\bin a statement\b",
     I,
 )
-SPEECH_WORDS = frozenset(["spoke", "speaking", "briefing", "remarks"]) | frozenset(['accuse', 'accused', 'accuses', 'accusing', 'acknowledged', 'acknowledges', 'added', 'adding', 'adds', 'admits', 'admitted', 'admitting', 'affirmed', 'alleged', 'alleges', 'alleging', 'announced', 'announces', 'announcing', 'argued', 'argues', 'asserted', 'asserts', 'assess', 'assessed', 'assesses', 'assessing', 'believe', 'believed', 'believes', 'briefed', 'called', 'calls', 'charged', 'charges', 'cited', 'citing', 'claimed', 'claiming', 'claims', 'complained', 'concluded', 'concludes', 'condemned', 'confirmed', 'confirming', 'confirms', 'criticised', 'criticized', 'declared', 'declares', 'denied', 'denies', 'described', 'describes', 'designated', 'disclosed', 'discloses', 'dismissed', 'dismisses', 'documented', 'documents', 'estimated', 'estimates', 'explained', 'explains', 'finds', 'found', 'identified', 'imposed', 'indicated', 'indicates', 'insisted', 'insists', 'knew', 'knows', 'learned', 'learnt', 'maintained', 'maintains', 'noted', 'notes', 'observed', 'praised', 'reaffirmed', 'reiterated', 'reiterates', 'rejected', 'rejects', 'repeated', 'repeats', 'reported', 'reporting', 'reports', 'revealed', 'reveals', 'said', 'sanctioned', 'say', 'saying', 'says', 'showed', 'shows', 'spotted', 'stated', 'states', 'stressed', 'suggested', 'suggests', 'tell', 'tells', 'testified', 'thanked', 'thanks', 'thinks', 'told', 'traced', 'tracked', 'understands', 'urged', 'urges', 'warned', 'warning', 'warns', 'welcomed', 'writes', 'wrote']) | {"emphasised", "emphasized"}
+SPEECH_WORDS = _SPEECH["verbs"] | _SPEECH["guard_words"]
 SPEECH_PHRASES = re.compile(r"\baccording to\b|\bin a statement\b", I)
 ACCORDING_RE = re.compile(r"\baccording to\b", I)
 SPEECH_WORD_RE = word_set_re(SPEECH_WORDS)
@@ -147,8 +126,7 @@ OUTLET_RE = re.compile(
     r"\b(?:news agency|newspaper|daily|broadcaster|state media|media(?!\s+(?:wing|office|centre|center|department|directorate|service))|state television|state TV|state-run|outlet|magazine|"
     r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report)\b", I)
 # Every OUTLET_RE alternative contains one of these (lower-cased): a cheap test before the scan.
-_OUTLET_HINTS = ("news", "daily", "broadcast", "media", "state", "outlet", "magazine", "tabloid", "journalist",
-                 "reporter", "correspondent", "investigation", "paper", "agency")
+_OUTLET_HINTS = tuple(sorted(_SPEECH["outlet_hints"]))
 
 
 def may_match_outlet(text: str, folds: bool = True) -> bool:
@@ -219,29 +197,13 @@ QUANTITY_RE = re.compile(
 )
 
 # Every QUANTITY_RE match has a digit or one of these words (the end-anchored search is costly).
-QUANTITY_WORDS = frozenset(
-    "hundreds thousands dozens scores millions tens limited small handful several more fewer up about least some "
-    "nearly around over one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-    "fifty hundred dozen".split())
+QUANTITY_WORDS = WORDS["quantity"]["words"]
 DIGIT_RE = re.compile(r"\d")
 
 # `\b[A-Z]` written as `[A-Z](?<!\w[A-Z])`: a pattern that opens with a character set lets the
 # regex engine skip straight to capitals instead of trying every position (about twice as fast).
 PERSON_RE = re.compile(r"[A-Z](?<!\w[A-Z])(?:[a-z’'\-]+|\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.|al-[A-Z][a-z]+|bin|de|van|von|der)){1,3}\b")
-TITLE_WORDS = {
-    "President", "Prime", "Minister", "Foreign", "Defence", "Defense", "Secretary", "Spokesman", "Spokeswoman",
-    "Spokesperson", "Ambassador", "General", "Gen", "Admiral", "Adm", "Colonel", "Col", "Lieutenant", "Lt", "Major",
-    "Commander", "Chief", "Director", "Deputy", "Senator", "Sen", "Representative", "Rep", "Vice", "State", "National",
-    "Security", "Council", "Adviser", "Advisor", "Envoy", "Chancellor", "King", "Crown", "Prince", "Sheikh", "Mr",
-    "Mrs", "Ms", "Dr", "Captain", "Capt", "Press", "Secretary-General", "The", "In", "At", "On", "A", "An", "But",
-    "And", "Navy", "Army", "Air", "Force", "Forces", "Ministry", "Office", "Department", "Intelligence", "Military",
-    "Staff", "Joint", "Chiefs", "Affairs", "Supreme", "Leader", "Speaker", "Head", "Official", "Officials", "Sources",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December", "Mission", "UN",
-    "White", "House", "Kremlin", "Pentagon", "Central", "Command", "Federal", "Republic", "Islamic", "People",
-    "Parliament", "Committee", "Agency", "Service", "Services", "Group", "Company", "Corporation", "Industries",
-    "Ministry’s", "Ministry's", "Earlier", "Later", "Last", "This", "That", "These", "Those", "However", "Meanwhile",
-}
+TITLE_WORDS = WORDS["people"]["title_words"]
 
 # A party's own public acts: relayed by an outlet they are the party's statements (confirms).
 COMMIT_RE = re.compile(
@@ -261,14 +223,7 @@ SPEAKER_NOUN_RE = re.compile(
 BULLET_RE = re.compile(r"^\s*(?:[•\-–*·▪●]|\d+[.)]\s)")
 
 # Every word that can start a trigger: sentences without one skip the trigger regexes.
-TRIGGER_WORDS = frozenset(map(_first_word, _TRIGGER_FORMS)) | frozenset(
-    "turned turn turns turning looked look looks looking relied relies rely relying depend depends depended depending "
-    "train trains trained training sign signed signs signing inked ink finalised finalized finalise finalize concluded "
-    "conclude clinched sealed awarded award agreed agree agrees arrive arrives arrived arriving reached landed "
-    "supplied provided donated delivered sold furnished sent shipped smuggled transferred re carrying carried carries "
-    "carry transporting transported transports ferrying ferried bound destined route headed heading thank thanks thanked "
-    "thanking supplier suppliers arms weapons military ask asks asked asking expected".split()
-)
+TRIGGER_WORDS = frozenset(map(_first_word, _TRIGGER_FORMS)) | _TRIGGERS["other_first_words"]
 TRIGGER_WORD_RE = word_set_re(TRIGGER_WORDS)
 # The first words of each trigger family: a sentence whose TRIGGER_WORD_RE hits include none of a
 # family's first words has no match of that family's regex, so its scan can be skipped. That holds
@@ -287,8 +242,7 @@ NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|c
 # Carriers: the subject is a ship or a plane, the parties are "from X" and "to Y" ("a dhow carrying rifles from Iran to the Houthis").
 CARRY_RE = re.compile(r"\b(?:carry(?:ing)?|carried|carries|transport(?:ing|ed|s)?|ferry(?:ing)?|ferried|bound for|destined for|en route to|headed for|heading to)\b", I)
 # Nouns that "claims"/"reports" are when used as nouns, not speech verbs.
-AMBIGUOUS_SPEECH = frozenset({"claims", "claim", "reports", "report", "statement", "statements", "charges", "remarks",
-                              "briefing", "warning", "findings", "calls", "notes", "documents", "shows", "states", "thanks"})
+AMBIGUOUS_SPEECH = _SPEECH["ambiguous"]
 
 # A recipient thanking its supplier ("Mali's president thanked Russia for the aircraft").
 THANK_RE = re.compile(r"\bthank(?:s|ed|ing)?\b", I)

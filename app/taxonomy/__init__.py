@@ -1,6 +1,7 @@
 """The taxonomy: weapon categories, named systems and actors, read from TOML data files.
 
-The data lives in `weapons.toml` and `actors.toml` beside this module (see README.md for the
+The data lives in `weapons.toml` and `actors.toml` beside this module, and the word lists of the
+extraction rules (trigger and speech verbs, hedges, titles) in `words.toml` (see README.md for the
 format). A user extends it without touching code by pointing `ARMSWATCH_TAXONOMY_DIR` at a
 directory of further `*.toml` files of the same format; they are merged over the bundled ones.
 """
@@ -202,7 +203,30 @@ def load_taxonomy() -> Taxonomy:
     return _cached(os.environ.get(ENV_DIR) or None)
 
 
+WORDS_FILE = DATA_DIR / "words.toml"
+
+
+def read_words(path: Path = WORDS_FILE) -> dict[str, dict[str, frozenset[str]]]:
+    """The word lists of the extraction rules: {table: {list name: words}} from `words.toml`."""
+    data = _read(path)
+    words: dict[str, dict[str, frozenset[str]]] = {}
+    for table, lists in data.items():
+        if not isinstance(lists, dict):
+            raise TaxonomyError(f"{path}: {table!r} must be a table of word lists")
+        for key, value in lists.items():
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise TaxonomyError(f"{path}: [{table}] {key!r} must be a list of non-empty strings")
+        words[table] = {key: frozenset(value) for key, value in lists.items()}
+    return words
+
+
+@lru_cache(maxsize=1)
+def load_words() -> dict[str, dict[str, frozenset[str]]]:
+    """The bundled word lists (`words.toml`), read once per process."""
+    return read_words()
+
+
 __all__ = [
     "ActorEntry", "Category", "System", "Taxonomy", "TaxonomyError", "CATEGORY_SLUGS",
-    "build_taxonomy", "load_taxonomy",
+    "build_taxonomy", "load_taxonomy", "load_words", "read_words",
 ]
