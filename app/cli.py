@@ -87,7 +87,7 @@ def extract(
 ) -> None:
     """Print the statements found in FILES, without touching the database."""
     from app.extract.render import render_json, render_table
-    from app.extract.textfile import TextFileError, read_article_text
+    from app.ingest.textfile import TextFileError, read_article_text
 
     results, failed = [], 0
     for path in files:

@@ -14,7 +14,7 @@ from typing import Any
 import trafilatura
 
 from app.extract import parse_date_header
-from app.extract.textfile import NOT_REGULAR, TextFileError, read_article_text, read_file_bytes
+from app.ingest.textfile import NOT_REGULAR, TextFileError, read_article_text, read_file_bytes
 from app.ingest.types import Failed, RawArticle, ReadError, RecordJob
 
 # trafilatura and its helpers log parse trouble as warnings; without a handler Python would print
