@@ -25,20 +25,13 @@ _WESTERN = re.compile(r"\b(?:Western|western)\b")
 _ITS_BODY = re.compile(r"\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|foreign ministry|defen[cs]e ministry|embassy|spokes\w+|officials?|president|leader|mission|army|military)\b|the (?:military|army|navy|government|ministry|air force)[’']s\b)", re.I)
 _HE_SHE_START = re.compile(r"^\s*(?:he|she)\b", re.I)
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b", re.I)
-
 _REPORT_NOUN_END = re.compile(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", re.I)
-
 _THE_OPTIONAL = re.compile(r"\s*(?:the\s+)?", re.I)
-
 _SENTENCE_STOP = re.compile(r"[.;]|$")
-
 _PHRASE_STOP = re.compile(r"[,;.]")
 _BARE_SUBJECT = re.compile(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*")
-
 _QUESTION = re.compile(r"\s*Q\s*:")
 ANSWER_RE = re.compile(r"\s*A\s*:")
-
-# ------------------------------------------------------------------ claimants
 
 
 def _name_in(segment: str) -> tuple[str | None, str | None]:

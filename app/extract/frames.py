@@ -22,6 +22,7 @@ _ARMING = re.compile(r"arming", re.I)
 _PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
 _QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
 
+
 def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
     """The transfer frames of a sentence, one per trigger that has goods and is not dropped by its rules."""
     trigs = find_triggers(st)

@@ -24,8 +24,6 @@ FAMILY = {
 _ANAPHOR_BEFORE = re.compile(r"\b(?:the|these|those|such|this|that|its|their)\s+(?:\w+\s+)?$", re.I)
 _INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
 
-# ------------------------------------------------------------------ weapons
-
 
 def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tuple[str, str | None, int]]:
     stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo else None

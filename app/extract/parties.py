@@ -338,8 +338,6 @@ BY_FORM = {"turned": _turned, "contract": _contract, "dealings": _dealings, "sup
             "possess": _possess, "thank": _thank, "carry": _carry, "arrive": _arrive}
 
 
-
-
 def parties_of(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """The trigger's supplier and recipient mentions (and whether the supplier is a pronoun), by its
     form and kind; None when the trigger turns out not to name a transfer."""

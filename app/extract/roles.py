@@ -25,18 +25,12 @@ ACTOR_NOUN_AFTER = re.compile(
     r"proxies|groups?|arsenals?|stocks|agents|middlemen|entities|authorities|administration)\b",
     re.I,
 )
-
 POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
-
 _CONTROLLED_AFTER = re.compile(r"[-‑](?:held|controlled|run|occupied|led|dominated)\b")
 _DETERMINER = re.compile(r"(?:the\s+|a\s+|an\s+)?")
-
 _WHICH_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$")
-
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", re.I)
-
 _LIST_JOINER = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?")
-
 _THAT_RE = re.compile(r"\bthat\b")
 
 # What may precede a sentence's subject: a dateline ("CARACAS — ", "WASHINGTON: ") and "The".
@@ -45,6 +39,7 @@ DATELINE_OR_THE = re.compile(r"(?:[A-Z][A-Z .’'/-]+(?:,\s*[A-Za-z ]+)?\s*(?:[�
 # "to strike Ukrainian cities": a verb between "to" and the actor means the actor is not the recipient
 _VERB_GAP = re.compile(r"\b(?:strike|attack|support|help|fight|defend|protect|counter|hit|target|be|use|prevent|stop|bolster|"
                        r"boost|strengthen|replace|deter|kill|bomb|shell|destroy|reach|sustain|arm|equip|supply|launch|fire)\b", re.I)
+
 
 def speech_floor(st: "Sentence", lo: int, pos: int) -> int:
     """Subjects of a transfer verb are searched after the last speech verb or "that" before it."""
@@ -56,10 +51,6 @@ def speech_floor(st: "Sentence", lo: int, pos: int) -> int:
         for m in _THAT_RE.finditer(st.text, lo, pos):
             floor = max(floor, m.end())
     return floor
-
-# ------------------------------------------------------------------ roles
-
-
 
 
 _ORIGIN_GAP = re.compile(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*"
@@ -203,7 +194,6 @@ def bullet_actor(st: Sentence) -> ActorMention | None:
 
 def pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
     return bool(_PRONOUN_SUBJECT.search(st.text[max(lo, pos - 80):pos]))
-
 
 
 IT_THEY = re.compile(r"(?:It|They)\b")

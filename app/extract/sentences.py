@@ -16,11 +16,11 @@ from app.extract.lexicon import ActorMention, Lexicon, WeaponMention
 
 
 DATE_HEADER = re.compile(r"\A ?date (\d{4}-\d{2}-\d{2})\b")
-
 _LAST_WORD = re.compile(r"([\w’'”\"]+)\W*$")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.’'-]*\s+$")
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+$")
 _SENTENCE_END = re.compile(r"[.!?”\"’;:,]$")
+
 
 def _noun_use(t: str, pos: int) -> bool:
     """ "the claims", "baseless reports", "US reports": a noun, unless a name or pronoun precedes it."""
@@ -47,6 +47,7 @@ def _in_name(t: str, m: re.Match) -> bool:
 _PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
                         r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
 _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
+
 
 def parse_date_header(text: str) -> date | None:
     """The date of the optional ` date YYYY-MM-DD` first-line header, else None."""
@@ -132,9 +133,6 @@ class Sentence:
         if self._bounds is None:
             self._bounds = boundaries(self.text)
         return self._bounds
-
-
-# ------------------------------------------------------------------ sentences
 
 
 def split_sentences(lex: Lexicon, text: str) -> list[Sentence]:

@@ -15,19 +15,14 @@ from app.extract.state import Trigger
 
 _HYPHEN_END = re.compile(r"[-‑]$")
 _ADVERB_GAP = re.compile(r",\s+(?:first|initially|later|originally|also|previously|mostly)\s+")
-
 _TO_AFTER = re.compile(r"^\s+to\b")
 _PASSIVE_AFTER = re.compile(r"^\s+(?:by|to|from|in|last|this|over|under|during)\b")
 _COMMA_SEMI = re.compile(r"[,;]")
-
 _DEALINGS_RE = re.compile(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", re.I)
 _SUPPLIER_RE = re.compile(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", re.I)
-
 _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
                             r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
 _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
-
-# ------------------------------------------------------------------ triggers
 
 
 def find_triggers(st: Sentence) -> list[Trigger]:
