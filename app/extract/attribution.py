@@ -61,6 +61,17 @@ def resolve_segment(st: Sentence, lo: int, hi: int, state: ArticleState, sents_f
     return st.origin_cache[key]
 
 
+def _actor_speaker(a: ActorMention, name: str | None, role: str | None, state: ArticleState) -> Speaker:
+    """The speaker for actor `a` (an outlet names no person), remembering a person's name and surname."""
+    if a.kind == "media":
+        return Speaker("media")
+    sp = Speaker(a.code, name, role)
+    if name:
+        state.names[name] = sp
+        state.names[name.split()[-1]] = sp
+    return sp
+
+
 def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleState, sents_first_actor: ActorMention | None) -> Speaker | None:
     seg = st.text[lo:hi]
     if not seg.strip():
@@ -80,15 +91,7 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
         a0 = acts[0]
         if _THE_OPTIONAL.fullmatch(st.text[lo: a0.start - st.start]) and not is_origin(st, a0) \
                 and not POSSESSIVE_AFTER.match(st.text[a0.end - st.start:]):
-            name, role = _name_in(seg)
-            code = "media" if a0.kind == "media" else a0.code
-            if code == "media":
-                name, role = None, None
-            sp = Speaker(code, name, role)
-            if name:
-                state.names[name] = sp
-                state.names[name.split()[-1]] = sp
-            return sp
+            return _actor_speaker(a0, *_name_in(seg), state)
     name, role = _name_in(seg)
     chosen = None
     for a in acts:
@@ -109,14 +112,7 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
     if chosen is None and _COUNTRY_POSSESSIVE.search(seg) and sents_first_actor is not None:
         chosen = sents_first_actor
     if chosen is not None:
-        code = "media" if chosen.kind == "media" else chosen.code
-        if code == "media":
-            name, role = None, None
-        sp = Speaker(code, name, role)
-        if name:
-            state.names[name] = sp
-            state.names[name.split()[-1]] = sp
-        return sp
+        return _actor_speaker(chosen, name, role, state)
     if name:
         for key in (name, name.split()[-1]):
             if key in state.names:

@@ -25,6 +25,7 @@ _ITS_THEIR_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$",
 _BY_END = re.compile(r"\b(?:by|[Bb]y)\s+$")
 _WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$")
 _AID_NOUN = re.compile(r"\b(?:package|packages|aid|assistance)\b", re.I)
+_AND_OR_END = re.compile(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$")
 _FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")
 
 # Words that may stand between a supplier and its transfer noun ("Iranian arms shipments", "U.S. military aid").
@@ -239,12 +240,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             if len({a.code for a in others}) == 1:
                 recipient = others[-1]
     else:  # verb / train
-        subj = subject_actor(st, speech_floor(st, max(lo, prv if span.i and span.trigs[span.i - 1].kind != tg.kind else lo), tg.start), tg.start)
-        head = relative_head(st, lo, tg.start)
-        if head is not None:
-            subj = head
-        if subj is None and span.i > 0 and span.prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
-            subj = span.prev_subject
+        subj = _verb_subject(st, tg, span, max(lo, prv if span.i and span.trigs[span.i - 1].kind != tg.kind else lo))
         supplier = subj
         if _BY_END.search(text_before(t, tg.start, 6)):
             # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
@@ -295,7 +291,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
 
 def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """A recipient-side trigger: "bought ... from X", "X's purchase of", "acquired by X"."""
-    t, lo, win_hi, prv = st.text, span.lo, span.win_hi, span.prv
+    t, lo, win_hi = st.text, span.lo, span.win_hi
     supplier = recipient = None
     from_pronoun = False
     if tg.form == "passive":
@@ -318,12 +314,7 @@ def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             recipient = prep_actor(st, tg.end, win_hi, "by")
         supplier = prep_actor(st, tg.end, win_hi, "from")
     else:
-        subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
-        head = relative_head(st, lo, tg.start)
-        if head is not None:
-            subj = head
-        if subj is None and span.i > 0 and span.prev_subject is not None and re.search(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$", t[max(prv, tg.start - 40):tg.start]):
-            subj = span.prev_subject
+        subj = _verb_subject(st, tg, span, lo)
         recipient = subj
         if recipient is None and pronoun_subject(st, lo, tg.start):
             from_pronoun = True
@@ -332,6 +323,19 @@ def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     if supplier is None:
         supplier = origin_actor(st, tg.end, win_hi)
     return supplier, recipient, from_pronoun
+
+
+def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorMention | None:
+    """A verb's subject: the actor before it (after `floor` and the last speech verb), the head of a
+    relative clause ("India, which ..., sold"), or the previous verb's subject ("X bought ... and sold")."""
+    t, lo, prv = st.text, span.lo, span.prv
+    subj = subject_actor(st, speech_floor(st, floor, tg.start), tg.start)
+    head = relative_head(st, lo, tg.start)
+    if head is not None:
+        subj = head
+    if subj is None and span.i > 0 and span.prev_subject is not None and _AND_OR_END.search(t[max(prv, tg.start - 40):tg.start]):
+        subj = span.prev_subject
+    return subj
 
 
 BY_FORM = {"turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
