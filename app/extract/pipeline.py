@@ -39,9 +39,10 @@ def extract(text: str) -> ExtractionResult:
         # only attribution, frames and denials use it (the origin test is not free)
         lead = first_actor(st) if frames or denials or st.speech() else None
         speaker, explicit = attribute_sentence(st, idx, state, lead)
-        denied = apply_denials(st, idx, frames, denials, state, lead)
-        emit_frames(st, idx, frames, denied, state, lead, lex)
-        emit_exchange(st, idx, frames, state)
+        if frames or denials:
+            denied = apply_denials(st, idx, frames, denials, state, lead)
+            emit_frames(st, idx, frames, denied, state, lead, lex)
+            emit_exchange(st, idx, frames, state)
         lists.step(st, idx, frames, state, speaker, explicit)
         remember_weapons(st, state)
         remember_subject(st, state)
