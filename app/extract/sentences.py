@@ -136,6 +136,8 @@ class Sentence:
 
 
 def split_sentences(lex: Lexicon, text: str) -> list[Sentence]:
+    """The article's sentences (after the date header), each with its paragraph, headline and quote state
+    and the actor and weapon mentions inside it (both lists are walked once, in step with the spans)."""
     doc = lex.parse(text)
     spans = lex.sentences(doc)
     actors = lex.actors(doc)

@@ -26,6 +26,7 @@ _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession",
 
 
 def find_triggers(st: Sentence) -> list[Trigger]:
+    """The transfer triggers of a sentence in order; a noun right after a verb trigger joins its frame."""
     t = st.text
     hits = st.words & P.TRIGGER_WORDS  # what TRIGGER_WORD_RE.finditer would find, without the scan
     if not hits and not (has_any(st.low, *_POSSESSION_NOUNS) and _POSSESSION_RE.search(t)):
