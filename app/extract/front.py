@@ -28,6 +28,11 @@ _SENTENCE_END = re.compile(r"[.!?”\"’]\s*$")
 _NOT_HEADLINE = re.compile(r"^\s*(?:By\s|Photo|Picture|Follow us|Image|Updated|Published|Advertisement)", re.I)
 
 
+def read_front(text: str, header_date: date | None, body_start: int) -> tuple[date | None, str | None]:
+    """The article's publication date (the header's, else its dateline's) and its headline."""
+    return header_date or dateline_date(text, body_start), headline(text, body_start)
+
+
 def _lines(text: str, start: int) -> list[tuple[int, str]]:
     """The first non-empty lines after `start`, with their offsets."""
     out: list[tuple[int, str]] = []
@@ -43,7 +48,7 @@ def _lines(text: str, start: int) -> list[tuple[int, str]]:
 
 def _parse(s: str) -> date | None:
     try:
-        return _dateparser.parse(re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", s), dayfirst=True).date()
+        return _dateparser.parse(re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", s.replace(",", " ")), dayfirst=True).date()
     except (ValueError, OverflowError):
         return None
 

@@ -13,7 +13,8 @@ from app.extract.frames import find_frames
 from app.extract.goods import remember_weapons
 from app.extract.lexicon import get_lexicon
 from app.extract.roles import first_actor, remember_subject
-from app.extract.sentences import parse_date_header, split_sentences
+from app.extract.front import read_front
+from app.extract.sentences import DATE_HEADER, parse_date_header, split_sentences
 from app.extract.stance import apply_denials, denial_spans, resolve_pending
 from app.extract.state import ArticleState
 from app.extract.statements import ListContext, emit_exchange, emit_frames
@@ -25,7 +26,9 @@ __all__ = ["extract", "parse_date_header"]
 def extract(text: str) -> ExtractionResult:
     """The statements of one article's text (offsets into `text` as given)."""
     lex = get_lexicon()
-    result = ExtractionResult(published=parse_date_header(text), statements=[])
+    header = DATE_HEADER.match(text)
+    published, title = read_front(text, parse_date_header(text), header.end() if header else 0)
+    result = ExtractionResult(published=published, statements=[], title=title)
     if not text or not text.strip():
         return result
     sents = split_sentences(lex, text)
