@@ -12,7 +12,7 @@ from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.parties import Window, parties_of
-from app.extract.roles import coordinated, speech_floor
+from app.extract.roles import coordinated, coordinated_before, speech_floor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
@@ -61,10 +61,20 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             quantity=quantity_at(st, weapons[0][2]),
             clause=(lo, hi),
             supplier_from_subject_pronoun=from_pronoun,
-            more_suppliers=coordinated(st, supplier) if supplier is not None and supplier.start - st.start > tg.start else [],
-            more_recipients=coordinated(st, recipient) if recipient is not None and recipient.start - st.start > tg.start else [],
+            more_suppliers=_listed_with(st, tg, supplier),
+            more_recipients=_listed_with(st, tg, recipient),
         ))
     return frames
+
+
+def _listed_with(st: Sentence, tg: Trigger, party: ActorMention | None) -> list[str]:
+    """The actors listed with a party: after it when it follows the trigger ("to Poland and Morocco"),
+    before it when it is the subject ("Russia, China and Belarus have supplied")."""
+    if party is None:
+        return []
+    if party.start - st.start > tg.start:
+        return coordinated(st, party)
+    return coordinated_before(st, party)
 
 
 def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMention | None,

@@ -23,6 +23,8 @@ from app.taxonomy import Taxonomy, load_taxonomy, load_words
 # everyday words (matched only in their other forms): lists in app/taxonomy/words.toml.
 _SKIP_ALIASES = load_words()["actors"]["skip_aliases"]
 _STATE_DEFAULT_ALIASES_SKIP = load_words()["actors"]["skip_state_names"]
+_GUARDED_NAMES = frozenset(load_words()["actors"]["guarded_names"])
+_CAPITALISED_AFTER = re.compile(r" [A-Z][a-z]")
 
 
 # Abbreviations with inner dots (U.S.), numbers, runs of letters, single other characters, each with
@@ -204,6 +206,8 @@ class Lexicon:
         for key, start, end in self.actor_matcher(doc):
             code, kind, form = info[key]
             a, b = starts[start], ends[end - 1]
+            if text[a:b] in _GUARDED_NAMES and _in_person_name(text, a, b):
+                continue
             found.append(ActorMention(a, b, code, kind, form, text[a:b]))
         return _longest(found)
 
@@ -253,6 +257,19 @@ def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
                 continue
         out.append((a, b))
     return out
+
+
+def _in_person_name(text: str, a: int, b: int) -> bool:
+    """ "Chad Smith", "Michael Jordan": a capitalised word right after the mention, or right before it
+    when that word does not open the sentence."""
+    if _CAPITALISED_AFTER.match(text, b):
+        return True
+    before = text[max(0, a - 30):a]
+    m = re.search(r"([A-Z][a-z]+) $", before)
+    if m is None:
+        return False
+    head = before[:m.start(1)]
+    return bool(head.strip()) and not re.search(r"[.!?\n]\s*$", head)
 
 
 def _longest(mentions: list[ActorMention]) -> list[ActorMention]:

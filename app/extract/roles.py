@@ -179,6 +179,36 @@ def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
     return out
 
 
+_JOINER_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*,\s*as well as\s+)(?:the\s+)?")
+
+
+def coordinated_before(st: Sentence, a: ActorMention | None) -> list[str]:
+    """Actors listed before `a` in one coordinated subject ("Russia, China and Belarus have supplied":
+    `a` is Belarus, the list gives Russia and China). The list must end in "and"/"or" before `a`."""
+    if a is None:
+        return []
+    out: list[str] = []
+    t = st.text
+    saw_and = False
+    cur = a
+    while True:
+        prev = next((b for b in reversed(st.actors) if b.end <= cur.start), None)
+        if prev is None or prev.kind not in ROLE_KINDS or is_origin(st, prev) or prev.form == "demonym":
+            break
+        gap = t[prev.end - st.start: cur.start - st.start]
+        m = _JOINER_BEFORE.fullmatch(gap)
+        if not m:
+            break
+        if cur is a:
+            saw_and = bool(re.search(r"\b(?:and|or|as well as)\b", gap))  # the list's last item follows "and"
+        if PREPS_BEFORE.search(text_before(t, prev.start - st.start)):
+            break  # "to Poland and Ukraine, Germany sent ...": not a coordinated subject
+        if prev.code != a.code and prev.code not in out:
+            out.append(prev.code)
+        cur = prev
+    return out[::-1] if saw_and else []
+
+
 def bullet_actor(st: Sentence) -> ActorMention | None:
     """The actor heading a list item ("• Russia: Su-30 fighters, Mi-35 helicopters")."""
     m = re.match(r"\s*(?:[•\-–*·▪●]|\d+[.)])\s*(?:the\s+)?", st.text, re.I)
