@@ -206,6 +206,14 @@ PERSON_RE = re.compile(r"[A-Z](?<!\w[A-Z])(?:[a-zâ€™'\-]+|\.)(?:\s+(?:[A-Z][a-zâ
 TITLE_WORDS = WORDS["people"]["title_words"]
 
 # A party's own public acts: relayed by an outlet they are the party's statements (confirms).
+# A party deciding or planning its own transfer ("Poland plans to send", "Spain and Portugal agreed to
+# supply", "Britain will send", "France is to deliver"): said of the party's own subject, the plan is
+# the party's (confirms, planned), as a relayed announcement is.
+DECIDE_RE = re.compile(
+    r"\b(?:(?:has |have |had )?(?:agreed|agrees|decided|decides|chose|chosen|opted|resolved|voted|moved|offered|offers)"
+    r"(?:\s+(?:on|in|at|this|last|earlier|later|late|early|now|also|finally|formally|\w+day|week|month|year)){0,3}\s+to|"
+    r"(?:is|are|was|were)\s+(?:now\s+)?(?:planning|preparing|set|poised|going|due|about)\s+to|"
+    r"(?:plans?|planned|intends?|intended|prepares?|aims?|hopes?)\s+to|(?:is|are|was|were)\s+to|will|shall)\b", I)
 COMMIT_RE = re.compile(
     r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|finali[sz]\w*|"
     r"commit\w*|unveil\w*|inked|concluded|clinched|sealed)\b", I)

@@ -50,21 +50,41 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
             state.add_open_recipient(rec)
         if sup is None or rec is None or sup == rec:
             continue
-        # a party's own public act (pledge, contract, approval) relayed by the outlet is its statement
-        cm = P.COMMIT_RE.search(t, f.clause[0], f.trigger.end) if claimant in (None, "media") and not st.in_quote else None
-        if cm:
-            actor_side = sup if f.trigger.kind == "supply" else rec
-            if any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors) \
-                    or (f.supplier_from_subject_pronoun and actor_side == sup and cm.start() >= f.trigger.start - 40):
-                claimant = actor_side
-                speaker = Speaker(claimant)
+        # a party's own public act (pledge, contract, approval) or plan relayed by the outlet is its statement
+        self_claim = claimant in (None, "media") and not st.in_quote and _party_act(st, f, sup, rec)
+        if self_claim:
+            claimant = sup if f.trigger.kind == "supply" else rec
+            speaker = Speaker(claimant)
         if f.negated:
             if claimant in (sup, rec):
                 for cat, system, _ in f.weapons:
                     state.emit(make_statement("denies", sup, rec, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
             continue
         status = "planned" if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]) else f.status
-        _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state)
+        _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state, self_claim)
+
+
+_SUBJECT_GAP = re.compile(r"(?:,[^,]{0,30},)?\s*(?:\w+\s+){0,2}?")
+
+
+def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
+    """The frame's acting party (the supplier of a supply, the recipient of an acquisition) announces,
+    pledges or approves it before the trigger, or is the subject of a decision or plan to make it."""
+    t = st.text
+    actor_side = sup if f.trigger.kind == "supply" else rec
+    cm = P.COMMIT_RE.search(t, f.clause[0], f.trigger.end)
+    if cm and (any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors)
+               or (f.supplier_from_subject_pronoun and actor_side == sup and cm.start() >= f.trigger.start - 40)):
+        return True
+    if f.trigger.kind != "supply" or f.trigger.form not in {"verb", "noun"}:
+        return False
+    for dm in P.DECIDE_RE.finditer(t, f.clause[0], f.trigger.start):
+        if len(t[dm.end():f.trigger.start].split()) > 6:
+            continue
+        for a in st.actors:  # the party (or the last of a coordinated subject) right before the plan
+            if a.code == sup and a.end - st.start <= dm.start() and _SUBJECT_GAP.fullmatch(t, a.end - st.start, dm.start()):
+                return True
+    return False
 
 
 def _hedged(t: str, f: Frame) -> bool:
@@ -186,13 +206,17 @@ def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | Non
 
 
 def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: str, speaker: Speaker | None,
-                claimant: str | None, state: ArticleState) -> None:
-    """One statement per supplier, recipient (with the coordinated ones) and weapon."""
+                claimant: str | None, state: ArticleState, self_claim: bool = False) -> None:
+    """One statement per supplier, recipient (with the coordinated ones) and weapon; a party's own act
+    is each coordinated party's own claim ("Spain and Portugal agreed to send")."""
     t = st.text
     for s_code in [sup, *f.more_suppliers]:
         for r_code in [rec, *f.more_recipients]:
             if s_code == r_code:
                 continue
+            if self_claim:
+                claimant = s_code if f.trigger.kind == "supply" else r_code
+                speaker = speaker if speaker is not None and speaker.code == claimant else Speaker(claimant)
             stance = "confirms" if claimant in (s_code, r_code) else "alleges"
             for cat, system, _ in f.weapons:
                 state.emit(make_statement(stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity), idx)

@@ -25,6 +25,15 @@ _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\
 _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
 
 
+_ARM_VERBS = frozenset({"arm", "armed"})
+_THE = re.compile(r"\s+(?:the\s+)?")
+
+
+def _object_is_actor(st: Sentence, pos: int) -> bool:
+    m = _THE.match(st.text, pos)
+    return m is not None and any(a.start - st.start == m.end() for a in st.actors)
+
+
 def find_triggers(st: Sentence) -> list[Trigger]:
     """The transfer triggers of a sentence in order; a noun right after a verb trigger joins its frame."""
     t = st.text
@@ -42,6 +51,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         before = t[: m.start()]
         word = m.group(0).lower()
         after = t[m.end():]
+        if word in _ARM_VERBS and not _object_is_actor(st, m.end()):
+            continue  # "armed groups", "an armed drone": "arm" names a transfer only with a party as its object
         if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
