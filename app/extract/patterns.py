@@ -183,7 +183,8 @@ PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
     r"try\w*|tried|attempt\w*|prepar\w*|moving to|agreed to|deal to|to buy|to acquire|to obtain|to receive|to send|"
     r"to supply|to deliver|to provide|pledg\w*|promis\w*|train\w*|wants? to|hope\w* to|aim\w* to|set to|poised to|"
-    r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming)\b", I)
+    r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming|"
+    r"possible|potential|approv\w*|cleared|green-?light\w*)\b", I)
 
 SEEK_RE = re.compile(r"\b(?:seek\w*|sought|try\w* to|tried to|attempt\w* to|want\w* to|hop\w* to|look\w* to|request\w*|ask\w* for)\b", I)
 
@@ -216,7 +217,7 @@ DECIDE_RE = re.compile(
     r"(?:plans?|planned|intends?|intended|prepares?|aims?|hopes?)\s+to|(?:is|are|was|were)\s+to|will|shall)\b", I)
 COMMIT_RE = re.compile(
     r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|finali[sz]\w*|"
-    r"commit\w*|unveil\w*|inked|concluded|clinched|sealed)\b", I)
+    r"commit\w*|unveil\w*|inked|concluded|clinched|sealed|cleared|green-?lit|notified)\b", I)
 WEAPON_STOP_RE = re.compile(
     r"\b(?:against|to (?:attack|strike|hit|target|shoot down|defend|protect|counter|intercept|fight|replace)|turned on|"
     r"used (?:on|against|to|in)|fired (?:at|on)|for use (?:in|against)|in (?:exchange|return) for)\b|"

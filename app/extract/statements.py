@@ -87,9 +87,17 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
     return False
 
 
+_APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*|green-?light\w*)\s+(?:(?:a|an|the)\s+)?"
+                                r"(?:possible|potential)\b", re.I)
+
+
 def _hedged(t: str, f: Frame) -> bool:
-    """No evidence, a condition or a refusal before the trigger: the sentence asserts no transfer."""
-    if P.NO_EVIDENCE_RE.search(t[: f.trigger.start]) or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
+    """No evidence, a condition or a refusal before the trigger: the sentence asserts no transfer.
+    An approved "possible sale" (the formula of an arms-sale notification) is an approval, not a hedge."""
+    ne = P.NO_EVIDENCE_RE.search(t[: f.trigger.start])
+    if ne and ne.group(0).lower() in ("possible", "potential") and _APPROVED_POSSIBLE.search(t, max(0, ne.start() - 40), ne.end()):
+        ne = P.NO_EVIDENCE_RE.search(t, ne.end(), f.trigger.start)
+    if ne or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
         return True
     return bool(P.REFUSAL_RE.search(t[f.clause[0]: f.trigger.start]) and not _URGED_BEFORE.search(t[: f.trigger.start]))
 
