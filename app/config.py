@@ -21,6 +21,22 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         10_000_000, description="Articles larger than this many bytes are refused by ingest.", ge=1
     )
+    article_seconds: float = Field(
+        60.0, description="Time budget (s) of ingest to read and extract one article (a page also gets its download "
+                          "deadline); past it the worker is stopped and the article reported as failed.", gt=0,
+    )
+    worker_memory_mb: int = Field(
+        1024, description="Memory (MB) an ingest worker may add to what it holds at start; an article needing more "
+                          "is reported as failed.", ge=64,
+    )
+    fetch_seconds: float = Field(
+        30.0, description="Deadline (s) of one HTTP fetch by ingest, from connecting to the last byte of the body.",
+        gt=0,
+    )
+    allow_private_urls: bool = Field(
+        False, description="Let ingest fetch links (from feeds, or redirects) that point at loopback, private or "
+                           "link-local addresses; off by default because what is fetched becomes public.",
+    )
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Folder of the Jinja2 templates.")
     static_dir: Path = Field(PROJECT_ROOT / "static", description="Folder of static assets (css, vendored htmx).")
     migrations_dir: Path = Field(PROJECT_ROOT / "migrations", description="Folder of the Alembic migrations.")

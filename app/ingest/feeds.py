@@ -1,19 +1,28 @@
 """RSS/Atom feeds and web pages over HTTP (httpx), read with feedparser and trafilatura."""
 from __future__ import annotations
 
+import ipaddress
 import os
+import signal
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
+
+from app.config import get_settings
 
 from app.ingest.readers import html_fragment_to_text, html_to_article, parse_date
 from app.ingest.types import Failed, PageJob, RawArticle, ReadError, RecordJob
 
 USER_AGENT = "armswatch/0.1 (+https://github.com/armswatch)"
-TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+TIMEOUT = httpx.Timeout(20.0, connect=10.0)  # per connect / per read
 _FEED_TYPES = ("rss", "atom", "xml", "rdf")
 
 
@@ -29,13 +38,109 @@ def _client() -> httpx.Client:
 def _client_for(pid: int) -> httpx.Client:
     # One client per process, keyed by pid so a forked extraction worker never shares the parent's
     # pooled sockets; reuse matters when a feed links many pages on one host.
-    return httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT})
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT},
+                        event_hooks={"request": [_check_request]})
 
 
-def fetch(url: str, max_bytes: int) -> tuple[bytes, str]:
-    """The body and content type at `url`; ReadError on HTTP errors, timeouts and oversize bodies."""
+class _Deadline(Exception):
+    pass
+
+
+class _Refused(Exception):
+    pass
+
+
+_TRUSTED = threading.local()  # the host named on the command line, for the fetch in progress
+
+
+def _allow_private() -> bool:
+    return get_settings().allow_private_urls
+
+
+def non_public_reason(host: str) -> str | None:
+    """Why `host` is not a public internet address (it resolves to loopback, private, link-local,
+    ... addresses), or None when every address it resolves to is public."""
     try:
-        with _client().stream("GET", url) as resp:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return None  # the fetch itself reports that the name does not resolve
+    for info in infos:
+        reason = _address_reason(info[4][0])
+        if reason:
+            return reason
+    return None
+
+
+def _address_reason(address: str) -> str | None:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    for kind in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+        if getattr(ip, f"is_{kind}"):
+            return f"{kind.replace('_', '-')} address {ip}"
+    if not ip.is_global:
+        return f"non-public address {ip}"
+    return None
+
+
+def _check_request(request: httpx.Request) -> None:
+    """Every request of a fetch, redirects included, must go to a public address unless the
+    host is the one named on the command line or ARMSWATCH_ALLOW_PRIVATE_URLS=1: the fetched text
+    becomes public, so a feed must not be able to point ingest at the intranet or the cloud's
+    metadata service."""
+    host = request.url.host
+    if _allow_private() or host == getattr(_TRUSTED, "host", None):
+        return
+    reason = non_public_reason(host)
+    if reason:
+        raise _Refused(f"refused: {host} is a {reason} (set ARMSWATCH_ALLOW_PRIVATE_URLS=1 to allow)")
+
+
+def _check_peer(resp: httpx.Response) -> None:
+    """The address actually connected to, against a name that resolved differently a moment ago."""
+    if _allow_private() or resp.url.host == getattr(_TRUSTED, "host", None):
+        return
+    stream = resp.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and not os.environ.get("HTTP_PROXY") and not os.environ.get("HTTPS_PROXY"):
+        reason = _address_reason(peer[0])
+        if reason:
+            raise _Refused(f"refused: {resp.url.host} connected to a {reason} (set ARMSWATCH_ALLOW_PRIVATE_URLS=1 to allow)")
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _Deadline in this thread after `seconds`, even inside a blocked socket read.
+
+    httpx's timeouts are per read, so a server that sends a byte every few seconds would hold
+    a fetch forever; only a timer that interrupts the read bounds the whole of it. Signals reach
+    the main thread only (ingest's and its workers'); elsewhere the body loop checks the clock."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Deadline()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def fetch(url: str, max_bytes: int, *, trusted: bool = False) -> tuple[bytes, str]:
+    """The body and content type at `url`; ReadError on HTTP errors, timeouts, oversize bodies,
+    a fetch longer than ARMSWATCH_FETCH_SECONDS in all, and non-public addresses (see `_check_request`).
+
+    `trusted`: the URL was named on the command line, so its own host may be private."""
+    _TRUSTED.host = urlsplit(url).hostname if trusted else None
+    started, seconds = time.monotonic(), get_settings().fetch_seconds
+    try:
+        with _deadline(seconds), _client().stream("GET", url) as resp:
+            _check_peer(resp)
             if resp.status_code >= 400:
                 raise ReadError(url, f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
             declared = resp.headers.get("content-length")
@@ -43,11 +148,17 @@ def fetch(url: str, max_bytes: int) -> tuple[bytes, str]:
                 raise ReadError(url, f"too large ({int(declared):,} bytes; the limit is {max_bytes:,})")
             chunks, size = [], 0
             for chunk in resp.iter_bytes():
+                if time.monotonic() - started > seconds:
+                    raise _Deadline()
                 size += len(chunk)
                 if size > max_bytes:
                     raise ReadError(url, f"too large (over {max_bytes:,} bytes)")
                 chunks.append(chunk)
             return b"".join(chunks), resp.headers.get("content-type", "")
+    except _Deadline:
+        raise ReadError(url, f"no complete response within {seconds:g} s (ARMSWATCH_FETCH_SECONDS)") from None
+    except _Refused as exc:
+        raise ReadError(url, str(exc)) from None
     except httpx.TimeoutException:
         raise ReadError(url, "timed out") from None
     except httpx.InvalidURL as exc:
@@ -149,7 +260,7 @@ def _decode_text(body: bytes, source: str) -> str:
 def url_jobs(url: str, max_bytes: int) -> Iterator[RecordJob | PageJob | Failed]:
     """A URL from the command line: a feed yields its entries, any other page is one article."""
     try:
-        body, content_type = fetch(url, max_bytes)
+        body, content_type = fetch(url, max_bytes, trusted=True)
     except ReadError as exc:
         yield Failed(exc.source, exc.reason)
         return

@@ -9,11 +9,11 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
@@ -25,10 +25,10 @@ from app.extract import extract
 from app.ingest import sources
 from app.ingest.progress import Progress, make_progress
 from app.ingest.store import ARTICLE, Ledger
-from app.ingest.types import Failed, Job, PageJob, Prepared, ReadError, Skipped, printable
+from app.ingest.types import Failed, Job, PageJob, Prepared, ReadError, Skipped
+from app.terminal import shown
 
-CHUNK = 8  # jobs per task sent to a worker: amortises pickling without holding much in memory
-IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker; bounds memory however many files there are
+IN_FLIGHT_PER_WORKER = 16  # jobs queued per worker; bounds memory however many files there are
 BATCH = 64  # articles per write transaction (each article still atomic, see store.py)
 BATCH_SECONDS = 0.5  # ...or fewer, so a slow source never keeps results unwritten for long
 
@@ -42,9 +42,10 @@ def sha256(text: str) -> str:
 class Preparer:
     """Load and extract one job; runs in the main process or in a worker with its own engine."""
 
-    def __init__(self, engine: Engine, max_bytes: int) -> None:
+    def __init__(self, engine: Engine, max_bytes: int, memory_mb: int | None = None) -> None:
         self.engine = engine
         self.max_bytes = max_bytes
+        self.memory_mb = memory_mb
 
     def known(self, digest: str) -> bool:
         # Skipping here, before extraction, makes a re-run of a big corpus cheap.
@@ -57,14 +58,17 @@ class Preparer:
         with self.engine.connect() as conn:
             return conn.execute(_PAGE_KNOWN, {"url": url}).first() is not None
 
-    def __call__(self, item: Job | Failed) -> Result:
+    def __call__(self, item: Job | Failed | Skipped) -> Result:
         try:
             return self._prepare(item)
+        except MemoryError:
+            return Failed(item.source, f"needs more than the {self.memory_mb} MB a worker may use; skipped "
+                                       "(ARMSWATCH_WORKER_MEMORY_MB sets the limit)")
         except Exception as exc:  # whatever goes wrong costs this input only, never the run
             return Failed(item.source, f"could not be processed ({type(exc).__name__}: {exc})")
 
-    def _prepare(self, item: Job | Failed) -> Result:
-        if isinstance(item, Failed):
+    def _prepare(self, item: Job | Failed | Skipped) -> Result:
+        if isinstance(item, (Failed, Skipped)):
             return item
         if isinstance(item, PageJob) and self.page_known(item.url):
             return Skipped(item.url, "")
@@ -72,6 +76,8 @@ class Preparer:
             article = sources.load(item, self.max_bytes)
         except ReadError as exc:
             return Failed(exc.source, exc.reason)
+        except MemoryError:
+            raise
         except Exception as exc:  # a reader bug must cost one file, not the run
             return Failed(item.source, f"could not be read ({type(exc).__name__}: {exc})")
         digest = sha256(article.text)
@@ -79,6 +85,8 @@ class Preparer:
             return Skipped(article.source, digest)
         try:
             result = extract(article.text)
+        except MemoryError:
+            raise
         except Exception as exc:
             return Failed(article.source, f"extraction failed ({type(exc).__name__}: {exc})")
         return Prepared(article, digest, result)
@@ -89,11 +97,27 @@ _PAGE_KNOWN = select(ARTICLE.c.id).where(ARTICLE.c.source == bindparam("url")).l
 _worker: Preparer | None = None
 
 
-def _init_worker(database_url: str, max_bytes: int) -> None:
+def _init_worker(database_url: str, max_bytes: int, memory_mb: int) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle, once
     _die_with_parent()
-    _worker = Preparer(make_engine(database_url), max_bytes)
+    _limit_memory(memory_mb)
+    _worker = Preparer(make_engine(database_url), max_bytes, memory_mb)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Let this worker's address space grow by at most `memory_mb` beyond what it holds now.
+
+    The kernel enforces it, C code included: past it an allocation fails and the article at
+    hand gets a MemoryError (reported as `path: reason`) instead of the machine swapping."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (now + memory_mb * 2**20, resource.RLIM_INFINITY))
+    except (OSError, ValueError, ImportError):  # not Linux: no bound, as before
+        return
 
 
 def _die_with_parent() -> None:
@@ -115,69 +139,83 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_chunk(items: list[Job | Failed]) -> list[Result]:
+def _run_job(item: Job) -> Result:
     assert _worker is not None
-    return [_worker(item) for item in items]
+    return _worker(item)
 
 
 def _warm_up() -> int:
     return os.getpid()
 
 
-def _serial(items: Iterable[Job | Failed], preparer: Preparer) -> Iterator[Result]:
-    for item in items:
-        yield preparer(item)
-
-
 class WorkerPool:
-    """Extraction in worker processes, results in input order, memory bounded by the in-flight window."""
+    """Reading and extraction in worker processes, each job within a time budget; results in input order.
 
-    def __init__(self, workers: int, database_url: str, max_bytes: int) -> None:
+    pebble's pool starts each job's clock when a worker takes it; a job past its budget has its
+    worker killed and replaced (a regex or a C loop cannot be interrupted any other way), and is
+    reported as `path: reason` while the other workers go on. A worker that dies (out of memory,
+    a crash) costs only the job it was running. Memory is bounded by the in-flight window and by
+    each worker's address-space limit (`_limit_memory`).
+    """
+
+    def __init__(self, workers: int, database_url: str, max_bytes: int, *, seconds: float, fetch_seconds: float,
+                 memory_mb: int) -> None:
         # fork: workers start fast and share the loaded extractor; each opens its own DB engine.
         methods = multiprocessing.get_all_start_methods()
         self.ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.workers = workers
-        self.initargs = (database_url, max_bytes)
-        self.pool = self._start()
+        self.seconds = seconds
+        self.fetch_seconds = fetch_seconds
+        self.pool = ProcessPool(workers, initializer=_init_worker, initargs=(database_url, max_bytes, memory_mb),
+                                context=self.ctx)
+        # fork now, before the writer opens connections or the progress thread starts
+        self.pool.schedule(_warm_up).result()
 
-    def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=_init_worker, initargs=self.initargs)
-        pool.submit(_warm_up).result()  # fork now, before the writer opens connections or the progress thread
-        return pool
+    def budget(self, item: Job) -> float:
+        # A page's budget also covers its download, which has its own deadline.
+        return self.seconds + (self.fetch_seconds if isinstance(item, PageJob) else 0)
 
-    def run(self, items: Iterable[Job | Failed]) -> Iterator[Result]:
+    def run(self, items: Iterable[Job | Failed | Skipped]) -> Iterator[Result]:
         it = iter(items)
-        window: deque[tuple[list, Future]] = deque()
+        window: deque[tuple[Job | Failed | Skipped, Future | None]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         try:
             while True:
                 while len(window) < limit:
-                    chunk = list(islice(it, CHUNK))
-                    if not chunk:
+                    item = next(it, None)
+                    if item is None:
                         break
-                    window.append((chunk, self.pool.submit(_run_chunk, chunk)))
+                    if isinstance(item, (Failed, Skipped)):
+                        window.append((item, None))
+                    else:
+                        window.append((item, self.pool.schedule(_run_job, args=(item,), timeout=self.budget(item))))
                 if not window:
                     return
-                chunk, future = window.popleft()
-                try:
-                    results = future.result()
-                except BrokenProcessPool:
-                    # A worker died (killed, out of memory): report its in-flight jobs, go on with a new pool.
-                    lost = [chunk] + [c for c, _ in window]
-                    window.clear()
-                    self.pool.shutdown(wait=False, cancel_futures=True)
-                    self.pool = self._start()
-                    for c in lost:
-                        for item in c:
-                            yield item if isinstance(item, Failed) else Failed(item.source, "extraction worker died")
-                    continue
-                except Exception as exc:  # e.g. a result that could not be pickled back
-                    for item in chunk:
-                        yield item if isinstance(item, Failed) else Failed(item.source, f"could not be processed ({type(exc).__name__}: {exc})")
-                    continue
-                yield from results
+                item, future = window.popleft()
+                yield item if future is None else self._outcome(item, future)
         finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.stop()
+            self.pool.join()
+
+    def _outcome(self, item: Job, future: Future) -> Result:
+        try:
+            return future.result()
+        except TimeoutError:
+            return Failed(item.source, f"took longer than {self.budget(item):g} s to read and extract; skipped "
+                                       "(the worker was stopped; ARMSWATCH_ARTICLE_SECONDS sets the budget)")
+        except ProcessExpired as exc:
+            return Failed(item.source, f"extraction worker died ({_exit_reason(exc.exitcode)}); skipped")
+        except Exception as exc:  # e.g. a result that could not be pickled back
+            return Failed(item.source, f"could not be processed ({type(exc).__name__}: {exc})")
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"exit code {code}"
 
 
 @dataclass(slots=True)
@@ -191,7 +229,7 @@ class Totals:
 
 
 def _err(message: str) -> None:
-    print(printable(message), file=sys.stderr, flush=True)
+    print(shown(message), file=sys.stderr, flush=True)
 
 
 def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
@@ -211,11 +249,12 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
         return 2
     allegations_before = ledger.count_allegations()
     jobs = sources.iter_jobs(paths, settings.max_file_bytes)
-    if workers > 1:
-        engine.dispose()  # no open SQLite connection may cross the fork
-        results = WorkerPool(workers, settings.database_url, settings.max_file_bytes).run(jobs)
-    else:
-        results = _serial(jobs, Preparer(engine, settings.max_file_bytes))
+    # Even one worker is a process of its own: only a process can be stopped in the middle of a
+    # regex or a C loop when an article overruns its time budget, and bounded in memory alone.
+    engine.dispose()  # no open SQLite connection may cross the fork
+    results = WorkerPool(workers, settings.database_url, settings.max_file_bytes,
+                         seconds=settings.article_seconds,
+                         fetch_seconds=settings.fetch_seconds, memory_mb=settings.worker_memory_mb).run(jobs)
 
     totals = Totals()
     interrupted = False
@@ -265,6 +304,8 @@ def _store(batch: list[Result], ledger: Ledger, totals: Totals, progress: Progre
             continue
         if isinstance(result, Skipped):
             totals.skipped += 1
+            if result.reason:
+                _err(f"{result.source}: {result.reason}")
             progress.advance("skipped", result.source)
             continue
         source = result.article.source
@@ -280,6 +321,9 @@ def _store(batch: list[Result], ledger: Ledger, totals: Totals, progress: Progre
             totals.new += 1
             totals.statements += stored.statements
             totals.dropped += stored.dropped
+            if stored.implausible_date:
+                _err(f"{source}: publication date {stored.implausible_date} is implausible "
+                     "(after tomorrow or before 1900); stored without a date")
             if stored.dropped:
                 _err(f"{source}: {stored.dropped} extracted statement(s) refused (offsets or category invalid)")
             progress.advance("new", source, stored.statements)
