@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from app.terminal import shown
+
 cli = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -25,7 +27,7 @@ class OutputFormat(str, Enum):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"armswatch: {message}", err=True)
+    typer.echo(f"armswatch: {shown(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -94,7 +96,7 @@ def extract(
         try:
             text = read_article_text(path)
         except TextFileError as exc:
-            typer.echo(f"armswatch: {exc}", err=True)
+            typer.echo(f"armswatch: {shown(exc)}", err=True)
             failed += 1
             continue
         results.append((str(path), text))

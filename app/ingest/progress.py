@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
-from app.ingest.types import printable
+from app.terminal import shown
 
 
 class Progress(Protocol):
@@ -27,7 +27,7 @@ class PlainProgress:
         if outcome == "failed":
             return  # already on stderr as `path: reason`
         detail = f" ({statements} statement{'s' if statements != 1 else ''})" if outcome == "new" else ""
-        self.stream.write(f"{outcome:<8} {printable(source)}{detail}\n")
+        self.stream.write(f"{outcome:<8} {shown(source)}{detail}\n")
 
 
 class BarProgress:

@@ -35,8 +35,14 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise ReadError(path, exc.reason) from None
 
 
+_HEADER_ONLY = re.compile(r"\A ?date \d{4}-\d{2}-\d{2}\s*\Z")
+
+
 def read_text_file(path: Path, max_bytes: int) -> RawArticle:
-    """A plain-text article; its date comes from the optional ` date YYYY-MM-DD` header."""
+    """A plain-text article; its date comes from the optional ` date YYYY-MM-DD` header.
+
+    UTF-8 as SCHEMA.md counts offsets; a file that starts with a UTF-16 or UTF-32 byte order
+    mark is decoded as the mark says (the stored text, and so every offset, is the decoded one)."""
     try:
         text = read_article_text(path, max_bytes=max_bytes)
     except TextFileError as exc:
@@ -44,6 +50,8 @@ def read_text_file(path: Path, max_bytes: int) -> RawArticle:
     text = text.lstrip("\ufeff")  # a BOM (or a doubled one) marks the encoding; it is not part of the article
     if not text.strip():
         raise ReadError(path, "empty (no text)")
+    if _HEADER_ONLY.match(text):
+        raise ReadError(path, "empty (only a date header, no text)")
     return RawArticle(source=str(path), text=text, published=parse_date_header(text))
 
 
@@ -179,8 +187,13 @@ def iter_json_file(path: Path, max_bytes: int, explicit: bool = True) -> Iterato
     except UnicodeDecodeError as exc:
         yield Failed(str(path), f"not valid UTF-8 (byte {exc.start})")
         return
-    except (json.JSONDecodeError, RecursionError) as exc:
-        reason = f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else "invalid JSON (nested too deeply)"
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        elif isinstance(exc, RecursionError):
+            reason = "invalid JSON (nested too deeply)"
+        else:  # an integer of more digits than Python converts
+            reason = f"invalid JSON ({exc})"
         yield Failed(str(path), reason)
         return
     if not explicit and not _has_records(data):
@@ -248,6 +261,9 @@ def iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[RecordJob | Failed]:
                 record = json.loads(decoded)
             except json.JSONDecodeError as exc:
                 yield Failed(str(path), f"line {n}: invalid JSON ({exc.msg})")
+                continue
+            except ValueError as exc:  # e.g. an integer of more digits than Python converts
+                yield Failed(str(path), f"line {n}: invalid JSON ({exc})")
                 continue
             except RecursionError:
                 yield Failed(str(path), f"line {n}: invalid JSON (nested too deeply)")

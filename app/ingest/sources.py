@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.ingest.feeds import is_url, parse_feed, read_page, url_jobs
 from app.ingest.readers import iter_json_file, iter_jsonl_file, read_bytes, read_html_file, read_text_file
-from app.ingest.types import Failed, FileJob, Job, PageJob, RawArticle, ReadError, RecordJob
+from app.ingest.types import Failed, FileJob, Job, PageJob, RawArticle, ReadError, RecordJob, Skipped
 
 TEXT_EXTS = {".txt"}
 HTML_EXTS = {".html", ".htm"}
@@ -34,7 +34,7 @@ def _guarded(source: str, jobs: Iterator[Job | Failed]) -> Iterator[Job | Failed
         yield Failed(source, f"could not be read ({type(exc).__name__}: {exc})")
 
 
-def iter_jobs(paths: Iterable[Path | str], max_bytes: int) -> Iterator[Job | Failed]:
+def iter_jobs(paths: Iterable[Path | str], max_bytes: int) -> Iterator[Job | Failed | Skipped]:
     """Jobs in a stable order: arguments as given, directories walked recursively in sorted order."""
     for value in paths:
         source = as_source(value)
@@ -50,19 +50,42 @@ def iter_jobs(paths: Iterable[Path | str], max_bytes: int) -> Iterator[Job | Fai
             yield from _guarded(source, file_jobs(path, max_bytes, explicit=True))
 
 
-def _walk(root: Path, max_bytes: int) -> Iterator[Job | Failed]:
+def _walk(root: Path, max_bytes: int) -> Iterator[Job | Failed | Skipped]:
+    """The folder's files; a symbolic link is followed only when it stays inside the folder.
+
+    `ln -s /etc/passwd folder/notes.txt` would otherwise publish a system file as an article.
+    Linked folders are never entered (os.walk's default); one that leads outside is reported."""
     errors: list[OSError] = []
+    real_root = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         while errors:
             err = errors.pop()
             yield Failed(str(err.filename or dirpath), "permission denied" if isinstance(err, PermissionError) else f"cannot be listed ({err.strerror})")
         dirnames.sort()
+        for name in dirnames:
+            path = Path(dirpath, name)
+            if path.is_symlink() and (outside := _leaves(path, real_root)):
+                yield Skipped(str(path), "", f"skipped: a symbolic link to {outside}, outside {root}")
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            if path.suffix.lower() in SUPPORTED_EXTS:
-                yield from _guarded(str(path), file_jobs(path, max_bytes, explicit=False))
+            if path.suffix.lower() not in SUPPORTED_EXTS:
+                continue
+            if path.is_symlink() and (outside := _leaves(path, real_root)):
+                yield Skipped(str(path), "", f"skipped: a symbolic link to {outside}, outside {root}")
+                continue
+            yield from _guarded(str(path), file_jobs(path, max_bytes, explicit=False))
     for err in errors:
         yield Failed(str(err.filename or root), "permission denied" if isinstance(err, PermissionError) else f"cannot be listed ({err.strerror})")
+
+
+def _leaves(link: Path, real_root: str) -> str | None:
+    """Where `link` leads when that is outside `real_root` (None when it stays inside).
+
+    A dangling or looping link resolves inside or nowhere; reading it reports the error."""
+    target = os.path.realpath(link)
+    if os.path.commonpath([target, real_root]) == real_root:
+        return None
+    return target
 
 
 def file_jobs(path: Path, max_bytes: int, explicit: bool) -> Iterator[Job | Failed]:

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pycountry
 from sqlalchemy import Date, Integer, String, bindparam, case, func, select, update
@@ -132,6 +132,22 @@ class Stored:
     statements: int = 0
     new_allegations: int = 0
     dropped: int = 0  # statements refused (offsets that do not match the text, unknown category)
+    implausible_date: date | None = None  # a publication date not stored (see `plausible_date`)
+
+
+EARLIEST = date(1900, 1, 1)
+
+
+def plausible_date(published: date | None) -> tuple[date | None, date | None]:
+    """(the date to store, the date refused): news is not published after tomorrow (today
+    anywhere on Earth, whatever the server's zone) nor before 1900. An implausible date is a
+    typo or an attack on the "latest reported" order, so the article is stored undated."""
+    if published is None:
+        return None, None
+    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
+    if published > tomorrow or published < EARLIEST:
+        return None, published
+    return published, None
 
 
 @dataclass(slots=True)
@@ -285,7 +301,7 @@ class Ledger:
     def _store(self, conn: Connection, item: Prepared, pending: _Pending) -> Stored:
         assert self.sql is not None, "call prepare() first"
         art = item.article
-        published = art.published or item.result.published
+        published, implausible = plausible_date(art.published or item.result.published)
         article_id = conn.execute(self.sql.article, {
             "source": printable(art.source), "outlet": art.outlet and printable(art.outlet),
             "title": (title := art.title or item.result.title) and printable(title), "published": published,
@@ -294,7 +310,7 @@ class Ledger:
         if article_id is None:
             return Stored(new=False)
 
-        outcome = Stored(new=True)
+        outcome = Stored(new=True, implausible_date=implausible)
         rows: dict[tuple[int, str, int, int], dict] = {}
         for s in item.result.statements:
             if not self._valid(s, art.text):

@@ -6,21 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from app.extract.types import ExtractionResult
+from app.terminal import valid_utf8
 
 
 def printable(value: str) -> str:
-    """`value` as valid UTF-8: a POSIX file name that is not UTF-8 gets U+FFFD for its bad bytes.
-
-    Such names reach Python as lone surrogates, which neither SQLite nor a UTF-8 terminal accepts.
-    """
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        try:
-            return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "replace").decode("utf-8")
+    """`value` as valid UTF-8 (for storing); see `app.terminal.shown` for printing."""
+    return valid_utf8(value)
 
 
 class ReadError(Exception):
@@ -102,3 +93,4 @@ class Prepared:
 class Skipped:
     source: str
     sha256: str
+    reason: str = ""  # said on stderr when set (a link leaving the folder); a known text needs none

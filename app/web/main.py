@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.config import get_settings
+from app.terminal import shown
 from app.web import api, pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
@@ -63,7 +64,7 @@ async def on_http_error(request: Request, exc: StarletteHTTPException) -> Respon
 
 async def on_crash(request: Request, exc: Exception) -> Response:
     # Outside the middleware stack: set the security headers here too.
-    log.exception("unhandled error on %s", request.url.path)
+    log.exception("unhandled error on %s", shown(request.url.path))
     headers = {"Content-Security-Policy": STRICT_CSP, **dict(COMMON)}
     if _is_api(request):
         return JSONResponse({"detail": "internal error"}, status_code=500, headers=headers)

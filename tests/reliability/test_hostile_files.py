@@ -70,7 +70,9 @@ def build_corpus(root: Path) -> tuple[dict[str, str], dict[str, str]]:
     bad[str(put("binary.txt", bytes(rnd.randrange(256) for _ in range(4096)) + b"\x00"))] = "binary file (contains NUL bytes)"
     bad[str(put("nul-in-text.txt", good(20).encode() + b"\x00" + good(21).encode()))] = "contains NUL bytes"
     bad[str(put("invalid-utf8.txt", good(22).encode() + b" caf\xe9 \xff\xfe"))] = "not valid UTF-8"
-    bad[str(put("utf16.txt", good(23).encode("utf-16")))] = "NUL bytes"  # UTF-16 text is full of NULs
+    # UTF-16 is read when a byte order mark says so (issue 15); without one it is NUL-ridden binary.
+    ok[str(put("good-utf16-bom.txt", good(23).encode("utf-16")))] = good(23)
+    bad[str(put("utf16-no-bom.txt", good(23).encode("utf-16-le")))] = "NUL bytes"
     huge = root / "huge-50mb.txt"
     with huge.open("wb") as fh:
         line = (good(24) + "\n").encode()
