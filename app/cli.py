@@ -36,10 +36,15 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
     """Apply the migrations up to REVISION (default: the latest)."""
     from app import migrate
 
+    from app.db import describe_error
+
+    if revision == "head" and migrate.is_current():  # nothing to write: works on read-only storage too
+        typer.echo(f"database at revision {migrate.current()}")
+        return
     try:
         migrate.upgrade(revision=revision)
     except Exception as exc:  # a bad URL or an unreadable file: say which, no traceback
-        _fail(f"database upgrade failed: {exc}")
+        _fail(f"database upgrade failed: {describe_error(exc)}")
     typer.echo(f"database at revision {migrate.current()}")
 
 

@@ -1,13 +1,17 @@
 """Engine, session dependency and the SQLite pragmas every connection needs."""
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
@@ -20,20 +24,90 @@ SQLITE_PRAGMAS = (
 )
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for other databases and in-memory SQLite."""
+    u = make_url(url)
+    if not u.drivername.startswith("sqlite") or u.database in (None, "", ":memory:") or u.database.startswith("file:"):
+        return None
+    return Path(u.database)
+
+
+def read_only_reason(url: str) -> str | None:
+    """Why this process cannot write the SQLite database at `url` (None when it can, or it is not
+    a SQLite file that exists). SQLite also writes beside the file (-wal, -shm, journal)."""
+    path = sqlite_file(url)
+    if path is None or not path.exists():
+        return None
+    if not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    if not os.access(path.parent or Path("."), os.W_OK | os.X_OK):
+        return f"its folder {path.parent} is read-only"
+    return None
+
+
+def _read_only_connect(path: Path):
+    # immutable: in a folder we cannot write, SQLite could not create the -shm a WAL reader needs;
+    # nobody can change the file through this folder's rights while we serve it either.
+    shm = path.with_name(path.name + "-shm")
+    immutable = not os.access(path.parent or Path("."), os.W_OK) and not shm.exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
+
+    return connect
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    A SQLite file this process cannot write (or whose folder it cannot write) is opened
+    read-only, so the dashboard can serve a ledger on read-only storage. Statements'
+    parameters are never put into error messages (`hide_parameters`): they are article texts."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        path = sqlite_file(url)
+        read_only = read_only_reason(url) is not None
+        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 10}}
+        if read_only and path is not None:
+            kwargs = {"creator": _read_only_connect(path)}
+        engine = create_engine(url, hide_parameters=True, **kwargs)
+        pragmas = [p for p in SQLITE_PRAGMAS if not (read_only and "journal_mode" in p)]
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
-            for pragma in SQLITE_PRAGMAS:
+            for pragma in pragmas:
                 cur.execute(pragma)
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A database error in one line, without the SQL statement or its parameters."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        message = str(exc.orig).strip() or type(exc.orig).__name__
+    elif isinstance(exc, SQLAlchemyError):
+        message = str(exc).split("\n", 1)[0].split(" [SQL:", 1)[0]
+    else:
+        message = str(exc).split("\n", 1)[0] or type(exc).__name__
+    hint = ""
+    if "disk is full" in message or "disk I/O error" in message:
+        hint = " (free some space and run again)"
+    elif "readonly database" in message or "read-only" in message:
+        hint = " (the database or its folder is read-only)"
+    return message + hint
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """A storage error no later article can avoid: the disk is full or the database read-only."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY) or (code & 0xFF) in (
+            sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN)
+    return isinstance(orig, OSError) and orig.errno in (28, 30)  # ENOSPC, EROFS
 
 
 @lru_cache

@@ -30,6 +30,14 @@ def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def is_current(url: str | None = None) -> bool:
+    """Whether the schema is at the latest revision already (checked without writing anything)."""
+    try:
+        return current(url) == head()
+    except Exception:  # no database yet, or unreadable: let upgrade say what is wrong
+        return False
+
+
 def current(url: str | None = None) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

@@ -327,7 +327,7 @@ def test_two_workers_store_the_same_ledger_as_one(tmp_path: Path, fake: None, mo
 def test_workers_report_bad_files_too(tmp_path: Path, fake: None, monkeypatch: pytest.MonkeyPatch) -> None:
     _point_at(f"sqlite:///{tmp_path / 'w.db'}", monkeypatch)
     shutil.copy(CORPUS / "a1.txt", tmp_path / "good.txt")
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    (tmp_path / "bad.txt").write_bytes(b"binary\x00\xff\xfe")
     result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "good.txt"), str(tmp_path / "bad.txt"), "--workers", "2"])
     get_engine().dispose()
     get_settings.cache_clear()

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from app import migrate
 from app.config import get_settings
-from app.db import get_engine, make_engine
+from app.db import describe_error, get_engine, is_fatal, make_engine
 from app.extract import extract
 from app.ingest import sources
 from app.ingest.progress import Progress, make_progress
@@ -236,18 +236,19 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
     """Ingest files, directories and URLs; 0 when every input was stored or skipped, 1 when any failed."""
     settings = get_settings()
     try:
-        migrate.upgrade()
+        if not migrate.is_current():
+            migrate.upgrade()
     except Exception as exc:
-        _err(f"armswatch: database upgrade failed: {exc}")
+        _err(f"armswatch: database upgrade failed: {describe_error(exc)}")
         return 2
     engine = get_engine()
     ledger = Ledger(engine)
     try:
         ledger.prepare()
+        allegations_before = ledger.count_allegations()
     except Exception as exc:
-        _err(f"armswatch: cannot load the taxonomy into the database: {exc}")
+        _err(f"armswatch: cannot write to the database: {describe_error(exc)}")
         return 2
-    allegations_before = ledger.count_allegations()
     jobs = sources.iter_jobs(paths, settings.max_file_bytes)
     # Even one worker is a process of its own: only a process can be stopped in the middle of a
     # regex or a C loop when an article overruns its time budget, and bounded in memory alone.
@@ -257,7 +258,7 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
                          fetch_seconds=settings.fetch_seconds, memory_mb=settings.worker_memory_mb).run(jobs)
 
     totals = Totals()
-    interrupted = False
+    interrupted = stopped = False
     try:
         with make_progress(sys.stdout) as progress:
             for batch in _batches(results):
@@ -265,15 +266,28 @@ def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
     except KeyboardInterrupt:  # what is committed stays; a re-run skips it and goes on
         interrupted = True
         _err("armswatch: interrupted; articles stored so far are kept (run again to continue)")
+    except StorageStopped as exc:  # disk full, read-only: every later article would fail the same way
+        stopped = True
+        _err(f"armswatch: stopped: cannot write to the database: {exc}; articles stored so far are kept "
+             "(run again to continue)")
     finally:
         close = getattr(results, "close", None)
         if close:
             close()
-    ledger.optimize()
-    total = ledger.count_allegations()
-    totals.new_allegations = total - allegations_before
+    total = None
+    try:
+        if not stopped:
+            ledger.optimize()
+        total = ledger.count_allegations()
+        totals.new_allegations = total - allegations_before
+    except Exception as exc:  # the summary is still owed
+        _err(f"armswatch: cannot read the ledger's totals: {describe_error(exc)}")
     _summary(totals, total)
-    return 130 if interrupted else 1 if totals.failed else 0
+    return 130 if interrupted else 2 if stopped else 1 if totals.failed else 0
+
+
+class StorageStopped(Exception):
+    """The database can take no more writes; its message says why, without SQL."""
 
 
 def _batches(results: Iterable[Result]) -> Iterator[list[Result]]:
@@ -312,8 +326,10 @@ def _store(batch: list[Result], ledger: Ledger, totals: Totals, progress: Progre
         stored = next(outcomes)
         if isinstance(stored, Exception):  # that article's transaction rolled back; nothing else did
             totals.failed += 1
-            _err(f"{source}: could not be stored ({type(stored).__name__}: {stored})")
+            _err(f"{source}: could not be stored ({describe_error(stored)})")
             progress.advance("failed", source)
+            if is_fatal(stored):
+                raise StorageStopped(describe_error(stored))
         elif not stored.new:  # the same text came earlier in this run, or another run stored it meanwhile
             totals.skipped += 1
             progress.advance("skipped", source)
@@ -329,8 +345,11 @@ def _store(batch: list[Result], ledger: Ledger, totals: Totals, progress: Progre
             progress.advance("new", source, stored.statements)
 
 
-def _summary(t: Totals, allegations_total: int) -> None:
+def _summary(t: Totals, allegations_total: int | None) -> None:
     print(f"articles:    {t.new} new, {t.skipped} skipped, {t.failed} failed")
     print(f"statements:  {t.statements} new")
-    print(f"allegations: {allegations_total} in the ledger, {t.new_allegations} new")
+    if allegations_total is None:
+        print("allegations: unknown (the ledger could not be read)")
+    else:
+        print(f"allegations: {allegations_total} in the ledger, {t.new_allegations} new")
     sys.stdout.flush()

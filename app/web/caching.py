@@ -28,23 +28,18 @@ from email.utils import formatdate, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version as package_version
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
+from app.db import sqlite_file
 
 DataVersion = tuple[str, float]  # (opaque token, time of the last change as a Unix timestamp)
 KEY_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request", "hx-boosted", "host")
 CACHEABLE_VARY = set(KEY_HEADERS)  # a response varying on these is fully named by the key
 
 
-def sqlite_path(database_url: str) -> Path | None:
-    """The database file of a SQLite URL; None for other databases and in-memory SQLite."""
-    url = make_url(database_url)
-    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database)
+sqlite_path = sqlite_file  # the database file of a SQLite URL; None for other databases and in-memory SQLite
 
 
 def sqlite_data_version(path: Path) -> DataVersion | None:
