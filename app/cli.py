@@ -130,7 +130,13 @@ def serve(
     if upgrade.returncode != 0:
         sys.stderr.write(upgrade.stderr)
         raise typer.Exit(upgrade.returncode)
-    uvicorn.run("app.web.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
+    from app.config import get_settings
+
+    # X-Forwarded-* only from the proxies named in ARMSWATCH_TRUSTED_PROXIES (uvicorn's own default
+    # believes 127.0.0.1, i.e. any local process, and FORWARDED_ALLOW_IPS from the environment).
+    proxies = [p.strip() for p in get_settings().trusted_proxies.split(",") if p.strip()]
+    uvicorn.run("app.web.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 def main() -> None:

@@ -51,6 +51,19 @@ class Settings(BaseSettings):
                     "the rest wait their turn. Pages are CPU-bound, so more at once only add memory.",
         ge=1, le=64,
     )
+    request_seconds: float = Field(
+        10.0, description="Time budget (s) of the database work of one web request (of each batch of an export); "
+                          "past it the request is answered 503.", gt=0,
+    )
+    base_url: str | None = Field(
+        None, description="Public address of the dashboard (e.g. https://armswatch.example.org), used for the absolute "
+                          "links of the CSV export and redirects; unset, they are relative. Never taken from a request.",
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+    )
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For/-Proto "
+                        "headers `serve` believes; empty (the default) believes none.",
+    )
     admin_token: str | None = Field(
         None, description="Bearer token required by any request that changes data; unset means none are allowed."
     )

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
@@ -91,7 +92,8 @@ def describe_error(exc: BaseException) -> str:
     elif isinstance(exc, SQLAlchemyError):
         message = str(exc).split("\n", 1)[0].split(" [SQL:", 1)[0]
     else:
-        message = str(exc).split("\n", 1)[0] or type(exc).__name__
+        first = str(exc).split("\n", 1)[0]
+        message = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
     hint = ""
     if "disk is full" in message or "disk I/O error" in message:
         hint = " (free some space and run again)"
@@ -115,13 +117,57 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
+PROGRESS_STEPS = 20_000  # SQLite VM steps between two looks at the clock (~1 ms of work)
+
+
+def begin_request(session: Session) -> None:
+    """Start a web request's read: one snapshot, within the request's time budget."""
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite runs each SELECT in its own implicit snapshot; an explicit BEGIN makes the
+        # request's queries read one committed state even while ingest commits in between.
+        session.connection().exec_driver_sql("BEGIN")
+    arm_budget(session)
+
+
+def arm_budget(session: Session) -> None:
+    """From now, the session's queries may run ARMSWATCH_REQUEST_SECONDS; past it the query
+    stops with an error (`is_interrupted`) that the web answers with a 503.
+
+    SQLite calls a progress handler every few thousand virtual-machine steps, and a true
+    return interrupts the statement; PostgreSQL has statement_timeout for the transaction."""
+    seconds = get_settings().request_seconds
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        deadline = time.monotonic() + seconds
+        conn.connection.dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+        session.info["budget_armed"] = True
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(int(seconds * 1000))})
+
+
+def disarm_budget(session: Session) -> None:
+    # The connection goes back to the pool: a later user must not inherit this request's deadline.
+    if session.info.pop("budget_armed", False):
+        try:
+            session.connection().connection.dbapi_connection.set_progress_handler(None, 0)
+        except Exception:  # the connection is being discarded anyway
+            pass
+
+
+def is_interrupted(exc: BaseException) -> bool:
+    """Whether a query was stopped by its time budget (see `arm_budget`)."""
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    return "interrupted" in text or "statement timeout" in text or "canceling statement" in text
+
+
 def get_session() -> Iterator[Session]:
     with Session(get_engine()) as session:
-        if session.get_bind().dialect.name == "sqlite":
-            # pysqlite runs each SELECT in its own implicit snapshot; an explicit BEGIN makes the
-            # request's queries read one committed state even while ingest commits in between.
-            session.connection().exec_driver_sql("BEGIN")
-        yield session
+        begin_request(session)
+        try:
+            yield session
+        finally:
+            disarm_budget(session)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

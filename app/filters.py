@@ -37,6 +37,7 @@ SORTS = {
 MAX_VALUES = 50  # per parameter: a list longer than this is refused, not silently cut
 MAX_PAGE = 1000  # offset pagination with a cap; the list is of canonical transfers, so it stays short
 MAX_Q = 200
+PREFIX_MIN = 3  # shorter search words match whole words only
 
 # The same patterns go into the OpenAPI schema, so clients and fuzzers know what is accepted.
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9:_.-]{0,63}$"
@@ -176,18 +177,21 @@ class AllegationFilters(BaseModel):
         return _TERM.findall(self.q or "")[:12]
 
     def fts_query(self) -> str | None:
-        """An FTS5 MATCH expression: every word as a quoted prefix phrase, all required."""
+        """An FTS5 MATCH expression: every word as a quoted phrase, all required; words of three
+        letters or more also match as prefixes. A prefix of one or two letters ("a*") expands to
+        a large share of the index's vocabulary, and costs seconds on a large ledger."""
         terms = self.terms
         if not terms:
             return None
-        return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        return " ".join('"' + t.replace('"', '""') + ('"*' if len(t) >= PREFIX_MIN else '"') for t in terms)
 
     def ts_query(self) -> str | None:
-        """The same search for PostgreSQL's to_tsquery: every word a prefix, all required."""
+        """The same search for PostgreSQL's to_tsquery: every word, all required, a prefix from
+        three letters on (as `fts_query`)."""
         terms = self.terms
         if not terms:
             return None
-        return " & ".join(t.lower() + ":*" for t in terms)
+        return " & ".join(t.lower() + (":*" if len(t) >= PREFIX_MIN else "") for t in terms)
 
     @property
     def sort_key(self) -> str:

@@ -18,15 +18,19 @@ from app.queries.allegation import AllegationDetail, TimelineBucket, get_allegat
 from app.queries.article import ArticleDetail, get_article
 from app.queries.engines import REC, SUP
 from app.queries.facets_flows import Facet, FacetValue, Flow, facet_counts, filter_labels, flows
-from app.queries.listing import AllegationPage, count_allegations, iter_allegations, list_allegations
+from app.queries.listing import (
+    EXPORT_COLUMNS, EXPORT_FROM, AllegationPage, count_allegations, iter_allegation_batches, iter_allegations,
+    list_allegations,
+)
 from app.queries.records import (
     ActorRef, AllegationBrief, AllegationRow, ArticleRef, CategoryRef, Hit, QuoteRef, StatementRow,
 )
-from app.queries.request import data_version
+from app.queries.request import SearchTooBroad, check_search, data_version
 from app.queries.weapon import CategoryCount, SystemCount, WeaponDetail, get_weapon, weapon_index
 
 __all__ = [
     "ActorCount", "ActorDetail", "ActorRef", "AllegationBrief", "AllegationDetail", "AllegationPage", "AllegationRow",
+    "EXPORT_COLUMNS", "EXPORT_FROM", "SearchTooBroad", "check_search", "iter_allegation_batches",
     "ArticleDetail", "ArticleRef", "CategoryCount", "CategoryRef", "Facet", "FacetValue", "Flow", "Hit", "QuoteRef",
     "REC", "SUP", "StatementRow", "SystemCount", "TimelineBucket", "WeaponDetail", "actor_index", "count_allegations",
     "data_version", "facet_counts", "filter_labels", "flows", "get_actor", "get_allegation", "get_article",

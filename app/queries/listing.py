@@ -114,14 +114,38 @@ def count_allegations(*, session: Session, filters: AllegationFilters) -> int:
 
 
 def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int = 500):
-    """Every filtered allegation in the list's order, in batches (for the CSV export)."""
-    where = request.where(session, filters)
-    offset = 0  # offset batches: the export is bounded by the number of allegations, not articles
-    while rows := rows_of(session, *where, order=ORDER[filters.sort_key], limit=batch, offset=offset):
-        systems = systems_of(session, [r["a_id"] for r in rows])
+    """Every filtered allegation in the list's order, as records, `batch` rows in memory at a time."""
+    for rows, systems in iter_allegation_batches(session=session, filters=filters, batch=batch):
         for r in rows:
             yield allegation_row(r, systems.get(r["a_id"], []))
-        offset += batch
+
+
+# The CSV export's columns: plain values, no records (a row costs microseconds, not a model).
+EXPORT_COLUMNS = (
+    A.c.id.label("a_id"), SUP.c.code.label("sup_code"), SUP.c.name.label("sup_name"), REC.c.code.label("rec_code"),
+    REC.c.name.label("rec_name"), A.c.category, A.c.status, A.c.n_sources, A.c.n_statements, A.c.n_alleges,
+    DENIES.label("n_denies"), A.c.n_confirms, A.c.first_reported, A.c.last_reported,
+)
+EXPORT_FROM = A.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id).join(
+    WC, WC.c.slug == A.c.category
+)
+
+
+def iter_allegation_batches(*, session: Session, filters: AllegationFilters, batch: int = 1000,
+                            columns=None, frm=LIST_FROM):
+    """The filtered allegations in the list's order as (rows, {id: named systems}) batches
+    (`columns` default to the list's rows; each has an `a_id`).
+
+    One SELECT read as a cursor, `batch` rows at a time: memory stays flat and the cost is one
+    sort, where OFFSET batches re-sorted and skipped the rows already sent each time (the CSV of
+    a 100k-article ledger took ~9 s)."""
+    result = session.execute(
+        select(*(columns or ROW.columns)).select_from(frm).where(*request.where(session, filters))
+        .order_by(*ORDER[filters.sort_key]),
+        execution_options={"yield_per": batch},
+    ).mappings()
+    for rows in result.partitions():
+        yield rows, systems_of(session, [r["a_id"] for r in rows])
 
 
 def systems_of(session: Session, ids: list[int]) -> dict[int, list[str]]:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app import facet_index
 from app.facets import A
-from app.filters import ART, FACETS, S, AllegationFilters
+from app.filters import ART, ART_FTS, FACETS, S, AllegationFilters
 
 
 def memo(session: Session) -> dict:
@@ -35,6 +35,32 @@ def where(session: Session, filters: AllegationFilters, exclude: str | None = No
     return filters.where(dialect=dialect(session), exclude=exclude, hits=search_hits(session, filters))
 
 
+class SearchTooBroad(ValueError):
+    """A search whose words are in so many articles that its cost would not be bounded."""
+
+
+SEARCH_MAX_ARTICLES = 20_000
+
+
+def check_search(session: Session, filters: AllegationFilters) -> None:
+    """Refuse (SearchTooBroad) a search found in more than SEARCH_MAX_ARTICLES articles.
+
+    Its cost follows the statements of every matching article; counting the matches, with a
+    LIMIT, costs a few milliseconds of the full-text index instead. (PostgreSQL: its
+    statement_timeout bounds the search, see `app.db.arm_budget`.)"""
+    if not filters.terms or dialect(session) != "sqlite":
+        return
+    checked, key = memo(session), ("search-checked", filters.fts_query())
+    if key in checked:
+        return
+    found = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(filters.fts_query()))
+    n = session.execute(select(func.count()).select_from(found.limit(SEARCH_MAX_ARTICLES + 1).subquery())).scalar_one()
+    if n > SEARCH_MAX_ARTICLES:
+        raise SearchTooBroad(f"“{' '.join(filters.terms)}” is in more than {SEARCH_MAX_ARTICLES:,} articles: "
+                             "add a word or a filter to narrow the search")
+    checked[key] = True
+
+
 def search_hits(session: Session, filters: AllegationFilters):
     """The allegations matching `q`, as a SELECT of ids, or None without a search.
 
@@ -46,6 +72,7 @@ def search_hits(session: Session, filters: AllegationFilters):
     name = dialect(session)
     if name not in ("sqlite", "postgresql"):
         return filters.search_ids(name)
+    check_search(session, filters)
     found, key = memo(session), ("search-hits", filters.fts_query())
     ids = found.get(key)
     if ids is None:

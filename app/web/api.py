@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app import queries
-from app.db import SessionDep
-from app.filters import Category
+from app.config import get_settings
+from app.db import SessionDep, arm_budget, begin_request, disarm_budget, get_engine, is_interrupted
+from app.filters import AllegationFilters, Category
+from app.web.http import public_url
 from app.web.deps import found, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -100,6 +105,7 @@ def weapon(request: Request, session: SessionDep, category: Category) -> Respons
     return _json(request, session, detail)
 
 
+EXPORT_BATCH = 1000  # rows per chunk of the CSV: one cursor step and one systems query each
 CSV_COLUMNS = (
     "id", "supplier_code", "supplier", "recipient_code", "recipient", "category", "systems", "status",
     "n_sources", "n_statements", "n_alleges", "n_denies", "n_confirms", "first_reported", "last_reported", "url",
@@ -112,19 +118,49 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_lines(rows: Iterator[queries.AllegationRow], base_url: str) -> Iterator[str]:
+def _csv_chunks(filters: AllegationFilters, base: str) -> Iterator[str]:
+    """The CSV, a batch of rows per chunk, read in its own session: the body is sent after the
+    route returns. Each batch has the request's time budget (a slow client costs no budget).
+
+    The route takes the first chunk itself, so an error or an overrun before any row (the sort
+    happens there) is still a proper 500 or 503."""
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(CSV_COLUMNS)
-    for r in rows:
-        out.writerow([_cell(v) for v in (
-            r.id, r.supplier.code, r.supplier.name, r.recipient.code, r.recipient.name, r.category.slug,
-            "; ".join(r.systems), r.status, r.n_sources, r.n_statements, r.n_alleges, r.n_denies, r.n_confirms,
-            r.first_reported, r.last_reported, f"{base_url}allegations/{r.id}",
-        )])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
+    started = False
+    with Session(get_engine()) as session:
+        begin_request(session)
+        try:
+            batches = queries.iter_allegation_batches(session=session, filters=filters, batch=EXPORT_BATCH,
+                                                      columns=queries.EXPORT_COLUMNS, frm=queries.EXPORT_FROM)
+            while True:
+                arm_budget(session)
+                try:
+                    rows, systems = next(batches)
+                except StopIteration:
+                    break
+                except OperationalError as exc:
+                    if not is_interrupted(exc) or not started:
+                        raise
+                    # The headers went out long ago: say so in the file rather than end it silently.
+                    buf.write(f"# export stopped: a batch took longer than {get_settings().request_seconds:g} s\n")
+                    break
+                out.writerows(
+                    [_cell(v) for v in (
+                        r["a_id"], r["sup_code"], r["sup_name"], r["rec_code"], r["rec_name"], r["category"],
+                        "; ".join(systems.get(r["a_id"], ())), r["status"], r["n_sources"], r["n_statements"],
+                        r["n_alleges"], r["n_denies"], r["n_confirms"], r["first_reported"], r["last_reported"],
+                        f"{base}allegations/{r['a_id']}",
+                    )]
+                    for r in rows
+                )
+                started = True
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        finally:
+            disarm_budget(session)  # before the rollback on close, which the handler would stop too
+
     yield buf.getvalue()
 
 
@@ -132,10 +168,15 @@ def _csv_lines(rows: Iterator[queries.AllegationRow], base_url: str) -> Iterator
                 responses={200: {"content": {"text/csv": {}}, "description": "The filtered list as CSV"}})
 @router.get("/allegations.csv", response_class=StreamingResponse, include_in_schema=False)
 def allegations_csv(request: Request, session: SessionDep, filters: FiltersDep) -> StreamingResponse:
-    """Every allegation matching the filters (no paging), in the list's order, as CSV."""
-    rows = list(queries.iter_allegations(session=session, filters=filters))
+    """Every allegation matching the filters (no paging), in the list's order, as CSV.
+
+    Streamed in batches of rows (constant memory). The `url` column is absolute on
+    ARMSWATCH_BASE_URL when set, relative otherwise (never built from the request's Host)."""
+    queries.check_search(session, filters)  # a search too broad is a 422 now, not a broken download
+    chunks = _csv_chunks(filters, public_url("/"))
+    first = next(chunks)  # the query, its sort and the first batch: errors here are still a 500 or 503
     return StreamingResponse(
-        _csv_lines(iter(rows), str(request.base_url)),
+        itertools.chain([first], chunks),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="allegations.csv"'},
     )

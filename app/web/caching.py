@@ -189,18 +189,24 @@ class ConditionalGetMiddleware:
             self._setup()
         token, changed_at = data
         headers = Headers(scope=scope)
-        key = "\x00".join((self._code, token, scope["path"], scope.get("query_string", b"").decode("latin-1"),
+        # Everything a body may depend on: the code, the data, the URL as the app sees it (scheme and
+        # root path included) and the headers a route reads.
+        key = "\x00".join((self._code, token, scope.get("scheme", "http"), scope.get("root_path", ""), scope["path"],
+                           scope.get("query_string", b"").decode("latin-1"),
                            *(headers.get(h, "") for h in KEY_HEADERS)))
         etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + '"'
         # Last-Modified has one-second resolution: only send it once that second is over, so a
         # later change within the same second cannot hide behind it.
         last_modified = formatdate(int(changed_at), usegmt=True) if int(changed_at) < int(time.time()) else None
 
+        not_modified = {"type": "http.response.start", "status": 304,
+                        "headers": _validator_headers(etag, last_modified, vary=True)}
         if _not_modified(headers, etag, changed_at if last_modified else None):
-            await send({"type": "http.response.start", "status": 304,
-                        "headers": _validator_headers(etag, last_modified, vary=True)})
+            await send(not_modified)
             await send({"type": "http.response.body", "body": b""})
             return
+        # If-None-Match: * asks whether the resource exists (RFC 9110 13.1.2): only a 200 says so.
+        any_etag = headers.get("if-none-match", "").strip() == "*"
 
         cache = self._cache
         leader: asyncio.Event | None = None
@@ -210,6 +216,10 @@ class ConditionalGetMiddleware:
             if hit is None and etag in self._inflight:
                 await self._inflight[etag].wait()
                 hit = cache.get(etag)
+            if hit is not None and any_etag:
+                await send(not_modified)
+                await send({"type": "http.response.body", "body": b""})
+                return
             if hit is not None:
                 await send({"type": "http.response.start", "status": 200, "headers": list(hit[0])})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else hit[1]})
@@ -219,9 +229,18 @@ class ConditionalGetMiddleware:
 
         keep: list[tuple[bytes, bytes]] | None = None
         chunks: list[bytes] = []
+        swallow = False
 
         async def send_with_validators(message: Message) -> None:
-            nonlocal keep
+            nonlocal keep, swallow
+            if swallow:  # the body of a 200 answered with 304
+                if message["type"] == "http.response.body" and not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            if message["type"] == "http.response.start" and message["status"] == 200 and any_etag:
+                swallow = True
+                await send(not_modified)
+                return
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
                 if "etag" not in out and "set-cookie" not in out:
@@ -256,7 +275,7 @@ def _cacheable(headers: MutableHeaders) -> bool:
 def _not_modified(headers: Headers, etag: str, changed_at: float | None) -> bool:
     inm = headers.get("if-none-match")
     if inm is not None:  # RFC 9110 13.1.2: If-None-Match wins over If-Modified-Since; weak comparison
-        return inm.strip() == "*" or etag.removeprefix("W/") in {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return etag.removeprefix("W/") in {t.strip().removeprefix("W/") for t in inm.split(",")}
     ims = headers.get("if-modified-since")
     if ims and changed_at is not None:
         try:
@@ -282,10 +301,12 @@ class ConcurrencyLimitMiddleware:
     a database connection and a half-built page, for no gain on a CPU-bound server (one GIL),
     and a process grew to 220 MB. Waiting here costs nothing and holds nothing."""
 
-    def __init__(self, app, limit: int) -> None:
+    def __init__(self, app, limit: int, exports: int = 1) -> None:
         self.app = app
         self.limit = limit
+        self.exports = exports
         self._slots: asyncio.Semaphore | None = None
+        self._export_slots: asyncio.Semaphore | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -293,5 +314,9 @@ class ConcurrencyLimitMiddleware:
             return
         if self._slots is None:  # made inside the server's event loop
             self._slots = asyncio.Semaphore(self.limit)
-        async with self._slots:
+            self._export_slots = asyncio.Semaphore(self.exports)
+        # An export streams for as long as its client reads: it waits in a lane of its own, so
+        # exports never hold the slots of the cheap pages.
+        lane = self._export_slots if scope["path"].endswith(".csv") else self._slots
+        async with lane:
             await self.app(scope, receive, send)

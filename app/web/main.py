@@ -12,20 +12,25 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app.config import get_settings
+from app.db import is_interrupted
+from app.queries import SearchTooBroad
 from app.terminal import shown
 from app.web import api, pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
+from app.web.http import HeadAsGetMiddleware, SafeLocationMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
 from app.web.templating import get_templates
 
 log = logging.getLogger("armswatch.web")
 
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Invalid filter", 500: "Server error"}
+TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Invalid filter", 500: "Server error",
+          503: "Too much work"}
 
 
 def _is_api(request: Request) -> bool:
@@ -33,11 +38,20 @@ def _is_api(request: Request) -> bool:
     return path.startswith("/api/") or path == "/api" or path.endswith(".csv") or path == "/openapi.json"
 
 
-def _error_page(request: Request, status: int, messages: list[str]) -> Response:
+def _error_page(request: Request, status: int, messages: list[str], headers: dict[str, str] | None = None) -> Response:
     return get_templates().TemplateResponse(
         request, "error.html", {"status": status, "title": TITLES.get(status, "Error"), "messages": messages},
-        status_code=status,
+        status_code=status, headers=headers,
     )
+
+
+def _headers(exc: StarletteHTTPException) -> dict[str, str] | None:
+    """The exception's headers; a 405's Allow lists HEAD wherever GET is (HeadAsGetMiddleware)."""
+    headers = dict(exc.headers or {})
+    allow = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+    if "GET" in allow and "HEAD" not in allow:
+        headers["Allow"] = ", ".join([*allow, "HEAD"])
+    return headers or None
 
 
 def _field(loc: tuple | list) -> str:
@@ -56,10 +70,29 @@ async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
 
 
 async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    headers = _headers(exc)
     if _is_api(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
     detail = exc.detail if exc.status_code != 404 or "There is no" in str(exc.detail) else "There is no such page."
-    return _error_page(request, exc.status_code, [str(detail)])
+    return _error_page(request, exc.status_code, [str(detail)], headers)
+
+
+async def on_search_too_broad(request: Request, exc: SearchTooBroad) -> Response:
+    if _is_api(request):  # the shape of FastAPI's own 422, as the OpenAPI schema says
+        return JSONResponse({"detail": [{"type": "value_error", "loc": ["query", "q"], "msg": str(exc)}]}, 422)
+    return _error_page(request, 422, [f"q: {exc}"])
+
+
+async def on_database_error(request: Request, exc: OperationalError) -> Response:
+    if not is_interrupted(exc):
+        return await on_crash(request, exc)
+    seconds = get_settings().request_seconds
+    message = (f"This request needed more than {seconds:g} s of database work and was stopped: "
+               "narrow the filters or the search, or try again later.")
+    headers = {"Retry-After": "10"}
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=503, headers=headers)
+    return _error_page(request, 503, [message], headers)
 
 
 async def on_crash(request: Request, exc: Exception) -> Response:
@@ -92,8 +125,12 @@ def create_app() -> FastAPI:
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.request_concurrency)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SafeLocationMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_exception_handler(RequestValidationError, on_invalid)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(SearchTooBroad, on_search_too_broad)
+    app.add_exception_handler(OperationalError, on_database_error)
     app.add_exception_handler(Exception, on_crash)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(pages.router)

@@ -361,6 +361,7 @@ def test_an_unexpected_error_gives_a_500_page_without_internals(db_url: str, mon
 
     monkeypatch.setattr(queries, "list_allegations", boom)
     monkeypatch.setattr(queries, "iter_allegations", boom)
+    monkeypatch.setattr(queries, "iter_allegation_batches", boom)  # the CSV export's (issue 15)
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         for path in ("/", "/api/allegations", "/allegations.csv"):
             resp = client.get(path)
