@@ -4,12 +4,28 @@ from __future__ import annotations
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Query
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
 
 from app.config import Settings, get_settings
-from app.filters import MAX_PAGE, AllegationFilters
+from app.filters import FACETS, MAX_PAGE, AllegationFilters
 from app.vocab import Stance
 
-FiltersDep = Annotated[AllegationFilters, Query()]
+
+def _filters(request: Request, filters: Annotated[AllegationFilters, Query()]) -> AllegationFilters:
+    """The filters, refusing a one-value parameter given twice (`?q=a&q=b`): taking the last one
+    silently would answer a question nobody asked (facets may repeat: that is OR)."""
+    seen: set[str] = set()
+    for name, _ in request.query_params.multi_items():
+        if name in seen and name not in FACETS and name in AllegationFilters.model_fields:
+            raise RequestValidationError([{"type": "value_error", "loc": ("query", name),
+                                           "msg": "Value error, given more than once (it takes one value)",
+                                           "input": request.query_params.getlist(name)}])
+        seen.add(name)
+    return filters
+
+
+FiltersDep = Annotated[AllegationFilters, Depends(_filters)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # SQLite integers are 64-bit: a larger id is refused by validation rather than by the driver.
 MAX_ID = 2**63 - 1

@@ -188,3 +188,23 @@ def run_ingest(paths: list[Path], db: Path, timeout: float = 300, workers: int =
 
     return subprocess.run([*armswatch(), "ingest", *map(str, paths), "--workers", str(workers)], env=env_for(db),
                           capture_output=True, text=True, timeout=timeout)
+
+
+def ingest_in_process(*args: str | Path):
+    """`armswatch ingest ARGS` through typer's runner (patches to the extractor reach the forked
+    workers); fails the test on a traceback or an exception other than the exit."""
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", *map(str, args)])
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def stored_sources(engine) -> set[str]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return set(conn.execute(text("SELECT source FROM article")).scalars())

@@ -21,30 +21,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner
 
-from app.cli import cli
 from app.config import get_settings
 from app.ingest import runner
 from app.ingest.feeds import non_public_reason
 from tests.fixtures.ingest.fakes import fake_extract
+from tests.reliability.helpers import ingest_in_process as ingest, stored_sources
 
 ALLEGES = "The State Department said Iran had delivered Shahed drones to Russia in August."
 PRK = "Pyongyang said it had never sent weapons to Russia."
 
-
-def ingest(*args: str | Path):
-    result = CliRunner().invoke(cli, ["ingest", *map(str, args)])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
-
-
-def sources(engine: Engine) -> set[str]:
-    with engine.connect() as conn:
-        return set(conn.execute(text("SELECT source FROM article")).scalars())
 
 
 def setting(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
@@ -82,7 +69,7 @@ def test_an_article_over_its_time_budget_is_reported_and_the_run_goes_on(
     for name in ("b-stall.txt", "c-stall.txt"):
         assert f"{tmp_path / name}: took longer than 2 s to read and extract; skipped" in result.stderr
     assert "7 new, 0 skipped, 2 failed" in result.stdout, result.output
-    assert sources(engine) == {str(tmp_path / "a-before.txt"), *(str(tmp_path / f"d-after-{n}.txt") for n in range(6))}
+    assert stored_sources(engine) == {str(tmp_path / "a-before.txt"), *(str(tmp_path / f"d-after-{n}.txt") for n in range(6))}
     assert result.exit_code == 1
 
 
@@ -94,7 +81,7 @@ def test_an_article_over_the_memory_limit_is_reported(
     (tmp_path / "b.txt").write_text(ALLEGES)
     result = ingest(tmp_path)
     assert f"{tmp_path / 'a.txt'}: needs more than the 256 MB a worker may use; skipped" in result.stderr
-    assert sources(engine) == {str(tmp_path / "b.txt")}
+    assert stored_sources(engine) == {str(tmp_path / "b.txt")}
     assert result.exit_code == 1
 
 
@@ -221,13 +208,13 @@ def test_feed_links_to_private_addresses_are_refused(db_url: str, engine: Engine
                        ("http://[::1]/x", "loopback address ::1")):
         assert f"{link}: refused: " in result.stderr and kind in result.stderr, (link, result.stderr)
     assert "ARMSWATCH_ALLOW_PRIVATE_URLS=1" in result.stderr
-    assert sources(engine) == set()  # the feed itself, named on the command line, was read
+    assert stored_sources(engine) == set()  # the feed itself, named on the command line, was read
 
 
 def test_a_redirect_to_a_private_address_is_refused(db_url: str, engine: Engine, site: str, no_proxy: None) -> None:
     result = ingest(f"{site}/redirect")
     assert f"{site}/redirect: refused: localhost is a loopback address" in result.stderr
-    assert sources(engine) == set()
+    assert stored_sources(engine) == set()
 
 
 def test_private_links_are_fetched_when_allowed(db_url: str, engine: Engine, site: str, no_proxy: None,
@@ -235,7 +222,7 @@ def test_private_links_are_fetched_when_allowed(db_url: str, engine: Engine, sit
     monkeypatch.setattr(runner, "extract", fake_extract)
     setting(monkeypatch, allow_private_urls="1", fetch_seconds="3")
     result = ingest(f"{site}/feed.xml")
-    assert f"{site}/page" in sources(engine)
+    assert f"{site}/page" in stored_sources(engine)
     assert "refused: " not in result.stderr
 
 

@@ -16,14 +16,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from typer.testing import CliRunner
 
 from app import queries
-from app.cli import cli
 from app.filters import AllegationFilters
 from app.ingest import runner
 from app.terminal import shown
 from tests.fixtures.ingest.fakes import fake_extract
+from tests.reliability.helpers import ingest_in_process as ingest
 
 ALLEGES = "The State Department said Iran had delivered Shahed drones to Russia in August."
 SU35 = "Officials expect Moscow to hand over two dozen Su-35 jets to Tehran next year."
@@ -34,12 +33,6 @@ PRK = "Pyongyang said it had never sent weapons to Russia."
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "extract", fake_extract)
 
-
-def ingest(*args: str | Path):
-    result = CliRunner().invoke(cli, ["ingest", *map(str, args)])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def sources(engine: Engine) -> dict[str, dict]:

@@ -10,7 +10,6 @@ The tmpfs tests need the right to mount (root, as in CI); elsewhere they are ski
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,23 +18,16 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner
 
 from app import db
-from app.cli import cli
 from app.ingest import runner
 from tests.conftest import SEEDS
 from tests.fixtures.ingest.fakes import fake_extract
 from tests.reliability.helpers import armswatch, count_articles, env_for, free_port, ledger_problems
+from tests.reliability.helpers import ingest_in_process as ingest
 
 ALLEGES = "The State Department said Iran had delivered Shahed drones to Russia in August."
 
-
-def ingest(*args: str | Path):
-    result = CliRunner().invoke(cli, ["ingest", *map(str, args)])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def no_sql(output: str) -> None:
