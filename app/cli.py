@@ -109,7 +109,10 @@ def extract(
         json.dump(render_json(results), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        render_table(results)
+        from rich.markup import escape
+
+        # The table's title is the path: escaped for the terminal and for rich's markup.
+        render_table([(escape(shown(path)), text) for path, text in results])
     raise typer.Exit(1 if failed else 0)
 
 

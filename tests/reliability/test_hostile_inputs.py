@@ -181,3 +181,17 @@ def test_utf16_without_a_byte_order_mark_says_why(db_url: str, tmp_path: Path) -
     path.write_bytes(ALLEGES.encode("utf-16-le"))
     result = ingest(path)
     assert f"{path}: binary file (contains NUL bytes)" in result.stderr
+
+
+def test_extract_prints_file_names_escaped(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    path = tmp_path / "x\x1b]0;pwn\x07[bold]y.txt"
+    path.write_text(ALLEGES)
+    missing = tmp_path / "gone\x1b[2J.txt"
+    result = CliRunner().invoke(cli, ["extract", str(path), str(missing)])
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "x\\x1b]0;pwn\\x07[bold]y.txt" in "".join(result.stdout.split())  # shown, not obeyed (rich wraps it)
+    assert "gone\\x1b[2J.txt: no such file" in result.stderr
