@@ -136,6 +136,8 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
             return Speaker(state.last_subject)
     if state.interviewee and st.para in state.answer_paras and re.fullmatch(r"\s*(?:A\s*:\s*)?(?:we|I)\s*", seg, re.I):
         return Speaker(state.interviewee)
+    if st.in_quote and _FIRST_PERSON.match(seg):
+        return quote_speaker(st, state)  # "“I'm glad to tell you that ...,” Austin said"
     if state.doc_voice and re.search(r"\b(?:we|our)\b", seg, re.I):
         return Speaker(state.doc_voice)
     if _HE_SHE_START.search(seg):
@@ -157,7 +159,7 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             if other.end() <= m.start() and other is not m:
                 seg_lo = other.end()
         seg = t[seg_lo:m.start()]
-        q = seg.rfind("”")
+        q = max(seg.rfind("”"), max((m.end() - 1 for m in _STRAIGHT_CLOSE.finditer(seg)), default=-1))
         if q >= 0:
             seg_lo = seg_lo + q + 1
         short = max(t.rfind(",", seg_lo, m.start()), t.rfind("—", seg_lo, m.start()))
@@ -171,7 +173,11 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
                 sp = Speaker(None)
         if sp is None:
             sp = resolve_segment(st, seg_lo, m.start(), state, first_actor)
-        if (sp is None or (sp.code is None and sp.name is None)) and seg_lo > 0 and "”" not in t[:m.start()]:
+        if sp is None and q >= 0:
+            word = t[seg_lo:m.start()].strip()
+            if _SURNAME.fullmatch(word):  # "“...,” Austin said": a person named before in the article
+                sp = state.names.get(word) or Speaker(None, word)
+        if (sp is None or (sp.code is None and sp.name is None)) and seg_lo > 0 and q < 0 and "”" not in t[:m.start()]:
             # an earlier speech word sat in a relative clause ("X, which tracked ..., reported")
             whole = resolve_segment(st, 0, m.start(), state, first_actor)
             if whole is not None and whole.code:
@@ -274,3 +280,30 @@ def attribute_sentence(st: Sentence, idx: int, state: ArticleState,
         if speaker.name:
             state.last_person = speaker
     return speaker, explicit
+
+
+_STRAIGHT_CLOSE = re.compile(r"[,.!?]\"")  # a straight quote mark after punctuation closes a quotation
+_SURNAME = re.compile(r"[A-Z][a-z’'-]+")
+_FIRST_PERSON = re.compile(r"\W*(?:I|I'm|I’m|we|We)\b")
+_CLOSING_QUOTE = re.compile(r"[”\"]\s*[,.]?\s")
+
+
+def quote_speaker(st: Sentence, state: ArticleState) -> Speaker | None:
+    """Who speaks a sentence inside a quotation: the paragraph's speaker so far, else the attribution
+    that closes the quotation later in the paragraph ("“... Ukraine's needs,” Austin said"), else the
+    last speaker."""
+    known = state.para_speaker.get(st.para)
+    if known is not None:
+        return known
+    sents = state.sentences
+    i = next((k for k, s in enumerate(sents) if s.start == st.start), None)
+    for nxt in sents[i + 1: i + 5] if i is not None else ():
+        if nxt.para != st.para:
+            break
+        if nxt.speech() and _CLOSING_QUOTE.search(nxt.text):
+            lead = next((a for a in nxt.actors if a.kind in ROLE_KINDS and not is_origin(nxt, a)), None)
+            speaker, explicit = claimant_of(nxt, len(nxt.text), len(nxt.text), state, lead)
+            if explicit and speaker is not None and (speaker.code or speaker.name):
+                return speaker
+            break
+    return state.last_speaker

@@ -32,6 +32,19 @@ _FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")
 _NOUN_MODIFIERS = P.WORDS["triggers"]["noun_modifiers"]
 
 
+_ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early)\s+\w+\s+|\w+ly\s+|also\s+|has\s+|have\s+|had\s+)*"
+                        r"(?:announc|unveil|approv|authori[sz]|pledg|promis|commit|clear|green-?l)\w*\s+"
+                        r"(?:(?:a|an|the|its|their|his|her|another|further|additional|new|fresh|first|latest|second|third|"
+                        r"\$?[\d.,]+(?:bn|m)?|(?:\w+-)?(?:million|billion)|dollar|euro|pound|worth|of|[\w-]+(?:st|nd|rd|th))\s+){0,6}"
+                        r"(?:[\w-]+\s+){0,3}$", re.I)
+
+
+def _announced_by(between: str) -> bool:
+    """ "X [on Tuesday] announced a new $300 million security assistance [package]": the subject of the
+    announcing verb owns the transfer noun that ends its object."""
+    return len(between.split()) <= 14 and _ANNOUNCED.match(between) is not None
+
+
 @dataclass(slots=True)
 class Window:
     """Where a trigger's roles are looked for: its clause [lo, hi), up to the next trigger (win_hi),
@@ -191,13 +204,16 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
         if subj is None and P.COMMIT_RE.search(t, lo, tg.start):
             subj = subject_actor(st, lo, P.COMMIT_RE.search(t, lo, tg.start).start())
-            if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6:
+            if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6 \
+                    and not _announced_by(t[subj.end - st.start: tg.start]):
                 subj = None
         if supplier is None and subj is None and pronoun_subject(st, lo, tg.start):
             from_pronoun = True
         if supplier is None and subj is not None:
             between = t[subj.end - st.start: tg.start]
-            if len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
+            if _announced_by(between):
+                supplier = subj  # "the Pentagon on Tuesday announced a new package of aid for Ukraine"
+            elif len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
                 supplier = subj
         if recipient is None and supplier is not None and supplier is from_actor and subj is not None and subj.code != supplier.code:
             recipient = subj

@@ -32,7 +32,7 @@ def extract(text: str) -> ExtractionResult:
     if not text or not text.strip():
         return result
     sents = split_sentences(lex, text)
-    state = ArticleState()
+    state = ArticleState(sentences=sents)
     read_voices(sents, state)
     lists = ListContext()
     for idx, st in enumerate(sents):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from app.extract import patterns as P
-from app.extract.attribution import claimant_of
+from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, subject_actor
@@ -88,7 +88,8 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     if denier is None:
         sp, _ = claimant_of(st, dpos, dend, state, first_actor)
         if sp is None and (st.in_quote or _PRONOUN_DENIER.match(t[clause_of(st.bounds(), dpos, len(t))[0]:dpos])):
-            sp = state.para_speaker.get(st.para) or state.last_person or state.last_speaker
+            sp = (quote_speaker(st, state) if st.in_quote else state.para_speaker.get(st.para)) \
+                or state.last_person or state.last_speaker
         denier = sp.code if sp else None
     return denier
 

@@ -95,6 +95,7 @@ class ArticleState:
     last_weapon: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # family -> (category, system)
     pending: list[PendingDenial] = field(default_factory=list)
     statements: list[ExtractedStatement] = field(default_factory=list)
+    sentences: list = field(default_factory=list)  # the article's Sentences, for look-ahead (a quote's closing attribution)
     _seen: set[tuple] = field(default_factory=set)
     # indexes over `claims`, kept by `emit`
     _partner: dict[str, str] = field(default_factory=dict)  # code -> the other party of its last claim

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from app.extract import patterns as P
-from app.extract.attribution import claimant_of
+from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.roles import IT_THEY, PREPS_BEFORE, ROLE_KINDS, bullet_actor, is_origin, speech_floor
@@ -111,7 +111,7 @@ def _frame_speaker(st: Sentence, f: Frame, state: ArticleState, first_actor: Act
     if st.para in state.answer_paras:
         return Speaker(state.interviewee)
     if st.in_quote:
-        return state.para_speaker.get(st.para) or state.last_speaker
+        return quote_speaker(st, state)
     if P.OWNERLESS_RE.search(st.text[: f.trigger.start]):
         return Speaker(None)
     return Speaker(state.doc_voice or "media")

@@ -127,5 +127,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 30 \
                 and not _COMMA_SEMI.search(t[kept[-1].end: f.start]):
             continue
+        if kept and f.form == "noun" and kept[-1].form == "noun" and t[kept[-1].end: f.start].isspace():
+            kept[-1] = Trigger(kept[-1].start, f.end, f.kind, "noun")  # one compound: "assistance package", "arms sale"
+            continue
         kept.append(f)
     return kept
