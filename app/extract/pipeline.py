@@ -12,6 +12,7 @@ from app.extract.attribution import attribute_sentence, read_voices, remember_ap
 from app.extract.frames import find_frames
 from app.extract.goods import remember_weapons
 from app.extract.lexicon import get_lexicon
+from app.extract.packages import PackageContext
 from app.extract.roles import first_actor, remember_subject
 from app.extract.front import read_front
 from app.extract.sentences import DATE_HEADER, parse_date_header, split_sentences
@@ -35,8 +36,10 @@ def extract(text: str) -> ExtractionResult:
     state = ArticleState(sentences=sents)
     read_voices(sents, state)
     lists = ListContext()
+    package = PackageContext()
     for idx, st in enumerate(sents):
         remember_appositives(st, state)
+        package.before(idx, state)
         frames = find_frames(st, state)
         denials = denial_spans(st)
         # only attribution, frames and denials use it (the origin test is not free)
@@ -47,6 +50,7 @@ def extract(text: str) -> ExtractionResult:
             emit_frames(st, idx, frames, denied, state, lead, lex)
             emit_exchange(st, idx, frames, state)
         lists.step(st, idx, frames, state, speaker, explicit)
+        package.step(st, idx, state)
         remember_weapons(st, state)
         remember_subject(st, state)
     resolve_pending(state)

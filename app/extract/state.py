@@ -95,6 +95,7 @@ class ArticleState:
     last_weapon: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # family -> (category, system)
     pending: list[PendingDenial] = field(default_factory=list)
     statements: list[ExtractedStatement] = field(default_factory=list)
+    package: ExtractedStatement | None = None  # an announced package's transfer, while its contents may follow
     sentences: list = field(default_factory=list)  # the article's Sentences, for look-ahead (a quote's closing attribution)
     _seen: set[tuple] = field(default_factory=set)
     # indexes over `claims`, kept by `emit`
@@ -158,6 +159,15 @@ class ArticleState:
             return None
         best = max(counts, key=counts.get)
         return best if counts[best] >= least else None
+
+    def claims_since(self, idx: int) -> list[ExtractedStatement]:
+        """The claims made in sentence `idx` or later."""
+        out: list[ExtractedStatement] = []
+        for c, stmt in reversed(self.claims):
+            if c < idx:
+                break
+            out.append(stmt)
+        return out[::-1]
 
     def last_claim_since(self, idx: int) -> ExtractedStatement | None:
         """The last claim, when it was made in sentence `idx` or later (claims come in sentence order)."""

@@ -52,6 +52,10 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
             continue
         # a party's own public act (pledge, contract, approval) or plan relayed by the outlet is its statement
         self_claim = claimant in (None, "media") and not st.in_quote and _party_act(st, f, sup, rec)
+        pk = state.package
+        if claimant == "media" and not self_claim and pk is not None and (pk.supplier, pk.recipient) == (sup, rec) \
+                and not st.speech():
+            claimant, speaker = pk.claimant, Speaker(pk.claimant)  # the announced package, restated
         if self_claim:
             claimant = sup if f.trigger.kind == "supply" else rec
             speaker = Speaker(claimant)
