@@ -27,6 +27,9 @@ ACTOR_NOUN_AFTER = re.compile(
 )
 POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
 _CONTROLLED_AFTER = re.compile(r"[-‑](?:held|controlled|run|occupied|led|dominated)\b")
+# "Kremlin-linked mercenaries", "Iran-backed militias": the actor qualifies the noun that follows, which is the party
+_QUALIFIER_AFTER = re.compile(r"[-‑](?:held|controlled|run|occupied|led|dominated|linked|backed|allied|aligned|affiliated|"
+                              r"funded|sponsored|friendly|leaning|connected|trained|armed)\b")
 _DETERMINER = re.compile(r"(?:the\s+|a\s+|an\s+)?")
 _WHICH_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$")
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", re.I)
@@ -114,8 +117,11 @@ def subject_actor(st: Sentence, lo: int, pos: int) -> ActorMention | None:
             continue
         if not (a.kind in ROLE_KINDS):
             continue
+        if _QUALIFIER_AFTER.match(st.text, e):
+            continue
         if PREPS_BEFORE.search(text_before(st.text, s)) and not re.search(
-                r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy)\s+(?:of|for)\s+(?:the\s+)?$",
+                r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy|"
+                r"mercenaries|fighters|militants|members|units|forces|troops|militias?|rebels|commanders|officers|soldiers)\s+(?:of|for)\s+(?:the\s+)?$",
                 text_before(st.text, s), re.I):
             continue
         if is_origin(st, a) and not ACTOR_NOUN_AFTER.match(st.text[e:]):
