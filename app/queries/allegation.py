@@ -63,7 +63,7 @@ def get_allegation(*, session: Session, allegation_id: int, stance: str | None =
         ids = union_all(*(select(sub.c.id) for sub in newest))
         taken: dict[str, int] = {}
         rows = []
-        for m in statements(session, S.c.id.in_(ids), order=NEWEST):  # own and pair denials, merged newest first
+        for m in statements(session, ids=ids, order=NEWEST):  # own and pair denials, merged newest first
             taken[m["s_stance"]] = taken.get(m["s_stance"], 0) + 1
             if taken[m["s_stance"]] <= per_stance:
                 rows.append(m)

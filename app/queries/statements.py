@@ -19,16 +19,23 @@ SPK = ACT.alias("spk")
 # Newest first by the article's date (copied onto the statement), undated last on every database.
 NEWEST = (S.c.published.desc().nulls_last(), S.c.id.desc())
 
-FROM = (
-    S.join(ART, ART.c.id == S.c.article_id)
-    .join(SA, SA.c.id == S.c.allegation_id)
-    .join(SSUP, SSUP.c.id == SA.c.supplier_id)
-    .join(SREC, SREC.c.id == SA.c.recipient_id)
-    .join(SWC, SWC.c.slug == SA.c.category)
-    .outerjoin(WS, WS.c.id == S.c.system_id)
-    .outerjoin(CLM, CLM.c.id == S.c.claimant_id)
-    .outerjoin(SPK, SPK.c.id == S.c.speaker_id)
-)
+
+
+def _joined(statements):
+    """The statements with everything shown beside them, joined left to right from `statements`."""
+    return (
+        statements.join(ART, ART.c.id == S.c.article_id)
+        .join(SA, SA.c.id == S.c.allegation_id)
+        .join(SSUP, SSUP.c.id == SA.c.supplier_id)
+        .join(SREC, SREC.c.id == SA.c.recipient_id)
+        .join(SWC, SWC.c.slug == SA.c.category)
+        .outerjoin(WS, WS.c.id == S.c.system_id)
+        .outerjoin(CLM, CLM.c.id == S.c.claimant_id)
+        .outerjoin(SPK, SPK.c.id == S.c.speaker_id)
+    )
+
+
+FROM = _joined(S)
 STATEMENT = Shape(
     StatementRow, "s",
     id=S.c.id, stance=S.c.stance, status=S.c.status, quote=S.c.quote, start=S.c.start, end=S.c.end,
@@ -40,15 +47,22 @@ STATEMENT = Shape(
 )
 
 
-def statements(session: Session, *where, order=None, limit: int | None = None, offset: int = 0) -> list[RowMapping]:
-    """Rows of the statements matching `where` (clauses on the statement table); read each
-    with `statement()`."""
+def statements(session: Session, *where, ids=None, order=None, limit: int | None = None,
+               offset: int = 0) -> list[RowMapping]:
+    """Rows of the statements matching `where` (clauses on the statement table), or of the
+    statement ids a SELECT `ids` gives; read each with `statement()`."""
     order = order or (S.c.published.asc().nulls_last(), S.c.article_id, S.c.start, S.c.id)
     if limit:
         # Cut the page on the statement table alone, then join the names for those rows only.
-        where = (S.c.id.in_(select(S.c.id).where(*where).order_by(*order).limit(limit).offset(offset)),)
-    stmt = select(*STATEMENT.columns).select_from(FROM).where(*where).order_by(*order)
-    return session.execute(stmt).mappings().all()
+        ids = select(S.c.id).where(*where).order_by(*order).limit(limit).offset(offset)
+    if ids is None:
+        stmt = select(*STATEMENT.columns).select_from(FROM).where(*where)
+    else:
+        # The join starts from the few ids: PostgreSQL planned `id IN (...)` as a join of every
+        # statement with its names, filtered last (100 ms for 20 statements at 5k articles).
+        picked = ids.subquery("picked")
+        stmt = select(*STATEMENT.columns).select_from(_joined(picked.join(S, S.c.id == picked.c.id)))
+    return session.execute(stmt.order_by(*order)).mappings().all()
 
 
 def statement(m: RowMapping, pair_denial: bool = False) -> StatementRow:
