@@ -5,7 +5,8 @@ machines share. The target is brought to the latest schema by the migrations (so
 text-search columns and SQLite's FTS5 tables are filled as rows arrive) and must hold no
 ledger yet; every table is copied in foreign-key order with its ids, in one transaction, then
 PostgreSQL's id sequences are moved past the copied ids. The rows of every table are counted
-on both sides afterwards: the copy fails unless every count matches.
+on both sides afterwards: the copy fails unless every count matches. Last, the planner's
+statistics of the copied tables are taken (ANALYZE), as ingest does after a run.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from app import migrate
 from app.db import make_engine
+from app.ingest.store import ANALYZE
 from app.models import (
     Actor, Allegation, AllegationClaimant, AllegationSystem, Article, Statement, WeaponCategory, WeaponSystem,
 )
@@ -67,10 +69,21 @@ def copy_ledger(source_url: str, target_url: str, *, report: Callable[[str, int]
             if before != after:
                 raise CopyError("row counts differ after the copy: " + ", ".join(
                     f"{t}: {before[t]} -> {after[t]}" for t in before if before[t] != after[t]))
+        _analyze(target)
         return before
     finally:
         source.dispose()
         target.dispose()
+
+
+def _analyze(engine: Engine) -> None:
+    """Planner statistics for the copied tables, before the first page is asked for."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # sampled, as ingest takes them
+        for statement in ANALYZE:
+            conn.exec_driver_sql(statement)
+        conn.commit()
 
 
 def _one_snapshot(src: Connection) -> None:
