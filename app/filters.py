@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from sqlalchemy import cast, column, func, literal, or_, select, table
+from sqlalchemy import cast, column, func, literal, or_, select, table, union
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -231,6 +231,9 @@ class AllegationFilters(BaseModel):
         else:
             article_ids = select(ART.c.id).where(*(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\")
                                                    for t in self.terms))
+        if dialect == "postgresql":  # an OR of the two would scan every statement
+            return union(select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect))),
+                         select(S.c.allegation_id).where(S.c.article_id.in_(article_ids)))
         return select(S.c.allegation_id).where(
             or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids))).distinct()
 
