@@ -23,6 +23,15 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def postgresql_only(statements: tuple[str, ...]) -> None:
+    """Run these statements in a migration on PostgreSQL; nothing on SQLite (for PostgreSQL-only revisions)."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "postgresql":
+        for sql in statements:
+            op.execute(sql)
+
+
 def head() -> str | None:
     """The latest revision of the migrations."""
     from alembic.script import ScriptDirectory

@@ -14,7 +14,7 @@ stemming and no stop words, as FTS5's unicode61 tokenizer) behind `unaccent`, so
 may create it. An article's vector covers its first 200,000 characters (a tsvector holds at
 most 1 MB; news articles are far shorter).
 """
-from alembic import op
+from app.migrate import postgresql_only
 
 revision = "0004"
 down_revision = "0003"
@@ -40,14 +40,8 @@ DOWNGRADE = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for sql in UPGRADE:
-        op.execute(sql)
+    postgresql_only(UPGRADE)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for sql in DOWNGRADE:
-        op.execute(sql)
+    postgresql_only(DOWNGRADE)

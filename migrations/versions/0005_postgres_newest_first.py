@@ -11,7 +11,7 @@ they show. PostgreSQL sorts NULL last, so reading the same index backwards gives
 and it sorted every statement of an allegation or actor instead (69 ms of a search page's
 newest quotes at 5k articles). These indexes hold that order on PostgreSQL.
 """
-from alembic import op
+from app.migrate import postgresql_only
 
 revision = "0005"
 down_revision = "0004"
@@ -31,14 +31,8 @@ DOWNGRADE = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for sql in UPGRADE:
-        op.execute(sql)
+    postgresql_only(UPGRADE)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for sql in DOWNGRADE:
-        op.execute(sql)
+    postgresql_only(DOWNGRADE)
