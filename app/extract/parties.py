@@ -39,6 +39,18 @@ _ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early
                         r"(?:[\w-]+\s+){0,3}$", re.I)
 
 
+_MADE_IN = re.compile(r"\b(?:made|built|produced|manufactured|designed)\s+in\s+(?:the\s+)?", re.I)
+
+
+def _made_in(st: Sentence, lo: int, hi: int) -> ActorMention | None:
+    """The state in "made in X" between `lo` and `hi`, right after a weapon."""
+    t = st.text
+    for m in _MADE_IN.finditer(t, lo, hi):
+        if any(0 <= m.start() - (w.end - st.start) <= 2 for w in st.weapons):
+            return next((a for a in st.actors if a.start - st.start == m.end() and a.kind == "state"), None)
+    return None
+
+
 def _announced_by(between: str) -> bool:
     """ "X [on Tuesday] announced a new $300 million security assistance [package]": the subject of the
     announcing verb owns the transfer noun that ends its object."""
@@ -235,6 +247,10 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                     if owner is not None:
                         supplier = owner
                         break
+        if supplier is None:
+            # "Iranian-made drones were delivered to", "vehicles made in the UAE had been delivered to":
+            # the goods' stated origin supplied them once a transfer verb says they were delivered
+            supplier = origin_actor(st, max(lo, prv), tg.start) or _made_in(st, max(lo, prv), tg.start)
         subj = subject_actor(st, lo, tg.start)
         if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
             recipient = subj

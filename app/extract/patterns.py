@@ -225,7 +225,8 @@ WEAPON_STOP_RE = re.compile(
 CONTRACT_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:contracts?|deals?|agreements?|orders?)\b", I)
-ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b))\b", I)
+ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b)|"
+                       r"end(?:ed|s)? up (?=in\b|at\b|with\b)|(?:found|find|finds|made|make|makes) (?:their|its) way (?=to\b|into\b))", I)
 SPEAKER_NOUN_RE = re.compile(
     r"^\s*(?:the\s+)?(?:armed forces|army|military|ministry|defen[cs]e ministry|foreign ministry|government|presidency|"
     r"embassy|spokes\w+|official|officials|minister|statement|agency|mission|administration|navy|command|office)\b", I)

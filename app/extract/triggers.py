@@ -107,7 +107,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
             continue
         kind = "supply" if re.search(r"\bexport", m.group(0), re.I) else "acquire"
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
-    for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected") else ()):
+    for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected", "ended up", "ends up", "end up", " way ") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
     for m in (_DEALINGS_RE.finditer(t) if has_any(low, "dealings", "deals", "trade", "cooperation") else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))

@@ -1,0 +1,191 @@
+"""How real reporting phrases transfers: one family per test, each with sentences written for this file.
+
+The families are those of issue 11 (non-state parties, lists, a party's own announcements, third-party
+findings, denials attached to their pair, components, page furniture). None of these sentences comes
+from the evaluation corpora; they imitate the forms of agency copy, press releases and report summaries.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.extract import extract
+
+
+def tuples(text: str) -> set[tuple[str, str, str, str]]:
+    return {(s.stance, s.supplier, s.recipient, s.category) for s in extract(text).statements}
+
+
+def claimants(text: str, stance: str, supplier: str, recipient: str) -> set[str | None]:
+    return {s.claimant for s in extract(text).statements if (s.stance, s.supplier, s.recipient) == (stance, supplier, recipient)}
+
+
+# ------------------------------------------------------------------ 1. non-state parties
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sudan's army accused the United Arab Emirates of flying weapons to the Rapid Support Forces through Chad.",
+         ("alleges", "ARE", "rsf", "unspecified")),
+        ("A shipment of assault rifles from Iran bound for the Houthis was seized by the US Navy, officials said.",
+         ("alleges", "IRN", "houthis", "small_arms")),
+        ("Iraq's Popular Mobilization Forces have been smuggling rocket launchers to Russia, the newspaper reported.",
+         ("alleges", "pmf", "RUS", "artillery")),
+        ("Kremlin-linked mercenaries of the Wagner Group sent surface-to-air missiles to the RSF, US officials said.",
+         ("alleges", "wagner", "rsf", "air_defence")),
+    ],
+)
+def test_groups_are_parties_in_their_own_right(text, expected):
+    found = tuples(text)
+    assert expected in found
+    _, sup, rec, cat = expected
+    assert ("alleges", rec, sup, cat) not in found  # never turned around
+
+
+def test_a_group_as_object_is_not_a_supplier():
+    found = tuples("The US Navy seized anti-tank missiles from a boat heading to the Houthis, and Washington blamed Tehran for the shipment.")
+    assert not any(t[1] == "houthis" for t in found)
+
+
+# ------------------------------------------------------------------ 2. lists
+
+def test_several_suppliers_give_one_statement_each():
+    found = tuples("Russia, China and Belarus have supplied drones to Myanmar's military, a UN rapporteur said.")
+    assert {("alleges", s, "MMR", "uav") for s in ("RUS", "CHN", "BLR")} <= found
+
+
+def test_several_recipients_give_one_statement_each():
+    found = tuples("Turkey has sold Bayraktar TB2 drones to Poland, Morocco and Ethiopia, according to the report.")
+    assert {("alleges", "TUR", r, "uav") for r in ("POL", "MAR", "ETH")} <= found
+
+
+def test_suppliers_and_weapons_multiply():
+    found = tuples("France and Germany will supply Ukraine with tanks and howitzers, their defence ministers said on Monday.")
+    for s in ("FRA", "DEU"):
+        assert ("confirms", s, "UKR", "armoured_vehicle") in found
+        assert ("confirms", s, "UKR", "artillery") in found
+
+
+# ------------------------------------------------------------------ 3. a party's own announcements
+
+def test_aid_package_itemised_is_confirms_per_category():
+    text = ("The Pentagon on Tuesday announced a new $300 million security assistance package for Ukraine. "
+            "The package includes Stinger missiles, 155mm artillery rounds and Humvees.")
+    found = tuples(text)
+    assert ("confirms", "USA", "UKR", "air_defence") in found
+    assert ("confirms", "USA", "UKR", "artillery") in found
+    assert not any(t[0] == "alleges" for t in found)
+
+
+def test_package_contents_in_a_later_sentence_belong_to_the_package():
+    text = ("Britain's defence ministry announced a new package of military aid for Ukraine on Friday. "
+            "It also contains patrol boats and small-arms ammunition.")
+    found = tuples(text)
+    assert ("confirms", "GBR", "UKR", "naval") in found
+    assert ("confirms", "GBR", "UKR", "ammunition") in found
+
+
+def test_approved_sale_is_confirms_planned():
+    st = [s for s in extract("The State Department has approved the possible sale of 40 F-16 fighter jets to Turkey, worth $23 billion.").statements
+          if (s.supplier, s.recipient, s.category) == ("USA", "TUR", "combat_aircraft")]
+    assert st and st[0].stance == "confirms" and st[0].status == "planned"
+
+
+def test_a_party_agreeing_to_supply_confirms():
+    found = tuples("Spain and Portugal agreed on Thursday to send armoured personnel carriers to Ukraine.")
+    assert ("confirms", "ESP", "UKR", "armoured_vehicle") in found
+    assert ("confirms", "PRT", "UKR", "armoured_vehicle") in found
+
+
+def test_a_party_planning_to_send_confirms():
+    found = tuples("Ukraine needs air defence, and Norway now plans to send Ukraine two more NASAMS batteries.")
+    assert ("confirms", "NOR", "UKR", "air_defence") in found
+
+
+# ------------------------------------------------------------------ 4. third-party findings
+
+def test_a_panel_report_about_a_group_is_an_allegation_by_the_panel():
+    text = "A UN panel of experts found that Iran had supplied missile components to the Houthis."
+    assert ("alleges", "IRN", "houthis", "components") in tuples(text)
+    assert claimants(text, "alleges", "IRN", "houthis") == {"un"}
+    assert not any(t[0] == "confirms" for t in tuples(text))
+
+
+def test_a_rights_group_finding_is_its_allegation():
+    text = "Amnesty International said armoured vehicles made in the UAE had been delivered to the RSF in Darfur."
+    assert ("alleges", "ARE", "rsf", "armoured_vehicle") in tuples(text)
+    assert claimants(text, "alleges", "ARE", "rsf") == {"amnesty"}
+
+
+# ------------------------------------------------------------------ 5. denials
+
+def test_a_recipient_rejecting_claims_about_its_supplier():
+    text = "The Kremlin rejected claims that Pyongyang had supplied Russia with artillery shells."
+    found = tuples(text)
+    assert ("denies", "PRK", "RUS", "artillery") in found
+    assert claimants(text, "denies", "PRK", "RUS") == {"RUS"}
+
+
+def test_a_supplier_rejecting_claims_it_armed_a_group():
+    found = tuples("The UAE rejects claims it armed Sudan's Rapid Support Forces.")
+    assert ("denies", "ARE", "rsf", "unspecified") in found
+
+
+def test_an_implied_denial_answers_the_claim_before_it():
+    text = ("Washington says Belgrade has sold rocket launchers to Kyiv through intermediaries. "
+            "Serbia dismissed the accusation as false.")
+    found = tuples(text)
+    assert ("denies", "SRB", "UKR", "artillery") in found
+    assert ("denies", "USA", "UKR", "artillery") not in found
+
+
+def test_a_third_party_cannot_deny():
+    found = tuples("Iran has sent drones to Russia, Kyiv says. France said it had seen no evidence of the transfer.")
+    assert not any(t[0] == "denies" for t in found)
+
+
+# ------------------------------------------------------------------ 6. components and dual-use goods
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chinese firms shipped drone engines and microelectronics to Russia, the investigation found.",
+        "Iran has handed Russia a production line for attack drones, according to intelligence officials.",
+        "German machine tools ended up at Russian arms factories after passing through Kazakhstan, the report said.",
+    ],
+)
+def test_components_and_dual_use_goods(text):
+    assert any(t[3] == "components" for t in tuples(text))
+
+
+# ------------------------------------------------------------------ 7. page furniture
+
+def test_headline_is_the_title_and_the_byline_gives_the_date():
+    text = ("Seoul Says Arms Deal With Warsaw Is On Track\n\nBy Jane Roe 14 March 2023\n\n"
+            "South Korea will deliver more K9 howitzers to Poland this year, its defence ministry said on Tuesday.\n")
+    result = extract(text)
+    assert result.title == "Seoul Says Arms Deal With Warsaw Is On Track"
+    assert result.published == date(2023, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("KYIV (Agency, 22nd December, 2022) - Ukraine has received", date(2022, 12, 22)),
+        ("Mar 05,2008\nGeorgia has bought", date(2008, 3, 5)),
+        ("WARSAW, June 3, 2024 (Wire) — Poland has signed", date(2024, 6, 3)),
+    ],
+)
+def test_dateline_dates(opening, expected):
+    assert extract(opening + " drones from Turkey, officials said.").published == expected
+
+
+def test_a_date_in_a_body_sentence_is_not_the_publication_date():
+    text = ("Turkey signed a contract on 6 March 2015 to sell Bayraktar drones to Qatar, which took delivery of the first batch "
+            "two years later after lengthy negotiations between the two governments and the manufacturer.\n")
+    assert extract(text).published is None
+
+
+def test_the_date_header_wins_over_a_dateline():
+    assert extract(" date 2024-01-02 KYIV (Agency, 22nd December, 2022) - Ukraine got drones.").published == date(2024, 1, 2)
