@@ -147,7 +147,8 @@ PRONOUN_SPEAKER_RE = re.compile(
     I,
 )
 OWNERLESS_RE = re.compile(
-    r"\b(?:reports?|accusations?|allegations?|claims?|suspicions?|rumou?rs?|speculation|charges?)\s+(?:that|of)\b", I)
+    r"\b(?:reports?|accusations?|allegations?|claims?|suspicions?|rumou?rs?|speculation|charges?|assertions?|insinuations?|"
+    r"suggestions?)\s+(?:that|of|(?=(?:it|they)\s))", I)
 
 DENY_VERB_RE = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|denials?|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|rebuff(?:s|ed|ing)?|"

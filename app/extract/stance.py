@@ -85,6 +85,11 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     denier = denier_actor.code if denier_actor else None
     if dkind == "pred":
         denier = None
+    if denier is None and dkind != "pred":
+        # "Vucic rejected ...", "Under Vucic, who has rejected ...": a person the article named before
+        wm = _WHO_AFTER_NAME.search(t, 0, dpos) or _NAME_BEFORE.search(t, 0, dpos)
+        known = state.names.get(wm.group(1)) if wm else None
+        denier = known.code if known is not None else None
     if denier is None:
         sp, _ = claimant_of(st, dpos, dend, state, first_actor)
         if sp is None and (st.in_quote or _PRONOUN_DENIER.match(t[clause_of(st.bounds(), dpos, len(t))[0]:dpos])):
@@ -96,8 +101,12 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
 
 _PRONOUN_DENIER = re.compile(r"\s*(?:he|she|they|the (?:minister|spokes\w+|ministry|official|envoy|ambassador))\b", re.I)
 _GERUND_GAP = re.compile(r"\s*(?:ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
-_FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?)"
+_FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?|assertions?)"
                        r"(?:\s+by\s+[^,;]{1,60}?)?\s+(?:that|of)\b", re.I)
+_NAME_BEFORE = re.compile(r"([A-Z][\w’'-]+)\s+(?:(?:has|had|have|also|again|flatly|firmly|strongly|categorically|later)\s+){0,2}$")
+_CLAIM_OWNER_AFTER = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,2}?(?:allegations?|claims?|accusations?|reports?|charges?|assertions?|"
+                                r"statements?|intelligence|officials?|media)\b", re.I)
+_WHO_AFTER_NAME = re.compile(r"([A-Z][\w’'-]+),\s+who\s+(?:\w+\s+){0,2}$")
 _WESTERN_OWNER = re.compile(r"\bWestern\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|inside|across|over)\s+(?:the\s+)?$", re.I)
 
@@ -148,7 +157,8 @@ def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dp
     t = st.text
     dclause_hi = clause_of(st.bounds(), dend, len(t))[1]
     others = {a.code for a in st.actors if dend <= a.start - st.start < dclause_hi and a.kind in ROLE_KINDS and a.code != denier
-              and not _PLACE_BEFORE.search(text_before(t, a.start - st.start))}
+              and not _PLACE_BEFORE.search(text_before(t, a.start - st.start))
+              and not _CLAIM_OWNER_AFTER.match(t, a.end - st.start)}  # "the Russian intelligence allegations": whose claim
     if st.headline and not others:
         return
     if P.NON_TRANSFER_DENIAL.search(t, 0, min(len(t), dend + 25)):
