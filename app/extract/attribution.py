@@ -142,6 +142,8 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
         return Speaker(state.doc_voice)
     if _HE_SHE_START.search(seg):
         return state.para_speaker.get(st.para) or state.last_person or state.last_speaker or Speaker(None)
+    if state.last_subject and _IT_AGENT.fullmatch(seg):
+        return Speaker(state.last_subject)  # "it confirmed", "the company said": the actor the article is about
     if P.PRONOUN_SPEAKER_RE.search(seg) or P.SPEAKER_NOUN_RE.search(seg) or _PERSONAL_PRONOUN.search(seg):
         return state.para_speaker.get(st.para) or state.last_speaker
     return None
@@ -283,6 +285,8 @@ def attribute_sentence(st: Sentence, idx: int, state: ArticleState,
 
 
 _STRAIGHT_CLOSE = re.compile(r"[,.!?]\"")  # a straight quote mark after punctuation closes a quotation
+_IT_AGENT = re.compile(r"\s*(?:(?:and|but|then|later|early|earlier|also)\s+)*(?:in\s+\w+\s+\d{4},?\s+|in\s+\d{4},?\s+)?"
+                       r"(?:it|the (?:company|firm|manufacturer|maker|exporter|contractor|shipyard))\s*(?:also\s+)?", re.I)
 _SURNAME = re.compile(r"[A-Z][a-z’'-]+")
 _FIRST_PERSON = re.compile(r"\W*(?:I|I'm|I’m|we|We)\b")
 _CLOSING_QUOTE = re.compile(r"[”\"]\s*[,.]?\s")

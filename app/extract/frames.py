@@ -86,7 +86,7 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
         weapons = weapons_in(st, tg.end, hi, state)
     if tg.form == "arrive":
         weapons = weapons_in(st, max(lo, prv), tg.start, state)
-    if tg.form == "dealings":
+    if tg.form in ("dealings", "embargo"):
         weapons = [("unspecified", None, tg.start)]
     if tg.form == "possess":
         weapons = [w for w in weapons_in(st, lo, tg.start, state)]

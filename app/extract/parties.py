@@ -370,7 +370,17 @@ def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorM
     return subj
 
 
-BY_FORM = {"turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
+def _embargo(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "X breached the arms embargo on Y" / "X broke the Libya arms embargo": X supplied Y."""
+    recipient = next((a for a in st.actors if tg.start <= a.start - st.start and a.end - st.start <= tg.end + 30
+                      and a.kind in ROLE_KINDS and (a.end - st.start <= tg.end or a.start - st.start - tg.end <= 4)), None)
+    supplier = subject_actor(st, speech_floor(st, span.lo, tg.start), tg.start)
+    if recipient is None or supplier is None or supplier.code == recipient.code:
+        return None
+    return supplier, recipient, False
+
+
+BY_FORM = {"embargo": _embargo, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
             "possess": _possess, "thank": _thank, "carry": _carry, "arrive": _arrive}
 
 

@@ -226,6 +226,11 @@ WEAPON_STOP_RE = re.compile(
 CONTRACT_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:contracts?|deals?|agreements?|orders?)\b", I)
+# Breaking an arms embargo is supplying its target ("Jordan, Turkey and the UAE breached the UN arms embargo on Libya").
+EMBARGO_RE = re.compile(
+    r"\b(?:breach\w*|violat\w*|flout\w*|broke|break\w*|bust\w*|circumvent\w*|evad\w*|defy\w*|defie\w*)\s+(?:of\s+)?"
+    r"(?:the\s+|an?\s+)?(?:(?:UN|U\.N\.|United Nations|international|UN Security Council)\s+)?(?:[A-Z][\w’'-]*\s+)?arms\s+embargo\b"
+    r"(?:\s+(?:in force\s+|imposed\s+)?(?:on|in|against|for)\s+)?", I)
 ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b)|"
                        r"end(?:ed|s)? up (?=in\b|at\b|with\b)|(?:found|find|finds|made|make|makes) (?:their|its) way (?=to\b|into\b))", I)
 SPEAKER_NOUN_RE = re.compile(

@@ -32,7 +32,8 @@ _QUALIFIER_AFTER = re.compile(r"[-‑](?:held|controlled|run|occupied|led|domina
                               r"funded|sponsored|friendly|leaning|connected|trained|armed)\b")
 _DETERMINER = re.compile(r"(?:the\s+|a\s+|an\s+)?")
 _WHICH_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who)\b(?:[^,]|,(?=\d))*,\s*(?:[\w’'-]+\s+){0,3}$")
-_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", re.I)
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we|(?:the|his|her|our|their|its) country|the state|the government|the regime|the group|the militia|the kingdom|the republic|"
+                              r"the company|the firm|the manufacturer|the maker|the exporter|the contractor|the shipyard)\b\s*,?\s+(?:[\w,]+\s+){0,7}$", re.I)
 _LIST_JOINER = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:(?:to|from)\s+)?(?:the\s+)?")
 _THAT_RE = re.compile(r"\bthat\b")
 
@@ -232,7 +233,8 @@ def pronoun_subject(st: Sentence, lo: int, pos: int) -> bool:
     return bool(_PRONOUN_SUBJECT.search(st.text[max(lo, pos - 80):pos]))
 
 
-IT_THEY = re.compile(r"(?:It|They)\b")
+_AGENT_NOUNS = r"company|firm|manufacturer|maker|exporter|contractor|shipyard|group|government|ministry"
+IT_THEY = re.compile(rf"(?:It|They|The (?:{_AGENT_NOUNS}))\b")
 
 
 def first_actor(st: Sentence) -> ActorMention | None:
@@ -245,5 +247,5 @@ def remember_subject(st: Sentence, state: ArticleState) -> None:
     lead = st.actors[0] if st.actors else None
     if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(st.text[: lead.start - st.start]):
         state.last_subject = lead.code
-    elif not IT_THEY.match(st.text):
-        state.last_subject = None
+    elif lead is not None and not IT_THEY.match(st.text):
+        state.last_subject = None  # a sentence about other actors; one that names none keeps the subject

@@ -109,6 +109,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected", "ended up", "ends up", "end up", " way ") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
+    for m in (P.EMBARGO_RE.finditer(t) if "embargo" in low else ()):
+        found.append(Trigger(m.start(), m.end(), "supply", "embargo"))
     for m in (_DEALINGS_RE.finditer(t) if has_any(low, "dealings", "deals", "trade", "cooperation") else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
     for m in (_SUPPLIER_RE.finditer(t) if "supplier" in low else ()):
