@@ -14,7 +14,7 @@ from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
 from app.extract.roles import (
     ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, actor_at, is_origin, origin_actor, prep_actor,
-    pronoun_subject, relative_head, speech_floor, subject_actor,
+    pronoun_subject, relative_antecedent, relative_head, speech_floor, subject_actor,
 )
 from app.extract.sentences import Sentence, rel_span, text_before
 from app.extract.state import Trigger
@@ -33,7 +33,7 @@ _NOUN_MODIFIERS = P.WORDS["triggers"]["noun_modifiers"]
 
 
 _ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early)\s+\w+\s+|\w+ly\s+|also\s+|has\s+|have\s+|had\s+)*"
-                        r"(?:announc|unveil|approv|authori[sz]|pledg|promis|commit|clear|green-?l)\w*\s+"
+                        r"(?:(?:announc|unveil|approv|authori[sz]|pledg|promis|commit|clear|green-?l|okay)\w*|sign\w*\s+off\s+on)\s+"
                         r"(?:(?:a|an|the|its|their|his|her|another|further|additional|new|fresh|first|latest|second|third|"
                         r"\$?[\d.,]+(?:bn|m)?|(?:\w+-)?(?:million|billion)|dollar|euro|pound|worth|of|[\w-]+(?:st|nd|rd|th))\s+){0,6}"
                         r"(?:[\w-]+\s+){0,3}$", re.I)
@@ -213,7 +213,8 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                         and all(w[:1].isupper() or w.lower() in _NOUN_MODIFIERS for w in t[e:tg.start].split()):
                     dm = a
             supplier = dm
-        subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+        ante = relative_antecedent(st, tg.start)
+        subj = ante or subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
         if subj is None and P.COMMIT_RE.search(t, lo, tg.start):
             subj = subject_actor(st, lo, P.COMMIT_RE.search(t, lo, tg.start).start())
             if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6 \
@@ -223,7 +224,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             from_pronoun = True
         if supplier is None and subj is not None:
             between = t[subj.end - st.start: tg.start]
-            if _announced_by(between):
+            if subj is ante or _announced_by(between):
                 supplier = subj  # "the Pentagon on Tuesday announced a new package of aid for Ukraine"
             elif len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
                 supplier = subj
@@ -362,7 +363,7 @@ def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorM
     relative clause ("India, which ..., sold"), or the previous verb's subject ("X bought ... and sold")."""
     t, lo, prv = st.text, span.lo, span.prv
     subj = subject_actor(st, speech_floor(st, floor, tg.start), tg.start)
-    head = relative_head(st, lo, tg.start)
+    head = relative_head(st, lo, tg.start) or relative_antecedent(st, tg.start)
     if head is not None:
         subj = head
     if subj is None and span.i > 0 and span.prev_subject is not None and _AND_OR_END.search(t[max(prv, tg.start - 40):tg.start]):

@@ -218,7 +218,7 @@ DECIDE_RE = re.compile(
     r"(?:plans?|planned|intends?|intended|prepares?|aims?|hopes?)\s+to|(?:is|are|was|were)\s+to|will|shall)\b", I)
 COMMIT_RE = re.compile(
     r"\b(?:pledg\w*|promis\w*|announc\w*|approv\w*|authori[sz]\w*|licen[cs]\w*|finali[sz]\w*|"
-    r"commit\w*|unveil\w*|inked|concluded|clinched|sealed|cleared|green-?lit|notified)\b", I)
+    r"commit\w*|unveil\w*|inked|concluded|clinched|sealed|cleared|green-?lit|notified|sign\w* off|okay\w*)\b", I)
 WEAPON_STOP_RE = re.compile(
     r"\b(?:against|to (?:attack|strike|hit|target|shoot down|defend|protect|counter|intercept|fight|replace)|turned on|"
     r"used (?:on|against|to|in)|fired (?:at|on)|for use (?:in|against)|in (?:exchange|return) for)\b|"

@@ -163,6 +163,20 @@ def relative_head(st: Sentence, lo: int, pos: int) -> ActorMention | None:
     return next((a for a in st.actors if a.kind in ROLE_KINDS and a.end - st.start == lo), None)
 
 
+_INSIDE_RELATIVE = re.compile(r",\s*(?:which|who)\s+(?!(?:the|a|an|he|she|they|we|I)\b)(?![A-Z])[^,;]*$")
+
+
+def relative_antecedent(st: Sentence, pos: int) -> ActorMention | None:
+    """ "the United States, which ... has been stepping up arms deliveries to Ukraine": a trigger inside a
+    subject relative clause has the clause's antecedent as its subject."""
+    t = st.text
+    m = _INSIDE_RELATIVE.search(t, 0, pos)
+    if m is None:
+        return None
+    return next((a for a in reversed(st.actors) if a.kind in ROLE_KINDS and a.end - st.start <= m.start()
+                 and not t[a.end - st.start:m.start()].strip()), None)
+
+
 def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
     """Actors joined to `a` by "and"/"or"/commas ("from Poland and the Czech Republic")."""
     out: list[str] = []
