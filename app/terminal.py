@@ -7,6 +7,7 @@ made from such values goes through `shown`.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 # C0 controls and DEL, C1 controls, the line/paragraph separators and the bidi controls.
@@ -36,3 +37,22 @@ def valid_utf8(value: str) -> str:
 def shown(value: object) -> str:
     """`value` for a terminal or a log line: valid UTF-8, control characters as `\\x1b`-style escapes."""
     return _CONTROL.sub(_escape, valid_utf8(str(value)))
+
+
+class SafeFormatter(logging.Formatter):
+    """Log records with every line shown safely: a traceback keeps its line breaks, but a
+    message or an exception text can carry no control character of its own."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(shown(line) for line in super().format(record).split("\n"))
+
+
+def safe_logger(name: str) -> logging.Logger:
+    """The logger `name`, writing to stderr through SafeFormatter (once, however often asked)."""
+    log = logging.getLogger(name)
+    if not any(isinstance(h.formatter, SafeFormatter) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    return log

@@ -5,8 +5,6 @@ changes data.
 """
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -20,14 +18,14 @@ from starlette.responses import Response
 from app.config import get_settings
 from app.db import is_interrupted
 from app.queries import SearchTooBroad
-from app.terminal import shown
+from app.terminal import safe_logger, shown
 from app.web import api, pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
 from app.web.http import HeadAsGetMiddleware, SafeLocationMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
 from app.web.templating import get_templates
 
-log = logging.getLogger("armswatch.web")
+log = safe_logger("armswatch.web")
 
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Invalid filter", 500: "Server error",
           503: "Too much work"}

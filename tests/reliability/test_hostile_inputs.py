@@ -195,3 +195,21 @@ def test_extract_prints_file_names_escaped(tmp_path: Path) -> None:
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "x\\x1b]0;pwn\\x07[bold]y.txt" in "".join(result.stdout.split())  # shown, not obeyed (rich wraps it)
     assert "gone\\x1b[2J.txt: no such file" in result.stderr
+
+
+def test_server_log_lines_are_escaped(db_url: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture) -> None:
+    """A crash's log record (its path and its exception's message) cannot carry a control character."""
+    from fastapi.testclient import TestClient
+
+    import app.queries as queries
+    from app.web.main import create_app
+
+    def boom(**_: object) -> None:
+        raise RuntimeError("bad\x1b]0;retitled\x07 value")
+
+    monkeypatch.setattr(queries, "list_allegations", boom)
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        assert client.get("/api/allegations").status_code == 500
+    err = capfd.readouterr().err
+    assert "unhandled error on /api/allegations" in err and "Traceback" in err
+    assert "RuntimeError: bad\\x1b]0;retitled\\x07 value" in err and "\x1b" not in err and "\x07" not in err
