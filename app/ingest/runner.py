@@ -100,6 +100,11 @@ _worker: Preparer | None = None
 def _init_worker(database_url: str, max_bytes: int, memory_mb: int) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle, once
+    # pebble installs a Python handler for SIGTERM, which cannot run while the worker is stuck in
+    # C (a regex): the pool then waited 3 s before SIGKILL, holding the channel lock the other
+    # workers need to hand in results, so their articles overran the budget too. The default
+    # action ends the process at once; pebble only stops a worker while it holds that lock.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     _limit_memory(memory_mb)
     _worker = Preparer(make_engine(database_url), max_bytes, memory_mb)
