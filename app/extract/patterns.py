@@ -253,7 +253,9 @@ ANOUN_FIRST_WORDS = _FIRST_WORDS[ACQUIRE_NOUNS]
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
 NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|trafficking|fair|expo|show|designs?)\b", I)
 # Implied denials of something other than a transfer (abuses, attacks).
-NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|civilians?|war crimes?|torture|executions?|involvement|responsibility|presence|mercenar\w+|troops in|fighters in|attack(?:ed|s)? on|shelling|bomb(?:ed|ing)|interference|spying|espionage)\b", I)
+NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|civilians?|war crimes?|torture|executions?|involvement|responsibility|presence|mercenar\w+|troops in|fighters in|attack(?:ed|s)? on|shelling|bomb(?:ed|ing)|interference|spying|espionage|"
+    r"invad\w*|invasion|topple|toppling|overthrow\w*|coup|appeals?|calls? for|cease-?fires?|truce|peace|talks|negotiations|"
+    r"proposals?|invitations?|demands?|resolutions?|sanctions)\b", I)
 
 # Carriers: the subject is a ship or a plane, the parties are "from X" and "to Y" ("a dhow carrying rifles from Iran to the Houthis").
 CARRY_RE = re.compile(r"\b(?:carry(?:ing)?|carried|carries|transport(?:ing|ed|s)?|ferry(?:ing)?|ferried|bound for|destined for|en route to|headed for|heading to)\b", I)

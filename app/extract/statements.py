@@ -9,7 +9,7 @@ list after "... the following:".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.extract import patterns as P
 from app.extract.attribution import claimant_of, quote_speaker
@@ -45,6 +45,9 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
         speaker = _frame_speaker(st, f, state, first_actor)
         sup, rec, speaker = _sentence_parties(st, f, frames, denied_frames, speaker, state, first_actor)
         claimant = speaker.code if speaker else None
+        paired = _paired_subject(f, sup, rec, state)
+        if paired is not None:
+            (sup, rec), f = paired, replace(f, more_suppliers=[], more_recipients=[])
         sup, rec = _article_parties(st, f, frames, sup, rec, claimant, state, lex)
         if sup is None and rec is not None:
             state.add_open_recipient(rec)
@@ -69,6 +72,22 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
 
 
 _SUBJECT_GAP = re.compile(r"(?:,[^,]{0,30},)?\s*(?:\w+\s+){0,2}?")
+
+
+def _paired_subject(f: Frame, sup: str | None, rec: str | None, state: ArticleState) -> tuple[str, str] | None:
+    """ "Yerevan and New Delhi signed an agreement for buying ...": a subject of two parties with no other
+    side is the pair itself, oriented as the article's earlier claims orient it."""
+    if (sup is None) == (rec is None):
+        return None
+    listed = f.more_recipients if sup is None else f.more_suppliers
+    if len(listed) != 1:
+        return None
+    a, b = (rec or sup), listed[0]
+    forward = next(state.claims_of_pair((a, b)), None) is not None
+    backward = next(state.claims_of_pair((b, a)), None) is not None
+    if forward == backward:
+        return None
+    return (a, b) if forward else (b, a)
 
 
 def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
