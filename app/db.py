@@ -142,7 +142,7 @@ def arm_budget(session: Session) -> None:
         conn.connection.dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
         session.info["budget_armed"] = True
     elif conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(int(seconds * 1000))})
+        conn.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(max(1, int(seconds * 1000)))})
 
 
 def disarm_budget(session: Session) -> None:

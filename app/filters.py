@@ -224,18 +224,20 @@ class AllegationFilters(BaseModel):
         SQLite searches its FTS5 tables, PostgreSQL its tsvector columns (both indexed, with the
         same meaning: every word of `q` as a prefix, accents ignored); another database falls
         back to a LIKE scan."""
-        if dialect == "sqlite":
-            article_ids = select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(self.fts_query()))
-        elif dialect == "postgresql":
-            article_ids = select(ART_TS.c.id).where(ART_TS.c.search.op("@@")(self._tsquery()))
-        else:
-            article_ids = select(ART.c.id).where(*(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\")
-                                                   for t in self.terms))
+        article_ids = self.article_ids(dialect)
         if dialect == "postgresql":  # an OR of the two would scan every statement
             return union(select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect))),
                          select(S.c.allegation_id).where(S.c.article_id.in_(article_ids)))
         return select(S.c.allegation_id).where(
             or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids))).distinct()
+
+    def article_ids(self, dialect: str):
+        """Ids of the articles (title or text) matching `q`."""
+        if dialect == "sqlite":
+            return select(ART_FTS.c.rowid).where(ART_FTS.c.article_fts.op("MATCH")(self.fts_query()))
+        if dialect == "postgresql":
+            return select(ART_TS.c.id).where(ART_TS.c.search.op("@@")(self._tsquery()))
+        return select(ART.c.id).where(*(ART.c.text.ilike(f"%{like_escape(t)}%", escape="\\") for t in self.terms))
 
     def quote_ids(self, dialect: str):
         """Statement ids whose quote matches `q`."""

@@ -28,6 +28,7 @@ from app.queries import request as query_request
 from app.web import api, main
 from app.web.caching import ConcurrencyLimitMiddleware
 from tests.factories import random_ledger
+from tests.test_postgres import pg_url  # noqa: F401 - the fixture
 
 
 @pytest.fixture
@@ -121,3 +122,30 @@ def test_exports_never_hold_the_slots_of_cheap_pages() -> None:
             assert [(await e).status_code for e in exports] == [200, 200]
 
     asyncio.run(scenario())
+
+
+def test_on_postgresql_too(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The search bound counts PostgreSQL's GIN-indexed matches; the time budget is its statement_timeout."""
+    from sqlalchemy import text
+
+    from app import migrate
+
+    migrate.upgrade(pg_url)
+    engine = db.make_engine(pg_url)
+    try:
+        with Session(engine) as session:
+            random_ledger(session, n=300, seed=15)
+        monkeypatch.setattr(query_request, "SEARCH_MAX_ARTICLES", 100)
+        with Session(engine) as session:
+            with pytest.raises(queries.SearchTooBroad):
+                queries.check_search(session, AllegationFilters(q="report"))
+            queries.check_search(session, AllegationFilters(q="Report 42"))  # one article: fine
+        monkeypatch.setenv("ARMSWATCH_REQUEST_SECONDS", "0.001")
+        get_settings.cache_clear()
+        with Session(engine) as session:
+            db.begin_request(session)
+            with pytest.raises(Exception) as stopped:
+                session.execute(text("SELECT pg_sleep(2)"))
+            assert db.is_interrupted(stopped.value)
+    finally:
+        engine.dispose()
