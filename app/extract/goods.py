@@ -22,7 +22,7 @@ FAMILY = {
     "artillery": {"artillery"},
 }
 _ANAPHOR_BEFORE = re.compile(r"\b(?:the|these|those|such|this|that|its|their)\s+(?:\w+\s+)?$", re.I)
-_INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
+_INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|compris\w+|consist\w+ of|contain\w*|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
 
 
 def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tuple[str, str | None, int]]:

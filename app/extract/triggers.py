@@ -126,7 +126,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
     # a noun right after a verb trigger ("received shipments of") belongs to that verb's frame
     kept: list[Trigger] = []
     for f in found:
-        if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 30 \
+        if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 45 \
                 and not _COMMA_SEMI.search(t[kept[-1].end: f.start]):
             continue
         if kept and f.form == "noun" and kept[-1].form == "noun" and t[kept[-1].end: f.start].isspace():
