@@ -86,6 +86,10 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
         weapons = weapons_in(st, tg.end, hi, state)
     if tg.form == "arrive":
         weapons = weapons_in(st, max(lo, prv), tg.start, state)
+    if tg.form == "origin":
+        weapons = weapons_in(st, lo, tg.start, state)
+    if tg.form == "origin" and any(w[0] != "unspecified" for w in weapons):
+        weapons = [w for w in weapons if w[0] != "unspecified"]  # "the components in Russia's weapons": the weapons hold them
     if tg.form in ("dealings", "embargo"):
         weapons = [("unspecified", None, tg.start)]
     if tg.form == "possess":

@@ -371,6 +371,19 @@ def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorM
     return subj
 
 
+def _origin(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "the components in Russia's weapons come from the U.S.", "parts Russia imports originate in ...":
+    the state after "from"/"in" supplied the holder named before (its possessive, demonym or subject)."""
+    supplier = next((a for a in st.actors if a.start - st.start == tg.end and a.kind == "state"), None)
+    if supplier is None:
+        return None
+    before = [a for a in st.actors if span.lo <= a.start - st.start and a.end - st.start <= tg.start
+              and a.kind in ROLE_KINDS and a.code != supplier.code]
+    holder = next((a for a in reversed(before) if POSSESSIVE_AFTER.match(st.text[a.end - st.start:]) or a.form == "demonym"), None) \
+        or (before[-1] if before else None)
+    return supplier, holder, False
+
+
 def _embargo(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """ "X breached the arms embargo on Y" / "X broke the Libya arms embargo": X supplied Y."""
     recipient = next((a for a in st.actors if tg.start <= a.start - st.start and a.end - st.start <= tg.end + 30
@@ -381,7 +394,7 @@ def _embargo(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     return supplier, recipient, False
 
 
-BY_FORM = {"embargo": _embargo, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
+BY_FORM = {"embargo": _embargo, "origin": _origin, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
             "possess": _possess, "thank": _thank, "carry": _carry, "arrive": _arrive}
 
 

@@ -231,6 +231,9 @@ EMBARGO_RE = re.compile(
     r"\b(?:breach\w*|violat\w*|flout\w*|broke|break\w*|bust\w*|circumvent\w*|evad\w*|defy\w*|defie\w*)\s+(?:of\s+)?"
     r"(?:the\s+|an?\s+)?(?:(?:UN|U\.N\.|United Nations|international|UN Security Council)\s+)?(?:[A-Z][\w’'-]*\s+)?arms\s+embargo\b"
     r"(?:\s+(?:in force\s+|imposed\s+)?(?:on|in|against|for)\s+)?", I)
+# Goods said to come from a state ("components in Russia's weapons come from the U.S.").
+ORIGIN_RE = re.compile(r"\b(?:(?:came|come|comes|coming)\s+from|originat(?:e|es|ed|ing)\s+(?:in|from)|(?:were|was|are|is)\s+"
+                       r"(?:made|manufactured|produced)\s+in|(?:were|was|are|is)\s+traced\s+(?:back\s+)?to)\s+(?:the\s+)?", I)
 ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b)|"
                        r"end(?:ed|s)? up (?=in\b|at\b|with\b)|(?:found|find|finds|made|make|makes) (?:their|its) way (?=to\b|into\b))", I)
 SPEAKER_NOUN_RE = re.compile(

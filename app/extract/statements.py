@@ -22,7 +22,7 @@ from app.extract.types import ExtractedStatement
 
 
 _EXCHANGE_RE = re.compile(r"\bin (?:exchange|return) for\b", re.I)
-_SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery", re.I)
+_SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|taken delivery|taking delivery|take delivery", re.I)
 _URGED_BEFORE = re.compile(r"\burg\w+|\bcall\w* on\b", re.I)
 _STRONG_BREAK = re.compile(r";|\s[—–]\s")
 _EXPECTED = re.compile(r"expected", re.I)
@@ -71,6 +71,7 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
         _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state, self_claim)
 
 
+_HEADLINE_TO = re.compile(r"\b[Tt]o\b")
 _SUBJECT_GAP = re.compile(r"(?:,[^,]{0,30},)?\s*(?:\w+\s+){0,2}?")
 
 
@@ -101,7 +102,10 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
         return True
     if f.trigger.kind != "supply" or f.trigger.form not in {"verb", "noun"}:
         return False
-    for dm in P.DECIDE_RE.finditer(t, f.clause[0], f.trigger.start):
+    decisions = list(P.DECIDE_RE.finditer(t, f.clause[0], f.trigger.start))
+    if st.headline:  # headline grammar: "Poland To Transfer Four MiG-29 Jets To Kyiv"
+        decisions += list(_HEADLINE_TO.finditer(t, f.clause[0], f.trigger.start))
+    for dm in decisions:
         if len(t[dm.end():f.trigger.start].split()) > 6:
             continue
         for a in st.actors:  # the party (or the last of a coordinated subject) right before the plan

@@ -109,6 +109,9 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected", "ended up", "ends up", "end up", " way ") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
+    for m in (P.ORIGIN_RE.finditer(t) if has_any(low, "came from", "come from", "comes from", "coming from", "originat",
+                                                  " made in", "manufactured in", "produced in", "traced") else ()):
+        found.append(Trigger(m.start(), m.end(), "supply", "origin"))
     for m in (P.EMBARGO_RE.finditer(t) if "embargo" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "embargo"))
     for m in (_DEALINGS_RE.finditer(t) if has_any(low, "dealings", "deals", "trade", "cooperation") else ()):
