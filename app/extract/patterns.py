@@ -152,7 +152,11 @@ OWNERLESS_RE = re.compile(
 
 DENY_VERB_RE = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|denials?|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|rebuff(?:s|ed|ing)?|"
-    r"repudiat(?:e|es|ed|ing))\b", I)
+    r"repudiat(?:e|es|ed|ing))\b|"
+    # verbs that deny only with a claim as their object: "condemned accusations that", "brushed off the reports"
+    r"\b(?:condemn(?:s|ed|ing)?|brush(?:es|ed|ing)? off|shrug(?:s|ged|ging)? off|wav(?:es|ed|ing) away|scoff(?:s|ed|ing)? at|"
+    r"slam(?:s|med|ming)?|decr(?:y|ies|ied|ying)|disput(?:e|es|ed|ing))"
+    r"(?=\s+(?:the\s+|these\s+|those\s+|such\s+)?(?:[\w-]+\s+){0,3}?(?:accusations?|claims?|allegations?|reports?|charges?|assertions?)\b)", I)
 DENY_PRED_RE = re.compile(
     r"\b(?:baseless|groundless|unfounded|untrue|fabricat\w+|fabrications?|lies|nonsense|absurd|slanderous|slander|"
     r"completely wrong|totally wrong|completely false|totally false|false|fake|no basis|not true|disinformation|"
@@ -162,6 +166,7 @@ CALL_PRED_RE = re.compile(
 DESCRIBE_AS_RE = re.compile(r"\b(?:describ\w+|call\w*|brand\w*|label\w*|term\w*)\b[^.;]{0,80}?\bas\b", I)
 NOT_DENIAL_RE = re.compile(
     r"neither confirm\w* nor den\w*|(?:not|n't|never)\s+(?:\w+\s+)?(?:confirm\w*\s+or\s+)?den(?:y|ied)|"
+    r"(?:not|n't|never|without)\s+(?:\w+\s+)?(?:disput\w*|condemn\w*|decr\w*|brush\w* off|slam\w*)|"
     r"declin\w+ to (?:comment|confirm|deny)|refus\w+ to (?:comment|confirm|deny)|did not respond|no immediate comment|"
     r"without denying|stopped short of denying|den(?:y|ied|ies) (?:access|entry|visas?|permission|a request|requests)", I)
 
