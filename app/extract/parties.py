@@ -355,7 +355,16 @@ def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         span.prev_subject = subj
     if supplier is None:
         supplier = origin_actor(st, tg.end, win_hi)
+    if supplier is None and tg.form == "verb":
+        # "sealed a deal with China to buy J-35 fighters": the deal's other party sells
+        dm = _DEAL_WITH.search(t, lo, tg.start)
+        if dm:
+            supplier = actor_at(st, dm.end(), 4)
+            supplier = supplier if supplier is not None and supplier.kind in ROLE_KINDS and supplier is not recipient else None
     return supplier, recipient, from_pronoun
+
+
+_DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|talks|negotiations)\s+with\s+(?=[^,;]*\bto\s*$)", re.I)
 
 
 def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorMention | None:

@@ -148,7 +148,7 @@ PRONOUN_SPEAKER_RE = re.compile(
 )
 OWNERLESS_RE = re.compile(
     r"\b(?:reports?|accusations?|allegations?|claims?|suspicions?|rumou?rs?|speculation|charges?|assertions?|insinuations?|"
-    r"suggestions?)\s+(?:that|of|(?=(?:it|they)\s))", I)
+    r"suggestions?)\s+(?:(?:claiming|saying|suggesting|alleging|stating|asserting)\s+)?(?:that|of|(?=(?:it|they)\s))", I)
 
 DENY_VERB_RE = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|denials?|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|rebuff(?:s|ed|ing)?|"

@@ -102,7 +102,7 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
 _PRONOUN_DENIER = re.compile(r"\s*(?:he|she|they|the (?:minister|spokes\w+|ministry|official|envoy|ambassador))\b", re.I)
 _GERUND_GAP = re.compile(r"\s*(?:ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
 _FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?|assertions?)"
-                       r"(?:\s+by\s+[^,;]{1,60}?)?\s+(?:that|of)\b", re.I)
+                       r"(?:\s+by\s+[^,;]{1,60}?)?\s+(?:(?:claiming|saying|suggesting|alleging|stating|asserting)\s+)?(?:that|of)\b", re.I)
 _NAME_BEFORE = re.compile(r"([A-Z][\w’'-]+)\s+(?:(?:has|had|have|also|again|flatly|firmly|strongly|categorically|later)\s+){0,2}$")
 _CLAIM_OWNER_AFTER = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,2}?(?:allegations?|claims?|accusations?|reports?|charges?|assertions?|"
                                 r"statements?|intelligence|officials?|media)\b", re.I)
@@ -143,6 +143,8 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
                 s, e = rel_span(st, a)
                 if dpos <= s and e <= dpos + m.end() and a.kind in {"state", "group", "org"} and a.code != denier:
                     owner = a.code
+            if owner is None and P.may_match_outlet(owner_seg) and P.OUTLET_RE.search(owner_seg):
+                owner = "media"  # "rejected media reports that ...": the outlets' claim
             if _WESTERN_OWNER.search(owner_seg):
                 owner = None
             for cat, system, _ in f.weapons:
