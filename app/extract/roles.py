@@ -22,7 +22,7 @@ ACTOR_NOUN_AFTER = re.compile(
     r"air force|state|side|ministry|president|counterparts?|allies|partners?|defen[cs]e ministry|soldiers|units|"
     r"operators|pilots|crews|personnel|companies|firms?|suppliers?|manufacturers?|industry|intelligence|diplomats?|"
     r"envoy|ambassador|mission|spokes\w+|sources?|generals?|commanders?|junta|rebels?|fighters|militants|militias?|"
-    r"proxies|groups?|arsenals?|stocks|agents|middlemen|entities|authorities|administration)\b",
+    r"proxies|groups?|arsenals?|stocks|agents|middlemen|entities|authorities|administration|ministers?|secretary|chiefs?|embassy|lawmakers|makers?|exporters?|contractors?|shipyards?|buyers|customers)\b",
     re.I,
 )
 POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
