@@ -323,3 +323,4 @@ class ListContext:
             for cat, system, pos in weapons_in(st, colon, len(t), state):
                 state.emit(ExtractedStatement(stance, head.code, rec, cat, system, "delivered", claimant, None,
                                               st.text, st.start, st.end, None, quantity_at(st, pos)), idx)
+
