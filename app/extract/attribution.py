@@ -190,6 +190,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             return Speaker(None), True
     after = [m for m in said if m.start() >= end]
     for m in after:
+        if _NEW_CLAIM_AFTER.match(t, m.end()):
+            continue  # "..., Asif's rejection suggests that ...": a new claim of its own, not an attribution of the one before
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
         sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
         if sp is None:
@@ -287,6 +289,7 @@ def attribute_sentence(st: Sentence, idx: int, state: ArticleState,
 _STRAIGHT_CLOSE = re.compile(r"[,.!?]\"")  # a straight quote mark after punctuation closes a quotation
 _IT_AGENT = re.compile(r"\s*(?:(?:and|but|then|later|early|earlier|also)\s+)*(?:in\s+\w+\s+\d{4},?\s+|in\s+\d{4},?\s+)?"
                        r"(?:it|the (?:company|firm|manufacturer|maker|exporter|contractor|shipyard))\s*(?:also\s+)?", re.I)
+_NEW_CLAIM_AFTER = re.compile(r"\s+that\b")
 _SURNAME = re.compile(r"[A-Z][a-z’'-]+")
 _FIRST_PERSON = re.compile(r"\W*(?:I|I'm|I’m|we|We)\b")
 _CLOSING_QUOTE = re.compile(r"[”\"]\s*[,.]?\s")
