@@ -85,7 +85,7 @@ class Sentence:
         if self._speech is None:
             t = self.text
             found = [m for m in (P.SPEECH_WORD_RE.finditer(t) if not self.words.isdisjoint(P.SPEECH_WORDS) else ())
-                     if not _in_name(t, m)
+                     if not (_in_name(t, m) and not (self.headline and not t[m.end():].strip(" .:!")))
                      and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
                      and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
                               and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
