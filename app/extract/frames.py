@@ -54,7 +54,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
-            recipient=recipient.code if recipient else None,
+            recipient=recipient.code if recipient else _group_reference(st, tg, supplier, state),
             weapons=weapons,
             negated=negated,
             status=status,
@@ -65,6 +65,20 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             more_recipients=_listed_with(st, tg, recipient),
         ))
     return frames
+
+
+_GROUP_AFTER = re.compile(r"\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:group|movement|militia|organi[sz]ation|rebels|insurgents|"
+                          r"militants)\b", re.I)
+
+
+def _group_reference(st: Sentence, tg: Trigger, supplier: ActorMention | None, state: ArticleState) -> str | None:
+    """ "denied arming the group", "provides the Gaza-based terror group with rockets": the armed group
+    named last, in this sentence before the trigger or earlier in the article."""
+    if tg.kind != "supply" or not _GROUP_AFTER.match(st.text, tg.end):
+        return None
+    group = next((a.code for a in reversed(st.actors) if a.kind == "group" and a.end - st.start <= tg.start), None) \
+        or state.last_group
+    return group if group is not None and (supplier is None or group != supplier.code) else None
 
 
 def _listed_with(st: Sentence, tg: Trigger, party: ActorMention | None) -> list[str]:

@@ -17,14 +17,15 @@ from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.roles import ROLE_KINDS, is_origin
 from app.extract.sentences import Sentence
-from app.extract.state import ArticleState
+from app.extract.state import ArticleState, Speaker
 from app.extract.types import ExtractedStatement
 
 REACH = 4  # sentences after the announcement (or the last contents sentence) that may itemise it
-PACKAGE_NOUN = re.compile(r"\b(?:packages?|tranches?|aid|assistance|sales?|deals?|contracts?|agreements?|orders?)\b", re.I)
+PACKAGE_NOUN = re.compile(r"\b(?:packages?|tranches?|aid|assistance|sales?|deals?|contracts?|agreements?|orders?|shipments?|"
+                          r"consignments?|cargo|cargoes|haul|cache|vessel|ship|boat|dhow|materiel)\b", re.I)
 CONTENTS = re.compile(
     r"\b(?:includ(?:e|es|ed|ing)|contain(?:s|ed|ing)?|consist(?:s|ed)? of|compris(?:e|es|ed|ing)|cover(?:s|ed|ing)|"
-    r"bundl(?:e|es|ed)|part of the|among other things|(?:also|will) (?:get|gets|receive|receives)|"
+    r"bundl(?:e|es|ed)|part of the|among other things|rang(?:e|es|ed) from|took in|(?:also|will) (?:get|gets|receive|receives)|"
     r"(?:is|are) (?:also )?(?:to|set to|due to) (?:get|receive)|will (?:also )?(?:get|receive|include)|in addition)\b", re.I)
 
 
@@ -33,7 +34,7 @@ class PackageContext:
     opened: ExtractedStatement | None = None  # the announced transfer the next sentences may itemise
     idx: int = -99
 
-    def step(self, st: Sentence, idx: int, state: ArticleState) -> None:
+    def step(self, st: Sentence, idx: int, state: ArticleState, speaker: Speaker | None = None, explicit: bool = False) -> None:
         own = state.claims_since(idx)
         if own:
             announced = next((s for s in own if PACKAGE_NOUN.search(st.text)), None)
@@ -49,7 +50,7 @@ class PackageContext:
         if self.opened is None or idx - self.idx > REACH:
             return
         if self._lists_contents(st):
-            self._emit_contents(st, idx, state)
+            self._emit_contents(st, idx, state, speaker if explicit and speaker is not None and speaker.code else None)
             self.idx = idx
 
     def before(self, idx: int, state: ArticleState) -> None:
@@ -68,12 +69,18 @@ class PackageContext:
         parties = {a.code for a in st.actors if a.kind in ROLE_KINDS and not is_origin(st, a)}
         return parties <= set(self._pair())
 
-    def _emit_contents(self, st: Sentence, idx: int, state: ArticleState) -> None:
+    def _emit_contents(self, st: Sentence, idx: int, state: ArticleState, speaker: Speaker | None) -> None:
+        """One statement per listed item: the announcement's claim, or this sentence's own speaker's
+        ("According to Pompeo, the consignment comprised ...")."""
         o = self.opened
+        stance, claimant, name, role = o.stance, o.claimant, o.speaker, o.speaker_role
+        if speaker is not None:
+            claimant, name, role = speaker.code, speaker.name, speaker.role
+            stance = "confirms" if claimant in (o.supplier, o.recipient) else "alleges"
         items = [w for w in weapons_in(st, 0, len(st.text), state) if w[0] != "unspecified"]
         for cat, system, pos in items:
-            state.emit(ExtractedStatement(o.stance, o.supplier, o.recipient, cat, system, o.status, o.claimant, o.speaker,
-                                          st.text, st.start, st.end, o.speaker_role, quantity_at(st, pos)), idx)
+            state.emit(ExtractedStatement(stance, o.supplier, o.recipient, cat, system, o.status, claimant, name,
+                                          st.text, st.start, st.end, role, quantity_at(st, pos)), idx)
 
 
 _FOR_PARTY = re.compile(r"\s+(?:for|to)\s+(?:the\s+)?")

@@ -50,7 +50,7 @@ def extract(text: str) -> ExtractionResult:
             emit_frames(st, idx, frames, denied, state, lead, lex)
             emit_exchange(st, idx, frames, state)
         lists.step(st, idx, frames, state, speaker, explicit)
-        package.step(st, idx, state)
+        package.step(st, idx, state, speaker, explicit)
         remember_weapons(st, state)
         remember_subject(st, state)
     resolve_pending(state)

@@ -257,7 +257,9 @@ def first_actor(st: Sentence) -> ActorMention | None:
 
 
 def remember_subject(st: Sentence, state: ArticleState) -> None:
-    """A sentence's leading actor is what "It" / "They" opening the next sentences refer to."""
+    """A sentence's leading actor is what "It" / "They" opening the next sentences refer to; its last
+    armed group is what "the group" refers to."""
+    state.last_group = next((a.code for a in reversed(st.actors) if a.kind == "group"), state.last_group)
     lead = st.actors[0] if st.actors else None
     if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(st.text[: lead.start - st.start]):
         state.last_subject = lead.code

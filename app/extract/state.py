@@ -85,6 +85,7 @@ class ArticleState:
     last_speaker: Speaker | None = None
     last_person: Speaker | None = None
     last_subject: str | None = None
+    last_group: str | None = None  # the armed group named last ("the group" refers to it)
     last_speaker_idx: int = -99
     doc_voice: str | None = None
     interviewee: str | None = None

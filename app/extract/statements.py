@@ -181,20 +181,12 @@ def _sentence_parties(st: Sentence, f: Frame, frames: list[Frame], denied_frames
 
 
 _US_AFTER = re.compile(r"\s+(?:to\s+)?us\b")
-_GROUP_AFTER = re.compile(r"\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:group|movement|militia|organi[sz]ation|rebels|insurgents|"
-                          r"militants|fighters)\b", re.I)
 
 
 def _object_reference(st: Sentence, f: Frame, claimant: str | None) -> str | None:
-    """A recipient named by reference: "Iran gave us rockets" (the speaker's side), "provides the
-    Gaza-based terror group with rockets" (the group the sentence named before)."""
-    t, end = st.text, f.trigger.end
-    if _US_AFTER.match(t, end) and claimant not in (None, "media") and claimant != f.supplier:
+    """ "Iran gave us rockets": the recipient is the speaker's side."""
+    if _US_AFTER.match(st.text, f.trigger.end) and claimant not in (None, "media") and claimant != f.supplier:
         return claimant
-    if _GROUP_AFTER.match(t, end):
-        group = next((a for a in reversed(st.actors) if a.kind == "group" and a.end - st.start <= f.trigger.start), None)
-        if group is not None and group.code != f.supplier:
-            return group.code
     return None
 
 
