@@ -184,7 +184,8 @@ CONDITIONAL_RE = re.compile(
 REFUSAL_RE = re.compile(
     r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
     r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"
-    r"halt\w*|suspend\w*|stopp?\w*|ban\w*|block\w*|veto\w*|blocked|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*)\b", I)
+    r"halt\w*|suspend\w*|stopp?\w*|ban\w*|block\w*|veto\w*|blocked|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*|"
+    r"stall\w*|withh[oe]ld\w*|hold\w* back|held back|delay\w*|freez\w*|froze)\b", I)
 PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
     r"try\w*|tried|attempt\w*|prepar\w*|moving to|agreed to|deal to|to buy|to acquire|to obtain|to receive|to send|"
@@ -227,7 +228,7 @@ COMMIT_RE = re.compile(
 WEAPON_STOP_RE = re.compile(
     r"\b(?:against|to (?:attack|strike|hit|target|shoot down|defend|protect|counter|intercept|fight|replace)|turned on|"
     r"used (?:on|against|to|in)|fired (?:at|on)|for use (?:in|against)|in (?:exchange|return) for)\b|"
-    r",\s+(?:posting|showing|saying|adding|citing|according)\b", I)
+    r",\s+(?:posting|showing|saying|adding|citing|according|having)\b|\bover\s+(?:\w+\s+)?objections\b", I)
 CONTRACT_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|finali[sz]\w*|conclud\w*|clinch\w*|seal\w*|award\w*|agree\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:contracts?|deals?|agreements?|orders?)\b", I)
