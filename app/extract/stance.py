@@ -62,7 +62,8 @@ def apply_denials(st: Sentence, idx: int, frames: list[Frame], denials: list[tup
             own = [i for i, f in enumerate(frames) if f.trigger.start < dpos and i not in denied_frames]
             dpos = 0
         else:
-            own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames]
+            own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames
+                   and not _SCOPE_END.search(st.text, dend, f.trigger.start)]
         if _deny_frames(st, idx, frames, own, denier, dpos, dend, state, denied_frames):
             continue
         if own:
@@ -106,6 +107,8 @@ _FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|cl
 _NAME_BEFORE = re.compile(r"([A-Z][\w’'-]+)\s+(?:(?:has|had|have|also|again|flatly|firmly|strongly|categorically|later)\s+){0,2}$")
 _CLAIM_OWNER_AFTER = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,2}?(?:allegations?|claims?|accusations?|reports?|charges?|assertions?|"
                                 r"statements?|intelligence|officials?|media)\b", re.I)
+# where a denial's object ends: "rejected accusations that ..., stressing that ..." adds a claim of its own
+_SCOPE_END = re.compile(r",\s+(?:stressing|saying|adding|insisting|noting|arguing|explaining|warning|while|but|and said)\b|;")
 _WHO_AFTER_NAME = re.compile(r"([A-Z][\w’'-]+),\s+who\s+(?:\w+\s+){0,2}$")
 _WESTERN_OWNER = re.compile(r"\bWestern\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|inside|across|over)\s+(?:the\s+)?$", re.I)
