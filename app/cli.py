@@ -143,7 +143,17 @@ def serve(
 
 
 def main() -> None:
-    cli()
+    from pydantic import ValidationError
+
+    try:
+        cli()
+    except ValidationError as exc:  # a setting from the environment: name it, no traceback
+        if exc.title != "Settings":
+            raise
+        for err in exc.errors():
+            name = "ARMSWATCH_" + "_".join(str(p) for p in err["loc"]).upper()
+            typer.echo(f"armswatch: {name}={shown(err.get('input'))}: {err['msg']}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -213,3 +213,16 @@ def test_server_log_lines_are_escaped(db_url: str, monkeypatch: pytest.MonkeyPat
     err = capfd.readouterr().err
     assert "unhandled error on /api/allegations" in err and "Traceback" in err
     assert "RuntimeError: bad\\x1b]0;retitled\\x07 value" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_a_bad_setting_is_named_without_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.reliability.helpers import armswatch, env_for
+
+    env = env_for(tmp_path / "x.db", ARMSWATCH_BASE_URL="ftp://x\x1b", ARMSWATCH_ARTICLE_SECONDS="-1")
+    run = subprocess.run([*armswatch(), "ingest", str(tmp_path)], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and "\x1b" not in run.stderr
+    assert "armswatch: ARMSWATCH_BASE_URL=ftp://x\\x1b: String should match pattern" in run.stderr
+    assert "armswatch: ARMSWATCH_ARTICLE_SECONDS=-1: Input should be greater than 0" in run.stderr
