@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 
 # C0 controls and DEL, C1 controls, the line/paragraph separators and the bidi controls.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -47,11 +48,26 @@ class SafeFormatter(logging.Formatter):
         return "\n".join(shown(line) for line in super().format(record).split("\n"))
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (as logging's last-resort handler)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def safe_logger(name: str) -> logging.Logger:
     """The logger `name`, writing to stderr through SafeFormatter (once, however often asked)."""
     log = logging.getLogger(name)
     if not any(isinstance(h.formatter, SafeFormatter) for h in log.handlers):
-        handler = logging.StreamHandler()
+        handler = _Stderr()
         handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
         log.addHandler(handler)
         log.propagate = False
