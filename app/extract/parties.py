@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
 from app.extract.roles import (
-    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, actor_at, is_origin, origin_actor, prep_actor,
+    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, actor_at, announced_by, is_origin, made_in_actor,
+    origin_actor, prep_actor,
     pronoun_subject, relative_antecedent, relative_head, speech_floor, subject_actor,
 )
 from app.extract.sentences import Sentence, rel_span, text_before
@@ -30,31 +31,6 @@ _FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")
 
 # Words that may stand between a supplier and its transfer noun ("Iranian arms shipments", "U.S. military aid").
 _NOUN_MODIFIERS = P.WORDS["triggers"]["noun_modifiers"]
-
-
-_ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early)\s+\w+\s+|\w+ly\s+|also\s+|has\s+|have\s+|had\s+)*"
-                        r"(?:(?:announc|unveil|approv|authori[sz]|pledg|promis|commit|clear|green-?l|okay)\w*|sign\w*\s+off\s+on)\s+"
-                        r"(?:(?:a|an|the|its|their|his|her|another|further|additional|new|fresh|first|latest|second|third|"
-                        r"\$?[\d.,]+(?:bn|m)?|(?:\w+-)?(?:million|billion)|dollar|euro|pound|worth|of|[\w-]+(?:st|nd|rd|th))\s+){0,6}"
-                        r"(?:[\w-]+\s+){0,3}$", re.I)
-
-
-_MADE_IN = re.compile(r"\b(?:made|built|produced|manufactured|designed)\s+in\s+(?:the\s+)?", re.I)
-
-
-def _made_in(st: Sentence, lo: int, hi: int) -> ActorMention | None:
-    """The state in "made in X" between `lo` and `hi`, right after a weapon."""
-    t = st.text
-    for m in _MADE_IN.finditer(t, lo, hi):
-        if any(0 <= m.start() - (w.end - st.start) <= 2 for w in st.weapons):
-            return next((a for a in st.actors if a.start - st.start == m.end() and a.kind == "state"), None)
-    return None
-
-
-def _announced_by(between: str) -> bool:
-    """ "X [on Tuesday] announced a new $300 million security assistance [package]": the subject of the
-    announcing verb owns the transfer noun that ends its object."""
-    return len(between.split()) <= 14 and _ANNOUNCED.match(between) is not None
 
 
 @dataclass(slots=True)
@@ -218,13 +194,13 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         if subj is None and P.COMMIT_RE.search(t, lo, tg.start):
             subj = subject_actor(st, lo, P.COMMIT_RE.search(t, lo, tg.start).start())
             if subj is not None and len(t[subj.end - st.start: tg.start].split()) > 6 \
-                    and not _announced_by(t[subj.end - st.start: tg.start]):
+                    and not announced_by(t[subj.end - st.start: tg.start]):
                 subj = None
         if supplier is None and subj is None and pronoun_subject(st, lo, tg.start):
             from_pronoun = True
         if supplier is None and subj is not None:
             between = t[subj.end - st.start: tg.start]
-            if subj is ante or _announced_by(between):
+            if subj is ante or announced_by(between):
                 supplier = subj  # "the Pentagon on Tuesday announced a new package of aid for Ukraine"
             elif len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
                 supplier = subj
@@ -251,7 +227,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         if supplier is None:
             # "Iranian-made drones were delivered to", "vehicles made in the UAE had been delivered to":
             # the goods' stated origin supplied them once a transfer verb says they were delivered
-            supplier = origin_actor(st, max(lo, prv), tg.start) or _made_in(st, max(lo, prv), tg.start)
+            supplier = origin_actor(st, max(lo, prv), tg.start) or made_in_actor(st, max(lo, prv), tg.start)
         subj = subject_actor(st, lo, tg.start)
         if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
             recipient = subj

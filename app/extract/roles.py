@@ -265,3 +265,28 @@ def remember_subject(st: Sentence, state: ArticleState) -> None:
         state.last_subject = lead.code
     elif lead is not None and not IT_THEY.match(st.text):
         state.last_subject = None  # a sentence about other actors; one that names none keeps the subject
+
+
+_ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early)\s+\w+\s+|\w+ly\s+|also\s+|has\s+|have\s+|had\s+)*"
+                        r"(?:(?:announc|unveil|approv|authori[sz]|pledg|promis|commit|clear|green-?l|okay)\w*|sign\w*\s+off\s+on)\s+"
+                        r"(?:(?:a|an|the|its|their|his|her|another|further|additional|new|fresh|first|latest|second|third|"
+                        r"\$?[\d.,]+(?:bn|m)?|(?:\w+-)?(?:million|billion)|dollar|euro|pound|worth|of|[\w-]+(?:st|nd|rd|th))\s+){0,6}"
+                        r"(?:[\w-]+\s+){0,3}$", re.I)
+
+
+_MADE_IN = re.compile(r"\b(?:made|built|produced|manufactured|designed)\s+in\s+(?:the\s+)?", re.I)
+
+
+def made_in_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
+    """The state in "made in X" between `lo` and `hi`, right after a weapon."""
+    t = st.text
+    for m in _MADE_IN.finditer(t, lo, hi):
+        if any(0 <= m.start() - (w.end - st.start) <= 2 for w in st.weapons):
+            return next((a for a in st.actors if a.start - st.start == m.end() and a.kind == "state"), None)
+    return None
+
+
+def announced_by(between: str) -> bool:
+    """ "X [on Tuesday] announced a new $300 million security assistance [package]": the subject of the
+    announcing verb owns the transfer noun that ends its object."""
+    return len(between.split()) <= 14 and _ANNOUNCED.match(between) is not None
