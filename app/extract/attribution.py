@@ -170,6 +170,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             sp = resolve_segment(st, short + 1, m.start(), state, first_actor)
             if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
                 sp = None
+            if sp is None and t[short + 1:m.start()].strip() in state.names:
+                sp = state.names[t[short + 1:m.start()].strip()]  # "..., Sunak said": a person named before
             if sp is None and _BARE_SUBJECT.fullmatch(t[short + 1:m.start()]) \
                     and not re.search(r"\b(?:has|have|had|is|are|was|were|will|would)\b", t[short + 1:m.start()]):
                 sp = Speaker(None)
