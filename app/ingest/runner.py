@@ -1,6 +1,7 @@
 """`armswatch ingest`: load -> extract (in worker processes with --workers) -> store (one writer)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -168,6 +169,12 @@ class WorkerPool:
         # fork: workers start fast and share the loaded extractor; each opens its own DB engine.
         methods = multiprocessing.get_all_start_methods()
         self.ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        # Workers, replacements included, are forked from this process: what it holds now (the
+        # extractor's tables, hundreds of MB) moves out of the collector's reach, or a new worker's
+        # first collection walks it all and copies every page it touches (seconds on a busy
+        # machine, charged to that worker's first article).
+        gc.collect()
+        gc.freeze()
         self.workers = workers
         self.seconds = seconds
         self.fetch_seconds = fetch_seconds
@@ -201,6 +208,7 @@ class WorkerPool:
         finally:
             self.pool.stop()
             self.pool.join()
+            gc.unfreeze()
 
     def _outcome(self, item: Job, future: Future) -> Result:
         try:
