@@ -189,3 +189,59 @@ def test_a_date_in_a_body_sentence_is_not_the_publication_date():
 
 def test_the_date_header_wins_over_a_dateline():
     assert extract(" date 2024-01-02 KYIV (Agency, 22nd December, 2022) - Ukraine got drones.").published == date(2024, 1, 2)
+
+
+# ------------------------------------------------------------------ more forms of real reporting
+
+def test_breaching_an_arms_embargo_is_supplying_its_target():
+    found = tuples("Egypt and Russia have repeatedly violated the UN arms embargo on Libya, a panel of experts said.")
+    assert {("alleges", "EGY", "LBY", "unspecified"), ("alleges", "RUS", "LBY", "unspecified")} <= found
+
+
+def test_goods_said_to_come_from_a_state():
+    text = "Kyiv says most of the foreign microchips in Russia's cruise missiles come from Taiwan."
+    assert ("alleges", "TWN", "RUS", "components") in tuples(text)
+    assert claimants(text, "alleges", "TWN", "RUS") == {"UKR"}
+
+
+def test_a_transfer_inside_a_subject_relative_clause():
+    found = tuples("The deal worries France, which has been stepping up arms deliveries to Armenia, diplomats said.")
+    assert ("alleges", "FRA", "ARM", "unspecified") in found
+
+
+def test_a_title_case_headline_attributed_at_its_end():
+    found = tuples("Kremlin Has Resumed Drone Deliveries To Wagner, Prigozhin Says")
+    assert ("confirms", "RUS", "wagner", "uav") in found
+
+
+def test_recipients_named_by_reference():
+    text = "Hassan Nasrallah, the leader of Hezbollah, says Iran supplies the Lebanese group with its missiles."
+    assert ("confirms", "IRN", "hezbollah", "missile") in tuples(text)
+    assert ("confirms", "IRN", "hezbollah", "uav") in tuples(
+        "Hezbollah's leader said in a speech on Friday: “Iran sent us drones, and we used them.”")
+
+
+def test_a_shipments_contents_claimed_by_the_sentences_own_speaker():
+    text = ("The US Navy said it had stopped a dhow carrying Iranian weapons to the Houthis. "
+            "According to the Pentagon, the cargo comprised anti-tank missiles and assault rifles.")
+    found = extract(text).statements
+    contents = {(s.stance, s.supplier, s.recipient, s.category, s.claimant) for s in found if s.quote.startswith("According")}
+    assert ("alleges", "IRN", "houthis", "missile", "USA") in contents
+    assert ("alleges", "IRN", "houthis", "small_arms", "USA") in contents
+
+
+def test_rejecting_media_reports_states_the_reports_claim():
+    text = "Turkey's defence minister rejected press reports claiming that Ankara had sold attack drones to Niger."
+    found = {(s.stance, s.supplier, s.recipient, s.category, s.claimant) for s in extract(text).statements}
+    assert ("denies", "TUR", "NER", "uav", "TUR") in found
+    assert ("alleges", "TUR", "NER", "uav", "media") in found
+
+
+def test_stalled_exports_are_not_a_transfer():
+    assert not tuples("The opposition said the government was stalling arms exports to Israel, tank spare parts among them.")
+
+
+def test_a_denials_object_ends_where_the_denier_adds_a_claim():
+    found = tuples("Iran rejected claims that it had sent drones to Russia, stressing that its military cooperation with Moscow predates the war.")
+    assert ("denies", "IRN", "RUS", "uav") in found
+    assert ("denies", "IRN", "RUS", "unspecified") not in found

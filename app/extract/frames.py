@@ -54,7 +54,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
-            recipient=recipient.code if recipient else _group_reference(st, tg, supplier, state),
+            recipient=_recipient_code(st, tg, supplier, recipient, state),
             weapons=weapons,
             negated=negated,
             status=status,
@@ -79,6 +79,14 @@ def _group_reference(st: Sentence, tg: Trigger, supplier: ActorMention | None, s
     group = next((a.code for a in reversed(st.actors) if a.kind == "group" and a.end - st.start <= tg.start), None) \
         or state.last_group
     return group if group is not None and (supplier is None or group != supplier.code) else None
+
+
+def _recipient_code(st: Sentence, tg: Trigger, supplier: ActorMention | None, recipient: ActorMention | None,
+                    state: ArticleState) -> str | None:
+    """The recipient's code; "the Lebanese group" is the armed group named before, not Lebanon."""
+    if recipient is None or (recipient.form == "demonym" and _GROUP_AFTER.match(st.text, tg.end)):
+        return _group_reference(st, tg, supplier, state) or (recipient.code if recipient else None)
+    return recipient.code
 
 
 def _listed_with(st: Sentence, tg: Trigger, party: ActorMention | None) -> list[str]:

@@ -49,8 +49,9 @@ class PackageContext:
             return
         if self.opened is None or idx - self.idx > REACH:
             return
-        if self._lists_contents(st):
-            self._emit_contents(st, idx, state, speaker if explicit and speaker is not None and speaker.code else None)
+        own_speaker = speaker if explicit and speaker is not None and speaker.code else None
+        if self._lists_contents(st, own_speaker):
+            self._emit_contents(st, idx, state, own_speaker)
             self.idx = idx
 
     def before(self, idx: int, state: ArticleState) -> None:
@@ -61,13 +62,14 @@ class PackageContext:
     def _pair(self) -> tuple[str, str] | None:
         return (self.opened.supplier, self.opened.recipient) if self.opened else None
 
-    def _lists_contents(self, st: Sentence) -> bool:
-        """A sentence that itemises the package: a contents phrase, only the package's parties, no hedge."""
+    def _lists_contents(self, st: Sentence, speaker: Speaker | None) -> bool:
+        """A sentence that itemises the package: a contents phrase, no party but the package's (and the
+        sentence's own speaker), no hedge."""
         t = st.text
         if not CONTENTS.search(t) or P.NO_EVIDENCE_RE.search(t) or P.CONDITIONAL_RE.search(t):
             return False
         parties = {a.code for a in st.actors if a.kind in ROLE_KINDS and not is_origin(st, a)}
-        return parties <= set(self._pair())
+        return parties - {speaker.code if speaker else None} <= set(self._pair())
 
     def _emit_contents(self, st: Sentence, idx: int, state: ArticleState, speaker: Speaker | None) -> None:
         """One statement per listed item: the announcement's claim, or this sentence's own speaker's

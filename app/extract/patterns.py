@@ -124,7 +124,8 @@ ACCORDING_RE = re.compile(r"\baccording to\b", I)
 SPEECH_WORD_RE = word_set_re(SPEECH_WORDS)
 OUTLET_RE = re.compile(
     r"\b(?:news agency|newspaper|daily|broadcaster|state media|media(?!\s+(?:wing|office|centre|center|department|directorate|service))|state television|state TV|state-run|outlet|magazine|"
-    r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report)\b", I)
+    r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report|"
+    r"press(?=\s+reports?\b))\b", I)
 # Every OUTLET_RE alternative contains one of these (lower-cased): a cheap test before the scan.
 _OUTLET_HINTS = tuple(sorted(_SPEECH["outlet_hints"]))
 
@@ -184,7 +185,8 @@ CONDITIONAL_RE = re.compile(
 REFUSAL_RE = re.compile(
     r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
     r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"
-    r"halt\w*|suspend\w*|stopp?\w*|ban\w*|block\w*|veto\w*|blocked|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*|"
+    r"(?:halt\w*|stopp?\w*|block\w*|blocked)(?!\s+(?:a|an|the|two|three|several)\s+(?:[\w-]+\s+)?(?:ship|vessel|dhow|boat|truck|"
+    r"convoy|plane|aircraft|lorry|container)s?\b)|suspend\w*|ban\w*|veto\w*|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*|"
     r"stall\w*|withh[oe]ld\w*|hold\w* back|held back|delay\w*|freez\w*|froze)\b", I)
 PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"

@@ -146,7 +146,7 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
                 s, e = rel_span(st, a)
                 if dpos <= s and e <= dpos + m.end() and a.kind in {"state", "group", "org"} and a.code != denier:
                     owner = a.code
-            if owner is None and P.may_match_outlet(owner_seg) and P.OUTLET_RE.search(owner_seg):
+            if owner is None and P.may_match_outlet(owner_seg) and P.OUTLET_RE.search(t, dpos, dpos + m.end()):
                 owner = "media"  # "rejected media reports that ...": the outlets' claim
             if _WESTERN_OWNER.search(owner_seg):
                 owner = None
