@@ -118,6 +118,10 @@ _APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w
                                 r"(?:possible|potential)\b", re.I)
 
 
+_ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:\w+\s+)?$", re.I)
+_BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|curbs?)\s+on\s+(?:\w+\s+){0,2}$", re.I)
+
+
 def _hedged(t: str, f: Frame) -> bool:
     """No evidence, a condition or a refusal before the trigger: the sentence asserts no transfer.
     An approved "possible sale" (the formula of an arms-sale notification) is an approval, not a hedge."""
@@ -126,6 +130,10 @@ def _hedged(t: str, f: Frame) -> bool:
         ne = P.NO_EVIDENCE_RE.search(t, ne.end(), f.trigger.start)
     if ne or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
         return True
+    if _BAN_ON.search(t, max(0, f.trigger.start - 50), f.trigger.start):
+        return True  # "the ban on weapons sales to Iran": what is banned is not said to happen
+    if not f.negated and f.trigger.form == "verb" and all(_ANY_BEFORE.search(t, max(0, pos - 20), pos) for _, _, pos in f.weapons):
+        return True  # "any weapon it obtains": no goods in particular
     return bool(P.REFUSAL_RE.search(t[f.clause[0]: f.trigger.start]) and not _URGED_BEFORE.search(t[: f.trigger.start]))
 
 
