@@ -245,3 +245,12 @@ def test_a_denials_object_ends_where_the_denier_adds_a_claim():
     found = tuples("Iran rejected claims that it had sent drones to Russia, stressing that its military cooperation with Moscow predates the war.")
     assert ("denies", "IRN", "RUS", "uav") in found
     assert ("denies", "IRN", "RUS", "unspecified") not in found
+
+
+def test_the_goods_user_is_their_recipient():
+    found = tuples("Seoul rejected reports that it was going to sell howitzers that Kyiv's army would use.")
+    assert ("denies", "KOR", "UKR", "artillery") in found
+
+
+def test_a_ban_on_sales_is_no_sale():
+    assert not tuples("Washington urged the Security Council to extend its ban on arms sales to Iran.")

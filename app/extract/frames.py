@@ -12,7 +12,7 @@ from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.parties import Window, parties_of
-from app.extract.roles import coordinated, coordinated_before, speech_floor
+from app.extract.roles import ROLE_KINDS, coordinated, coordinated_before, speech_floor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
@@ -83,10 +83,29 @@ def _group_reference(st: Sentence, tg: Trigger, supplier: ActorMention | None, s
 
 def _recipient_code(st: Sentence, tg: Trigger, supplier: ActorMention | None, recipient: ActorMention | None,
                     state: ArticleState) -> str | None:
-    """The recipient's code; "the Lebanese group" is the armed group named before, not Lebanon."""
+    """The recipient's code; "the Lebanese group" is the armed group named before, not Lebanon;
+    "sell shells that Ukraine's military would use": the goods' user."""
     if recipient is None or (recipient.form == "demonym" and _GROUP_AFTER.match(st.text, tg.end)):
-        return _group_reference(st, tg, supplier, state) or (recipient.code if recipient else None)
+        return _group_reference(st, tg, supplier, state) or (recipient.code if recipient else None) \
+            or _end_user(st, tg, supplier)
     return recipient.code
+
+
+_USER_AFTER = re.compile(r"\b(?:that|which)\s+(?:the\s+)?$")
+_USES_AFTER = re.compile(r"(?:[’']s\s+[\w-]+(?:\s+forces)?)?\s+(?:(?:would|will|could|might|can|may)\s+)?(?:\w+\s+)?"
+                         r"(?:use|uses|used|deploy|deploys|deployed|field|fields)\b")
+
+
+def _end_user(st: Sentence, tg: Trigger, supplier: ActorMention | None) -> str | None:
+    if tg.kind != "supply":
+        return None
+    t = st.text
+    for a in st.actors:
+        s_, e_ = a.start - st.start, a.end - st.start
+        if s_ > tg.end and a.kind in ROLE_KINDS and (supplier is None or a.code != supplier.code) \
+                and _USER_AFTER.search(t, max(tg.end, s_ - 20), s_) and _USES_AFTER.match(t, e_):
+            return a.code
+    return None
 
 
 def _listed_with(st: Sentence, tg: Trigger, party: ActorMention | None) -> list[str]:
