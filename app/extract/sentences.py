@@ -39,6 +39,10 @@ def text_before(t: str, pos: int, width: int = 48) -> str:
     return t[max(0, pos - width): pos]
 
 
+# "concluded an agreement": a deal, not a finding
+_DEAL_OBJECT = re.compile(r"\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w$.,-]+\s+){0,4}?(?:agreements?|deals?|contracts?|accords?|talks|negotiations)\b", re.I)
+
+
 def _in_name(t: str, m: re.Match) -> bool:
     """A speech word that is part of a name ("United States", "Human Rights Watch reports" is still speech)."""
     return m.group(0)[:1].isupper() and m.start() > 0 and bool(_CAPITALISED_BEFORE.search(text_before(t, m.start(), 30)))
@@ -87,6 +91,7 @@ class Sentence:
             found = [m for m in (P.SPEECH_WORD_RE.finditer(t) if not self.words.isdisjoint(P.SPEECH_WORDS) else ())
                      if not (_in_name(t, m) and not (self.headline and not t[m.end():].strip(" .:!")))
                      and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
+                     and not (m.group(0).lower() in ("concluded", "concludes") and _DEAL_OBJECT.match(t, m.end()))
                      and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
                               and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
                                    or _BE_BEFORE.search(t[max(0, m.start() - 12):m.start()])))]
