@@ -19,6 +19,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(no_args_is_help=True, help="Create or upgrade the database schema (Alembic migrations).")
 cli.add_typer(db_cli, name="db")
+sources_cli = typer.Typer(no_args_is_help=True, help="The RSS/Atom feeds and pages `armswatch watch` polls.")
+cli.add_typer(sources_cli, name="sources")
 
 
 class OutputFormat(str, Enum):
@@ -114,6 +116,78 @@ def extract(
         # The table's title is the path: escaped for the terminal and for rich's markup.
         render_table([(escape(shown(path)), text) for path, text in results])
     raise typer.Exit(1 if failed else 0)
+
+
+@sources_cli.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="http(s) URL of an RSS/Atom feed or of a page")],
+    every: Annotated[str, typer.Option(help="Poll interval: 90s, 30m, 2h, 1d (1m to 30d)")] = "30m",
+    name: Annotated[str | None, typer.Option(help="A name to show instead of the URL")] = None,
+) -> None:
+    """Watch a feed or page: `armswatch watch` polls it every EVERY, starting at once."""
+    from app.ingest.watched import SourceError, add_source, format_interval, parse_interval
+
+    engine = _upgraded_engine()
+    try:
+        source_id = add_source(engine, url, every, name)
+    except SourceError as exc:
+        _fail(str(exc))
+    typer.echo(f"source {source_id}: {url.strip()} every {format_interval(parse_interval(every))}")
+
+
+@sources_cli.command("list")
+def sources_list() -> None:
+    """The watched sources: last poll, status, articles stored, new per day, last error."""
+    from sqlmodel import Session
+
+    from app.ingest.watched import format_interval
+    from app.queries.sources import list_sources
+
+    with Session(_upgraded_engine()) as session:
+        rows = list_sources(session=session)
+    if not rows:
+        typer.echo("no sources (add one with `armswatch sources add URL`)")
+    for r in rows:
+        polled = r.last_poll_at.strftime("%Y-%m-%d %H:%M UTC") if r.last_poll_at else "never"
+        fields = [str(r.id), r.name or "-", r.url, f"every {format_interval(r.every_seconds)}", r.status,
+                  f"last poll {polled}", f"{r.articles_stored} stored", f"{r.per_day:g}/day"]
+        if r.last_error:
+            fields.append(f"last error: {r.last_error}")
+        typer.echo("  ".join(shown(f) for f in fields))
+
+
+@sources_cli.command("remove")
+def sources_remove(which: Annotated[str, typer.Argument(metavar="SOURCE", help="The source's id or URL")]) -> None:
+    """Stop watching a source (the articles it stored stay in the ledger)."""
+    from app.ingest.watched import SourceError, remove_source
+
+    try:
+        url = remove_source(_upgraded_engine(), which)
+    except SourceError as exc:
+        _fail(str(exc))
+    typer.echo(f"removed {url}")
+
+
+def _upgraded_engine():
+    from app import migrate
+    from app.db import describe_error, get_engine
+
+    try:
+        if not migrate.is_current():
+            migrate.upgrade()
+    except Exception as exc:
+        _fail(f"database upgrade failed: {describe_error(exc)}")
+    return get_engine()
+
+
+@cli.command()
+def watch(
+    once: Annotated[bool, typer.Option("--once", help="Poll every source due now, then exit (for cron)")] = False,
+) -> None:
+    """Poll the watched sources when each is due and store their new articles (SIGTERM stops cleanly)."""
+    from app.ingest.watch import run_watch
+
+    raise typer.Exit(run_watch(once=once))
 
 
 @cli.command()

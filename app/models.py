@@ -141,3 +141,40 @@ class AllegationClaimant(SQLModel, table=True):
     allegation_id: int = Field(foreign_key="allegation.id", primary_key=True)
     claimant_id: int = Field(foreign_key="actor.id", primary_key=True)
     n_statements: int
+
+
+class WatchedSource(SQLModel, table=True):
+    """An RSS/Atom feed or a page that `armswatch watch` polls every `every_seconds`.
+
+    The validators (etag, last_modified) are saved only after every item of a poll was stored
+    or skipped, so a watcher stopped mid-poll fetches the whole feed again next time."""
+
+    __tablename__ = "watched_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, description="The feed or page URL")
+    name: str | None = Field(default=None, description="What the operator calls it")
+    every_seconds: int = Field(description="Poll interval when healthy")
+    added_at: datetime = Field(default_factory=utcnow)
+    next_poll_at: datetime | None = Field(default=None, index=True, description="Due at; none = at once")
+    last_poll_at: datetime | None = None
+    status: str = Field(default="new", description="new | ok | not modified | partial | failed")
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    failures: int = Field(default=0, description="Consecutive failed polls (the backoff grows with them)")
+    etag: str | None = None
+    last_modified: str | None = None
+    articles_stored: int = Field(default=0, description="New articles stored from this source, in all")
+
+
+class SourcePoll(SQLModel, table=True):
+    """One poll of a watched source: when, how it went, how many new articles it stored."""
+
+    __tablename__ = "source_poll"
+    __table_args__ = (Index("ix_source_poll_source_at", "source_id", "polled_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="watched_source.id")
+    polled_at: datetime
+    status: str
+    new_articles: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -131,16 +132,38 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def fetch(url: str, max_bytes: int, *, trusted: bool = False) -> tuple[bytes, str]:
-    """The body and content type at `url`; ReadError on HTTP errors, timeouts, oversize bodies,
-    a fetch longer than ARMSWATCH_FETCH_SECONDS in all, and non-public addresses (see `_check_request`).
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A response: 200 with its body, or 304 (not modified) with none; the validators for next time."""
 
-    `trusted`: the URL was named on the command line, so its own host may be private."""
+    status: int
+    body: bytes
+    content_type: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def fetch(url: str, max_bytes: int, *, trusted: bool = False) -> tuple[bytes, str]:
+    """The body and content type at `url` (see `fetch_response`)."""
+    fetched = fetch_response(url, max_bytes, trusted=trusted)
+    return fetched.body, fetched.content_type
+
+
+def fetch_response(url: str, max_bytes: int, *, trusted: bool = False, etag: str | None = None,
+                   last_modified: str | None = None) -> Fetched:
+    """The response at `url`, a conditional GET when given the validators of an earlier one;
+    ReadError on HTTP errors, timeouts, oversize bodies, a fetch longer than
+    ARMSWATCH_FETCH_SECONDS in all, and non-public addresses (see `_check_request`).
+
+    `trusted`: the URL was named by the operator (command line, `sources add`), so its own host may be private."""
     _TRUSTED.host = urlsplit(url).hostname if trusted else None
     started, seconds = time.monotonic(), get_settings().fetch_seconds
+    headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
     try:
-        with _deadline(seconds), _client().stream("GET", url) as resp:
+        with _deadline(seconds), _client().stream("GET", url, headers=headers) as resp:
             _check_peer(resp)
+            if resp.status_code == 304:
+                return Fetched(304, b"", "", etag, last_modified)
             if resp.status_code >= 400:
                 raise ReadError(url, f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
             declared = resp.headers.get("content-length")
@@ -154,7 +177,8 @@ def fetch(url: str, max_bytes: int, *, trusted: bool = False) -> tuple[bytes, st
                 if size > max_bytes:
                     raise ReadError(url, f"too large (over {max_bytes:,} bytes)")
                 chunks.append(chunk)
-            return b"".join(chunks), resp.headers.get("content-type", "")
+            return Fetched(resp.status_code, b"".join(chunks), resp.headers.get("content-type", ""),
+                           resp.headers.get("etag"), resp.headers.get("last-modified"))
     except _Deadline:
         raise ReadError(url, f"no complete response within {seconds:g} s (ARMSWATCH_FETCH_SECONDS)") from None
     except _Refused as exc:
@@ -264,6 +288,11 @@ def url_jobs(url: str, max_bytes: int) -> Iterator[RecordJob | PageJob | Failed]
     except ReadError as exc:
         yield Failed(exc.source, exc.reason)
         return
+    yield from body_jobs(url, body, content_type)
+
+
+def body_jobs(url: str, body: bytes, content_type: str) -> Iterator[RecordJob | PageJob | Failed]:
+    """What was fetched at `url`: a feed's entries, or the one article of any other page."""
     kind = content_type.split(";")[0].strip().lower()
     if any(t in kind for t in _FEED_TYPES) or _looks_like_feed(feedparser.parse(body)):
         yield from parse_feed(body, url)

@@ -26,6 +26,7 @@ from app.queries.records import (
     ActorRef, AllegationBrief, AllegationRow, ArticleRef, CategoryRef, Hit, QuoteRef, StatementRow,
 )
 from app.queries.request import SearchTooBroad, check_search, data_version
+from app.queries.sources import SourceRow, list_sources
 from app.queries.weapon import CategoryCount, SystemCount, WeaponDetail, get_weapon, weapon_index
 
 __all__ = [
@@ -34,5 +35,5 @@ __all__ = [
     "ArticleDetail", "ArticleRef", "CategoryCount", "CategoryRef", "Facet", "FacetValue", "Flow", "Hit", "QuoteRef",
     "REC", "SUP", "StatementRow", "SystemCount", "TimelineBucket", "WeaponDetail", "actor_index", "count_allegations",
     "data_version", "facet_counts", "filter_labels", "flows", "get_actor", "get_allegation", "get_article",
-    "get_weapon", "iter_allegations", "list_allegations", "weapon_index",
+    "get_weapon", "iter_allegations", "list_allegations", "weapon_index", "SourceRow", "list_sources",
 ]

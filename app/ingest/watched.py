@@ -1,0 +1,88 @@
+"""The watched sources' registry (`armswatch sources add/list/remove`) and what it accepts.
+
+A source is an RSS/Atom feed or a page URL, polled every `every_seconds` by `armswatch watch`."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from app.models import SourcePoll, WatchedSource, utcnow
+
+SOURCE = WatchedSource.__table__
+POLL = SourcePoll.__table__
+
+_INTERVAL = re.compile(r"\A\s*(\d{1,7})\s*([smhd])\s*\Z", re.IGNORECASE)
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MIN_EVERY = 60
+MAX_EVERY = 30 * 86400
+DEFAULT_EVERY = "30m"
+
+
+class SourceError(ValueError):
+    """Bad input to `sources add/remove`; the message names the parameter and says what is accepted."""
+
+
+def parse_interval(text: str) -> int:
+    """'30m', '2h', '1d', '90s' -> seconds, between 1 minute and 30 days."""
+    match = _INTERVAL.match(text or "")
+    if not match:
+        raise SourceError(f"--every: {text!r} is not an interval; use a number and a unit, e.g. 90s, 30m, 2h, 1d")
+    seconds = int(match.group(1)) * _UNIT[match.group(2).lower()]
+    if not MIN_EVERY <= seconds <= MAX_EVERY:
+        raise SourceError(f"--every: {text!r} is out of range; poll between every 1m and every 30d")
+    return seconds
+
+
+def format_interval(seconds: int) -> str:
+    for unit in ("d", "h", "m"):
+        if seconds % _UNIT[unit] == 0:
+            return f"{seconds // _UNIT[unit]}{unit}"
+    return f"{seconds}s"
+
+
+def check_url(url: str) -> str:
+    """The URL as stored, or SourceError saying what is wrong with it."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError as exc:
+        raise SourceError(f"URL: {url!r} is not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise SourceError(f"URL: {url!r} is not an http(s) URL of a feed or page (e.g. https://example.org/feed.xml)")
+    if not parts.hostname or not port_ok or any(c.isspace() for c in url) or len(url) > 2000:
+        raise SourceError(f"URL: {url!r} is not a valid URL (it needs a host, no spaces, at most 2000 characters)")
+    return url
+
+
+def add_source(engine: Engine, url: str, every: str = DEFAULT_EVERY, name: str | None = None) -> int:
+    """Register a source, due at once; its id. SourceError for bad input or a URL already watched."""
+    url, seconds = check_url(url), parse_interval(every)
+    if name is not None and (not name.strip() or len(name) > 200):
+        raise SourceError("--name: give 1 to 200 characters")
+    try:
+        with engine.begin() as conn:
+            return conn.execute(insert(SOURCE).values(
+                url=url, name=name.strip() if name else None, every_seconds=seconds, added_at=utcnow(),
+                status="new", failures=0, articles_stored=0,
+            )).inserted_primary_key[0]
+    except IntegrityError:
+        raise SourceError(f"URL: {url} is already watched (see `armswatch sources list`)") from None
+
+
+def remove_source(engine: Engine, which: str) -> str:
+    """Stop watching a source, by id or URL; its URL. The articles it stored stay in the ledger."""
+    with engine.begin() as conn:
+        cond = SOURCE.c.url == which
+        if which.isdigit():
+            cond = or_(cond, SOURCE.c.id == int(which))
+        row = conn.execute(select(SOURCE.c.id, SOURCE.c.url).where(cond)).first()
+        if row is None:
+            raise SourceError(f"SOURCE: no watched source has the id or URL {which!r} (see `armswatch sources list`)")
+        conn.execute(delete(POLL).where(POLL.c.source_id == row.id))
+        conn.execute(delete(SOURCE).where(SOURCE.c.id == row.id))
+        return row.url
