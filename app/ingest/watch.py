@@ -60,6 +60,13 @@ class Watcher:
         self.settings = get_settings()
         self.ledger = Ledger(engine)
         self.stop = stop or threading.Event()
+        self._prepared = False
+
+    def prepare(self) -> None:
+        """The taxonomy's reference rows, once per process, before the first article is stored."""
+        if not self._prepared:
+            self.ledger.prepare()
+            self._prepared = True
 
     def due(self, now: datetime) -> list[dict]:
         with self.engine.connect() as conn:
@@ -110,6 +117,7 @@ class Watcher:
         """The items of one fetched source through the worker pool and the writer."""
         s = self.settings
         result, totals = PollResult(url, "ok"), Totals()
+        self.prepare()
         self.engine.dispose()  # no open SQLite connection may cross the fork
         items = WorkerPool(1, s.database_url, s.max_file_bytes, seconds=s.article_seconds,
                            fetch_seconds=s.fetch_seconds, memory_mb=s.worker_memory_mb).run(jobs)
@@ -188,7 +196,7 @@ def run_watch(once: bool = False) -> int:
     engine = get_engine()
     watcher = Watcher(engine)
     try:
-        watcher.ledger.prepare()
+        watcher.prepare()
     except Exception as exc:
         _err(f"armswatch: cannot write to the database: {describe_error(exc)}")
         return 2
