@@ -125,7 +125,8 @@ def sources_add(
     name: Annotated[str | None, typer.Option(help="A name to show instead of the URL")] = None,
 ) -> None:
     """Watch a feed or page: `armswatch watch` polls it every EVERY, starting at once."""
-    from app.ingest.watched import SourceError, add_source, format_interval, parse_interval
+    from app.intervals import format_interval
+    from app.ingest.watched import SourceError, add_source, parse_interval
 
     engine = _upgraded_engine()
     try:
@@ -140,7 +141,7 @@ def sources_list() -> None:
     """The watched sources: last poll, status, articles stored, new per day, last error."""
     from sqlmodel import Session
 
-    from app.ingest.watched import format_interval
+    from app.intervals import format_interval
     from app.queries.sources import list_sources
 
     with Session(_upgraded_engine()) as session:

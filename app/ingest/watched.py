@@ -3,20 +3,18 @@
 A source is an RSS/Atom feed or a page URL, polled every `every_seconds` by `armswatch watch`."""
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from app.intervals import interval_seconds
 from app.models import SourcePoll, WatchedSource, utcnow
 
 SOURCE = WatchedSource.__table__
 POLL = SourcePoll.__table__
 
-_INTERVAL = re.compile(r"\A\s*(\d{1,7})\s*([smhd])\s*\Z", re.IGNORECASE)
-_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MIN_EVERY = 60
 MAX_EVERY = 30 * 86400
 DEFAULT_EVERY = "30m"
@@ -28,20 +26,12 @@ class SourceError(ValueError):
 
 def parse_interval(text: str) -> int:
     """'30m', '2h', '1d', '90s' -> seconds, between 1 minute and 30 days."""
-    match = _INTERVAL.match(text or "")
-    if not match:
+    seconds = interval_seconds(text)
+    if seconds is None:
         raise SourceError(f"--every: {text!r} is not an interval; use a number and a unit, e.g. 90s, 30m, 2h, 1d")
-    seconds = int(match.group(1)) * _UNIT[match.group(2).lower()]
     if not MIN_EVERY <= seconds <= MAX_EVERY:
         raise SourceError(f"--every: {text!r} is out of range; poll between every 1m and every 30d")
     return seconds
-
-
-def format_interval(seconds: int) -> str:
-    for unit in ("d", "h", "m"):
-        if seconds % _UNIT[unit] == 0:
-            return f"{seconds // _UNIT[unit]}{unit}"
-    return f"{seconds}s"
 
 
 def check_url(url: str) -> str:

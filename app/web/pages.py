@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from app import queries
 from app.db import SessionDep
+from app.intervals import format_interval
 from app.vocab import Stance
 from app.filters import FACETS, SORTS, AllegationFilters
 from app.web.charts import flow_matrix, timeline_chart
@@ -102,6 +103,13 @@ def weapons(request: Request, session: SessionDep) -> Response:
 @router.get("/actors")
 def actors(request: Request, session: SessionDep) -> Response:
     return _render(request, "actors.html", {"rows": queries.actor_index(session=session)})
+
+
+@router.get("/sources")
+def sources(request: Request, session: SessionDep) -> Response:
+    """The watched sources, so an operator sees a dead feed at a glance (read-only: they are managed
+    with `armswatch sources`)."""
+    return _render(request, "sources.html", {"rows": queries.list_sources(session=session), "every": format_interval})
 
 
 @router.get("/weapons/{category}")

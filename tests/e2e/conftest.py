@@ -23,6 +23,21 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _watched_sources(engine) -> None:
+    """Two sources for /sources: one healthy, one failing with a hostile name and error."""
+    from sqlalchemy import update
+
+    from app.ingest.watched import SOURCE, add_source
+    from tests.factories import XSS
+
+    ok = add_source(engine, "https://wire.example.org/feed.xml", "30m", name="Harbour Wire")
+    dead = add_source(engine, "https://dead.example.org/rss", "2h", name=XSS)
+    with engine.begin() as conn:
+        conn.execute(update(SOURCE).where(SOURCE.c.id == ok).values(status="ok", articles_stored=12))
+        conn.execute(update(SOURCE).where(SOURCE.c.id == dead).values(status="failed", failures=2,
+                                                                      last_error=f"HTTP 500 {XSS}"))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,6 +53,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Session(engine) as session:
         lg = standard_ledger(session)
         random_ledger(session, n=40, lg=lg)
+    _watched_sources(engine)
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "ARMSWATCH_DATABASE_URL": url}

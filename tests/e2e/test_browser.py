@@ -130,3 +130,39 @@ def test_a_checkbox_keeps_keyboard_focus_across_the_swap(page: Page):
     page.wait_for_timeout(200)
     assert page.evaluate("document.activeElement.id") == "f-category-uav"
     expect(page.locator("#f-category-uav")).to_be_checked()
+
+
+# The contrast ratio of WCAG 2.x between an element's text colour and the first opaque background behind it.
+CONTRAST = """el => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let bg = null;
+  for (let n = el; n && !bg; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor); if (c.length < 4 || c[3] === 1) { if (c.length < 4 || c[3] > 0) bg = c; } }
+  bg = bg || [255, 255, 255];
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_sources_page_is_accessible_and_inert(page: Page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto("/")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Sources").click()
+    page.wait_for_url(re.compile(r"/sources$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Watched sources")
+    for role in ("banner", "navigation", "main", "contentinfo"):
+        expect(page.get_by_role(role).first).to_be_visible()
+    table = page.get_by_role("table", name=re.compile("last poll"))
+    expect(table.get_by_role("columnheader")).to_have_count(7)
+    expect(table.get_by_role("rowheader")).to_have_count(2)
+    failed = table.get_by_role("row").filter(has_text="failed (2 in a row)")
+    expect(failed).to_contain_text("HTTP 500 <script>alert('xss')</script>")  # hostile text shown, not run
+    for cell in page.locator(".source-status, .source-error, th a, td").all():
+        assert cell.evaluate(CONTRAST) >= 4.5, cell.inner_text()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    _no_problems(page)

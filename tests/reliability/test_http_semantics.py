@@ -26,7 +26,7 @@ from app.web import main
 from tests.conftest import SEEDS
 from tests.reliability.helpers import armswatch, env_for, free_port
 
-PAGES = ["/", "/?country=IRN", "/actors", "/actors/IRN", "/weapons", "/weapons/uav", "/allegations/1",
+PAGES = ["/", "/?country=IRN", "/actors", "/actors/IRN", "/weapons", "/sources", "/weapons/uav", "/allegations/1",
          "/articles/1", "/docs", "/api/allegations", "/api/facets", "/api/flows", "/api/allegations/1",
          "/api/articles/1", "/api/actors/IRN", "/api/weapons/uav", "/allegations.csv", "/api/allegations.csv",
          "/openapi.json", "/static/css/app.css", "/allegations/999999", "/nope", "/?since=bad"]

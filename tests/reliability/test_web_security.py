@@ -84,7 +84,7 @@ def _ids(db: Path, table: str) -> list[int]:
 
 def html_pages(site: LiveServer) -> list[str]:
     pages = ["/", "/?q=pwned", "/?q=script+alert", "/?country=IRN&stance=denied", "/?sort=denied&size=1&page=2",
-             "/actors/IRN", "/actors/RUS", "/actors/PRK", "/weapons/uav", "/weapons/combat_aircraft",
+             "/actors/IRN", "/actors/RUS", "/actors/PRK", "/weapons/uav", "/weapons/combat_aircraft", "/sources",
              "/?country=" + quote(PAYLOADS[0]), "/?q=" + quote(PAYLOADS[1]), "/?since=" + quote(PAYLOADS[2]),
              "/actors/" + quote(PAYLOADS[1], safe=""), "/weapons/" + quote(PAYLOADS[0], safe=""),
              "/allegations/999999", "/articles/999999", "/no-such-page"]
