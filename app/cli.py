@@ -171,13 +171,10 @@ def sources_remove(which: Annotated[str, typer.Argument(metavar="SOURCE", help="
 
 def _upgraded_engine():
     from app import migrate
-    from app.db import describe_error, get_engine
+    from app.db import get_engine
 
-    try:
-        if not migrate.is_current():
-            migrate.upgrade()
-    except Exception as exc:
-        _fail(f"database upgrade failed: {describe_error(exc)}")
+    if problem := migrate.ensure_current():
+        _fail(f"database upgrade failed: {problem}")
     return get_engine()
 
 

@@ -23,6 +23,19 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def ensure_current(url: str | None = None) -> str | None:
+    """Upgrade to the latest revision when behind (as ingest, watch and sources do); None, or why
+    it failed in one line without SQL."""
+    from app.db import describe_error
+
+    try:
+        if not is_current(url):
+            upgrade(url)
+    except Exception as exc:
+        return describe_error(exc)
+    return None
+
+
 def postgresql_only(statements: tuple[str, ...]) -> None:
     """Run these statements in a migration on PostgreSQL; nothing on SQLite (for PostgreSQL-only revisions)."""
     from alembic import op

@@ -122,3 +122,31 @@ def test_migrations_ingest_and_queries_on_postgresql(pg_url: str, tmp_path: Path
         detail = get_allegation(session=session, allegation_id=searched.items[0].id)
         assert detail is not None
     engine.dispose()
+
+
+def test_watched_sources_on_postgresql(pg_url: str, monkeypatch) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from app.ingest.watch import Watcher
+    from app.ingest.watched import SourceError, add_source, remove_source
+    from app.queries import list_sources
+
+    migrate.upgrade(pg_url)
+    _use(pg_url, monkeypatch)
+    engine = make_engine(pg_url)
+    t0 = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    url = "http://127.0.0.1:1/feed.xml"  # nothing listens on port 1: every poll fails
+    source_id = add_source(engine, url, "10m", name="Dead wire")
+    with pytest.raises(SourceError, match="already watched"):
+        add_source(engine, url)
+    watcher = Watcher(engine)
+    [first] = watcher.run_once(now=lambda: t0)
+    assert first.status == "failed"
+    assert watcher.run_once(now=lambda: t0 + timedelta(minutes=19)) == []  # backing off: due after 20 minutes
+    assert [r.status for r in watcher.run_once(now=lambda: t0 + timedelta(minutes=20))] == ["failed"]
+    with Session(engine) as session:
+        [row] = [r for r in list_sources(session=session) if r.id == source_id]
+    assert (row.status, row.failures, row.name, row.per_day) == ("failed", 2, "Dead wire", 0)
+    assert row.last_poll_at == t0 + timedelta(minutes=20) and row.next_poll_at == t0 + timedelta(minutes=60)
+    assert remove_source(engine, str(source_id)) == url
+    engine.dispose()

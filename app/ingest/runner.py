@@ -248,11 +248,8 @@ def _err(message: str) -> None:
 def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
     """Ingest files, directories and URLs; 0 when every input was stored or skipped, 1 when any failed."""
     settings = get_settings()
-    try:
-        if not migrate.is_current():
-            migrate.upgrade()
-    except Exception as exc:
-        _err(f"armswatch: database upgrade failed: {describe_error(exc)}")
+    if problem := migrate.ensure_current():
+        _err(f"armswatch: database upgrade failed: {problem}")
         return 2
     engine = get_engine()
     ledger = Ledger(engine)

@@ -11,7 +11,6 @@ last (`backoff`); one source's failure is recorded on it and the others go on.
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -187,11 +186,8 @@ def describe(result: PollResult) -> str:
 
 def run_watch(once: bool = False) -> int:
     """`armswatch watch [--once]`: 0 when every poll went well, 1 when any failed, 130 when stopped."""
-    try:
-        if not migrate.is_current():
-            migrate.upgrade()
-    except Exception as exc:
-        _err(f"armswatch: database upgrade failed: {describe_error(exc)}")
+    if problem := migrate.ensure_current():
+        _err(f"armswatch: database upgrade failed: {problem}")
         return 2
     engine = get_engine()
     watcher = Watcher(engine)
