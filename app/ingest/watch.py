@@ -109,6 +109,8 @@ class Watcher:
         if fetched.status == 304:
             return self._record(source, PollResult(url, "not modified"), now(),
                                 validators=(source["etag"], source["last_modified"]))
+        if self.stop.is_set():  # asked to stop during the fetch: its items wait for the next run
+            return self._record(source, PollResult(url, "stopped"), now())
         result = self._ingest(url, body_jobs(url, fetched.body, fetched.content_type))
         return self._record(source, result, now(), validators=(fetched.etag, fetched.last_modified))
 
