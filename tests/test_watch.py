@@ -232,6 +232,7 @@ def test_last_modified_is_sent_back(db_url: str, engine: Engine, site: Site, fak
 def test_one_failing_source_never_stops_the_others(db_url: str, engine: Engine, site: Site, fake: None,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARMSWATCH_FETCH_SECONDS", "1")
+    monkeypatch.setenv("ARMSWATCH_MAX_FILE_BYTES", "100000")
     get_settings.cache_clear()
 
     def slow(h):
@@ -244,8 +245,9 @@ def test_one_failing_source_never_stops_the_others(db_url: str, engine: Engine, 
         "/moved.xml": lambda h: (301, {"Location": "/feed.xml"}, b""),
         "/feed.xml": feed_route(site, lambda: rss([("a", SENTENCES[0])])),
         "/page": page(SENTENCES[2] + "\n"),
+        "/huge.xml": lambda h: (200, {"Content-Type": "application/rss+xml"}, b"<rss>" + b" " * 200_000 + b"</rss>"),
     }
-    for path in ("/error.xml", "/slow.xml", "/broken.xml", "/moved.xml", "/page"):
+    for path in ("/error.xml", "/slow.xml", "/broken.xml", "/huge.xml", "/moved.xml", "/page"):
         add_source(engine, site.base + path, "10m")
     results = {r.url.removeprefix(site.base): r for r in Watcher(engine).run_once(now=at(T0))}
 
@@ -253,10 +255,11 @@ def test_one_failing_source_never_stops_the_others(db_url: str, engine: Engine, 
     assert results["/slow.xml"].status == "failed"
     assert "no complete response within 1 s" in results["/slow.xml"].errors[0]
     assert results["/broken.xml"].status == "failed" and "malformed feed" in results["/broken.xml"].errors[0]
+    assert results["/huge.xml"].status == "failed" and "too large" in results["/huge.xml"].errors[0]
     assert (results["/moved.xml"].status, results["/moved.xml"].new) == ("ok", 1)  # the redirect was followed
     assert (results["/page"].status, results["/page"].new) == ("ok", 1)  # a page source is one article
     assert articles(engine) == [f"{site.base}/a", f"{site.base}/page"]
-    for path in ("/error.xml", "/slow.xml", "/broken.xml"):
+    for path in ("/error.xml", "/slow.xml", "/broken.xml", "/huge.xml"):
         row = source_row(engine, site.base + path)
         assert row["status"] == "failed" and row["failures"] == 1 and row["last_error"]
     assert source_row(engine, site.base + "/page")["last_error"] is None
