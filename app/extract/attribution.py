@@ -9,6 +9,7 @@ the pronouns of the next ones.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
@@ -161,7 +162,7 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             if other.end() <= m.start() and other is not m:
                 seg_lo = other.end()
         seg = t[seg_lo:m.start()]
-        q = max(seg.rfind("”"), max((m.end() - 1 for m in _STRAIGHT_CLOSE.finditer(seg)), default=-1))
+        q = max(seg.rfind("”"), _last_straight_close(seg))
         if q >= 0:
             seg_lo = seg_lo + q + 1
         short = max(t.rfind(",", seg_lo, m.start()), t.rfind("—", seg_lo, m.start()))
@@ -288,7 +289,12 @@ def attribute_sentence(st: Sentence, idx: int, state: ArticleState,
     return speaker, explicit
 
 
-_STRAIGHT_CLOSE = re.compile(r"[,.!?]\"")  # a straight quote mark after punctuation closes a quotation
+def _last_straight_close(seg: str) -> int:
+    """Where the last straight quote mark after punctuation (one that closes a quotation) stands, or -1."""
+    q = seg.rfind('"')
+    while q > 0 and seg[q - 1] not in ",.!?":
+        q = seg.rfind('"', 0, q)
+    return q if q > 0 else -1
 _IT_AGENT = re.compile(r"\s*(?:(?:and|but|then|later|early|earlier|also)\s+)*(?:in\s+\w+\s+\d{4},?\s+|in\s+\d{4},?\s+)?"
                        r"(?:it|the (?:company|firm|manufacturer|maker|exporter|contractor|shipyard))\s*(?:also\s+)?", re.I)
 _NEW_CLAIM_AFTER = re.compile(r"\s+that\b")
@@ -305,8 +311,8 @@ def quote_speaker(st: Sentence, state: ArticleState) -> Speaker | None:
     if known is not None:
         return known
     sents = state.sentences
-    i = next((k for k, s in enumerate(sents) if s.start == st.start), None)
-    for nxt in sents[i + 1: i + 5] if i is not None else ():
+    i = bisect_left(sents, st.start, key=lambda s: s.start)  # sentences are in text order
+    for nxt in sents[i + 1: i + 5] if i < len(sents) and sents[i] is st else ():
         if nxt.para != st.para:
             break
         if nxt.speech() and _CLOSING_QUOTE.search(nxt.text):

@@ -23,6 +23,9 @@ from app.extract.types import ExtractedStatement
 REACH = 4  # sentences after the announcement (or the last contents sentence) that may itemise it
 PACKAGE_NOUN = re.compile(r"\b(?:packages?|tranches?|aid|assistance|sales?|deals?|contracts?|agreements?|orders?|shipments?|"
                           r"consignments?|cargo|cargoes|haul|cache|vessel|ship|boat|dhow|materiel)\b", re.I)
+_PACKAGE_WORDS = frozenset("package packages tranche tranches aid assistance sale sales deal deals contract contracts "
+                           "agreement agreements order orders shipment shipments consignment consignments cargo cargoes "
+                           "haul cache vessel ship boat dhow materiel".split())
 CONTENTS = re.compile(
     r"\b(?:includ(?:e|es|ed|ing)|contain(?:s|ed|ing)?|consist(?:s|ed)? of|compris(?:e|es|ed|ing)|cover(?:s|ed|ing)|"
     r"bundl(?:e|es|ed)|part of the|among other things|rang(?:e|es|ed) from|took in|(?:also|will) (?:get|gets|receive|receives)|"
@@ -36,6 +39,8 @@ class PackageContext:
 
     def step(self, st: Sentence, idx: int, state: ArticleState, speaker: Speaker | None = None, explicit: bool = False) -> None:
         own = state.claims_since(idx)
+        if not own and self.opened is None and st.words.isdisjoint(_PACKAGE_WORDS):
+            return  # nothing to open, nothing to continue
         if own:
             announced = next((s for s in own if PACKAGE_NOUN.search(st.text)), None)
             if announced is not None:
@@ -92,6 +97,8 @@ def _announcement(st: Sentence) -> ExtractedStatement | None:
     """ "Britain's defence ministry announced a new package of military aid for Ukraine": a party
     announcing a package for a named recipient, with no weapon named yet. Opens a context, emits nothing."""
     t = st.text
+    if len(st.actors) < 2 or st.words.isdisjoint(_PACKAGE_WORDS):
+        return None  # an announcer and a recipient, and a package noun, are all needed
     cm = P.COMMIT_RE.search(t)
     pm = PACKAGE_NOUN.search(t, cm.end()) if cm else None
     if pm is None:

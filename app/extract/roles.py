@@ -170,6 +170,8 @@ def relative_antecedent(st: Sentence, pos: int) -> ActorMention | None:
     """ "the United States, which ... has been stepping up arms deliveries to Ukraine": a trigger inside a
     subject relative clause has the clause's antecedent as its subject."""
     t = st.text
+    if "which" not in st.words and "who" not in st.words:
+        return None  # every match has one of them
     m = _INSIDE_RELATIVE.search(t, 0, pos)
     if m is None:
         return None
@@ -203,10 +205,13 @@ def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
 _JOINER_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*,\s*as well as\s+)(?:the\s+)?")
 
 
+_LIST_END = re.compile(r"(?:\band|\bor|\bas well as)\s+(?:the\s+)?$")
+
+
 def coordinated_before(st: Sentence, a: ActorMention | None) -> list[str]:
     """Actors listed before `a` in one coordinated subject ("Russia, China and Belarus have supplied":
     `a` is Belarus, the list gives Russia and China). The list must end in "and"/"or" before `a`."""
-    if a is None:
+    if a is None or not _LIST_END.search(st.text, max(0, a.start - st.start - 16), a.start - st.start):
         return []
     out: list[str] = []
     t = st.text
@@ -259,7 +264,9 @@ def first_actor(st: Sentence) -> ActorMention | None:
 def remember_subject(st: Sentence, state: ArticleState) -> None:
     """A sentence's leading actor is what "It" / "They" opening the next sentences refer to; its last
     armed group is what "the group" refers to."""
-    state.last_group = next((a.code for a in reversed(st.actors) if a.kind == "group"), state.last_group)
+    for a in st.actors:
+        if a.kind == "group":
+            state.last_group = a.code
     lead = st.actors[0] if st.actors else None
     if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(st.text[: lead.start - st.start]):
         state.last_subject = lead.code

@@ -163,6 +163,8 @@ class ArticleState:
 
     def claims_since(self, idx: int) -> list[ExtractedStatement]:
         """The claims made in sentence `idx` or later."""
+        if not self.claims or self.claims[-1][0] < idx:
+            return []
         out: list[ExtractedStatement] = []
         for c, stmt in reversed(self.claims):
             if c < idx:

@@ -26,6 +26,9 @@ _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession",
 
 
 _ARM_VERBS = frozenset({"arm", "armed"})
+# a word every ORIGIN_RE match contains (the sentence's ASCII words; a guard before the scan)
+_ORIGIN_WORDS = frozenset({"came", "come", "comes", "coming", "originate", "originates", "originated", "originating",
+                           "made", "manufactured", "produced", "traced"})
 _THE = re.compile(r"\s+(?:the\s+)?")
 
 
@@ -109,10 +112,9 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected", "ended up", "ends up", "end up", " way ") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
-    for m in (P.ORIGIN_RE.finditer(t) if has_any(low, "came from", "come from", "comes from", "coming from", "originat",
-                                                  " made in", "manufactured in", "produced in", "traced") else ()):
+    for m in (P.ORIGIN_RE.finditer(t) if not st.words.isdisjoint(_ORIGIN_WORDS) else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "origin"))
-    for m in (P.EMBARGO_RE.finditer(t) if "embargo" in low else ()):
+    for m in (P.EMBARGO_RE.finditer(t) if "embargo" in st.words else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "embargo"))
     for m in (_DEALINGS_RE.finditer(t) if has_any(low, "dealings", "deals", "trade", "cooperation") else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
