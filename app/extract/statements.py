@@ -116,15 +116,14 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
 
 _APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*|green-?light\w*)\s+(?:(?:a|an|the)\s+)?"
                                 r"(?:possible|potential)\b", re.I)
-
-
 _ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:\w+\s+)?$", re.I)
 _BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|curbs?)\s+on\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def _hedged(t: str, f: Frame) -> bool:
-    """No evidence, a condition or a refusal before the trigger: the sentence asserts no transfer.
-    An approved "possible sale" (the formula of an arms-sale notification) is an approval, not a hedge."""
+    """No evidence, a condition, a refusal, a ban ("the ban on weapons sales to Iran") or no goods in
+    particular ("any weapon it obtains") before the trigger: the sentence asserts no transfer. An approved
+    "possible sale" (the formula of an arms-sale notification) is an approval, not a hedge."""
     ne = P.NO_EVIDENCE_RE.search(t[: f.trigger.start])
     if ne and ne.group(0).lower() in ("possible", "potential") and _APPROVED_POSSIBLE.search(t, max(0, ne.start() - 40), ne.end()):
         ne = P.NO_EVIDENCE_RE.search(t, ne.end(), f.trigger.start)
