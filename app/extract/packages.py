@@ -39,12 +39,12 @@ class PackageContext:
 
     def step(self, st: Sentence, idx: int, state: ArticleState, speaker: Speaker | None = None, explicit: bool = False) -> None:
         own = state.claims_since(idx)
-        if not own and self.opened is None and st.words.isdisjoint(_PACKAGE_WORDS):
+        names_package = not st.words.isdisjoint(_PACKAGE_WORDS)  # the words PACKAGE_NOUN matches
+        if not own and self.opened is None and not names_package:
             return  # nothing to open, nothing to continue
         if own:
-            announced = next((s for s in own if PACKAGE_NOUN.search(st.text)), None)
-            if announced is not None:
-                self.opened, self.idx = announced, idx
+            if names_package:
+                self.opened, self.idx = own[0], idx
             elif any((s.supplier, s.recipient) != self._pair() for s in own):
                 self.opened = None  # the article moved on to another transfer
             return

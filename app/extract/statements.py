@@ -129,9 +129,10 @@ def _hedged(t: str, f: Frame) -> bool:
         ne = P.NO_EVIDENCE_RE.search(t, ne.end(), f.trigger.start)
     if ne or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
         return True
-    if _BAN_ON.search(t, max(0, f.trigger.start - 50), f.trigger.start):
+    if " on " in t[max(0, f.trigger.start - 50):f.trigger.start] and _BAN_ON.search(t, max(0, f.trigger.start - 50), f.trigger.start):
         return True  # "the ban on weapons sales to Iran": what is banned is not said to happen
-    if not f.negated and f.trigger.form == "verb" and all(_ANY_BEFORE.search(t, max(0, pos - 20), pos) for _, _, pos in f.weapons):
+    if not f.negated and f.trigger.form == "verb" and ("any " in t or "every " in t) \
+            and all(_ANY_BEFORE.search(t, max(0, pos - 20), pos) for _, _, pos in f.weapons):
         return True  # "any weapon it obtains": no goods in particular
     return bool(P.REFUSAL_RE.search(t[f.clause[0]: f.trigger.start]) and not _URGED_BEFORE.search(t[: f.trigger.start]))
 
