@@ -114,6 +114,9 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
         chosen = sents_first_actor
     if chosen is not None:
         return _actor_speaker(chosen, name, role, state)
+    known = state.names.get(seg.strip()) if name is None else None
+    if known is not None:
+        return known  # "..., Sunak said": a surname alone, of a person the article named before
     if name:
         for key in (name, name.split()[-1]):
             if key in state.names:
@@ -171,8 +174,6 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             sp = resolve_segment(st, short + 1, m.start(), state, first_actor)
             if sp is not None and sp.code is None and sp.name is None and not re.fullmatch(r"\s*(?:he|she|they|we|I)\s*", t[short + 1:m.start()]):
                 sp = None
-            if sp is None and t[short + 1:m.start()].strip() in state.names:
-                sp = state.names[t[short + 1:m.start()].strip()]  # "..., Sunak said": a person named before
             if sp is None and _BARE_SUBJECT.fullmatch(t[short + 1:m.start()]) \
                     and not re.search(r"\b(?:has|have|had|is|are|was|were|will|would)\b", t[short + 1:m.start()]):
                 sp = Speaker(None)
@@ -180,8 +181,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             sp = resolve_segment(st, seg_lo, m.start(), state, first_actor)
         if sp is None and q >= 0:
             word = t[seg_lo:m.start()].strip()
-            if _SURNAME.fullmatch(word):  # "“...,” Austin said": a person named before in the article
-                sp = state.names.get(word) or Speaker(None, word)
+            if _SURNAME.fullmatch(word):  # "“...,” Austin said": a person the article has not tied to a party
+                sp = Speaker(None, word)
         if (sp is None or (sp.code is None and sp.name is None)) and seg_lo > 0 and q < 0 and "”" not in t[:m.start()]:
             # an earlier speech word sat in a relative clause ("X, which tracked ..., reported")
             whole = resolve_segment(st, 0, m.start(), state, first_actor)

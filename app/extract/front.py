@@ -13,6 +13,8 @@ from datetime import date
 
 from dateutil import parser as _dateparser
 
+from app.extract.sentences import DATE_HEADER, parse_date_header
+
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
@@ -28,9 +30,12 @@ _SENTENCE_END = re.compile(r"[.!?”\"’]\s*$")
 _NOT_HEADLINE = re.compile(r"^\s*(?:By\s|Photo|Picture|Follow us|Image|Updated|Published|Advertisement)", re.I)
 
 
-def read_front(text: str, header_date: date | None, body_start: int) -> tuple[date | None, str | None]:
-    """The article's publication date (the header's, else its dateline's) and its headline."""
-    return header_date or dateline_date(text, body_start), headline(text, body_start)
+def read_front(text: str) -> tuple[date | None, str | None]:
+    """The article's publication date (the ` date YYYY-MM-DD` header's, else its dateline's) and its
+    headline, both looked for after the header."""
+    header = DATE_HEADER.match(text)
+    body_start = header.end() if header else 0
+    return parse_date_header(text) or dateline_date(text, body_start), headline(text, body_start)
 
 
 def _lines(text: str, start: int) -> list[tuple[int, str]]:

@@ -15,7 +15,7 @@ from app.extract.lexicon import get_lexicon
 from app.extract.packages import PackageContext
 from app.extract.roles import first_actor, remember_subject
 from app.extract.front import read_front
-from app.extract.sentences import DATE_HEADER, parse_date_header, split_sentences
+from app.extract.sentences import parse_date_header, split_sentences
 from app.extract.stance import apply_denials, denial_spans, resolve_pending
 from app.extract.state import ArticleState
 from app.extract.statements import ListContext, emit_exchange, emit_frames
@@ -27,8 +27,7 @@ __all__ = ["extract", "parse_date_header"]
 def extract(text: str) -> ExtractionResult:
     """The statements of one article's text (offsets into `text` as given)."""
     lex = get_lexicon()
-    header = DATE_HEADER.match(text)
-    published, title = read_front(text, parse_date_header(text), header.end() if header else 0)
+    published, title = read_front(text)
     result = ExtractionResult(published=published, statements=[], title=title)
     if not text or not text.strip():
         return result
