@@ -9,10 +9,11 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -245,20 +246,37 @@ def _err(message: str) -> None:
     print(shown(message), file=sys.stderr, flush=True)
 
 
+W = TypeVar("W")
+
+
+def open_writer(make: Callable[[Engine], W], prepare: Callable[[W], object]) -> W | None:
+    """Bring the schema up to date, make a writer on the database and `prepare` it; None when either
+    step fails, with the reason printed (the command then exits 2). Shared by ingest and watch."""
+    if problem := migrate.ensure_current():
+        _err(f"armswatch: database upgrade failed: {problem}")
+        return None
+    writer = make(get_engine())
+    try:
+        prepare(writer)
+    except Exception as exc:
+        _err(f"armswatch: cannot write to the database: {describe_error(exc)}")
+        return None
+    return writer
+
+
 def run_ingest(paths: Sequence[Path | str], workers: int = 1) -> int:
     """Ingest files, directories and URLs; 0 when every input was stored or skipped, 1 when any failed."""
     settings = get_settings()
-    if problem := migrate.ensure_current():
-        _err(f"armswatch: database upgrade failed: {problem}")
+    before: list[int] = []  # the ledger's allegations before this run, for the summary
+
+    def prepare(lg: Ledger) -> None:
+        lg.prepare()
+        before.append(lg.count_allegations())
+
+    ledger = open_writer(Ledger, prepare)
+    if ledger is None:
         return 2
-    engine = get_engine()
-    ledger = Ledger(engine)
-    try:
-        ledger.prepare()
-        allegations_before = ledger.count_allegations()
-    except Exception as exc:
-        _err(f"armswatch: cannot write to the database: {describe_error(exc)}")
-        return 2
+    engine, allegations_before = ledger.engine, before[0]
     jobs = sources.iter_jobs(paths, settings.max_file_bytes)
     # Even one worker is a process of its own: only a process can be stopped in the middle of a
     # regex or a C loop when an article overruns its time budget, and bounded in memory alone.

@@ -19,11 +19,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Engine
 
-from app import migrate
 from app.config import get_settings
-from app.db import describe_error, get_engine
 from app.ingest.feeds import body_jobs, fetch_response
-from app.ingest.runner import StorageStopped, Totals, WorkerPool, _batches, _err, _store
+from app.ingest.runner import StorageStopped, Totals, WorkerPool, _batches, _err, _store, open_writer
 from app.ingest.store import Ledger
 from app.ingest.types import Failed, ReadError
 from app.ingest.watched import POLL, SOURCE
@@ -188,15 +186,8 @@ def describe(result: PollResult) -> str:
 
 def run_watch(once: bool = False) -> int:
     """`armswatch watch [--once]`: 0 when every poll went well, 1 when any failed, 130 when stopped."""
-    if problem := migrate.ensure_current():
-        _err(f"armswatch: database upgrade failed: {problem}")
-        return 2
-    engine = get_engine()
-    watcher = Watcher(engine)
-    try:
-        watcher.prepare()
-    except Exception as exc:
-        _err(f"armswatch: cannot write to the database: {describe_error(exc)}")
+    watcher = open_writer(Watcher, Watcher.prepare)
+    if watcher is None:
         return 2
 
     def ask_to_stop(signum, frame) -> None:
