@@ -254,3 +254,33 @@ def test_the_goods_user_is_their_recipient():
 
 def test_a_ban_on_sales_is_no_sale():
     assert not tuples("Washington urged the Security Council to extend its ban on arms sales to Iran.")
+
+
+# ------------------------------------------------------------------ appositives and other agents
+
+def test_a_weapon_in_apposition_names_no_new_goods():
+    found = tuples("Norway said it had delivered a second NASAMS battery to Ukraine, a weapon that has proved its worth against cruise missiles.")
+    assert ("confirms", "NOR", "UKR", "air_defence") in found
+    assert not any(t[3] == "unspecified" for t in found)
+
+
+def test_the_weapon_refers_back_to_the_last_one_named():
+    text = ("The Taurus cruise missile has a range of 500 km. "
+            "The Netherlands said on Friday that it had supplied the weapon to Ukraine in secret.")
+    found = tuples(text)
+    assert ("confirms", "NLD", "UKR", "cruise_missile") in found
+    assert not any(t[3] == "unspecified" for t in found)
+
+
+@pytest.mark.parametrize("verb", ["encourage", "push", "persuade"])
+def test_an_infinitive_after_a_non_actor_object_has_no_supplier(verb):
+    text = ("Canada will send Ukraine eight Leopard tanks, its defence minister said. "
+            f"Officials hope Canada's decision will {verb} other allies to send Ukraine more modern hardware.")
+    found = tuples(text)
+    assert ("confirms", "CAN", "UKR", "armoured_vehicle") in found
+    assert not any(t[3] == "unspecified" for t in found)
+
+
+def test_an_infinitive_after_a_named_object_keeps_that_actor():
+    assert ("alleges", "ESP", "UKR", "armoured_vehicle") in tuples(
+        "Germany urged Spain to send its Leopard tanks to Ukraine, according to diplomats.")

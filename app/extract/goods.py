@@ -37,7 +37,15 @@ def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tupl
     for w in ms:
         ws = w.start - st.start
         cat, system = w.category, w.system
-        if w.generic:
+        if w.generic and w.text.lower() == "weapon":
+            # "a further IRIS-T system, a weapon that ..." names no new good; "the weapon" alone
+            # refers back to the last weapon the article named ("will not supply the weapon").
+            if any(x.start < w.start for x in specific):
+                continue
+            prev = state.last_weapon.get("any") if _ANAPHOR_BEFORE.search(text_before(st.text, ws)) else None
+            if prev:
+                cat, system = prev
+        elif w.generic:
             later_specific = [x for x in specific if x.start > w.start]
             if later_specific and _INCLUDING_RE.search(st.text[ws: later_specific[0].start - st.start]):
                 continue
@@ -60,6 +68,7 @@ def remember_weapons(st: Sentence, state: ArticleState) -> None:
     for w in st.weapons:
         if w.generic and w.category in {"missile", "aircraft", "unspecified"}:
             continue
+        state.last_weapon["any"] = (w.category, w.system)
         for fam, cats in FAMILY.items():
             if w.category in cats:
                 state.last_weapon[fam] = (w.category, w.system)

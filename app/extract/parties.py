@@ -353,7 +353,21 @@ def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorM
         subj = head
     if subj is None and span.i > 0 and span.prev_subject is not None and _AND_OR_END.search(t[max(prv, tg.start - 40):tg.start]):
         subj = span.prev_subject
+    if subj is not None and head is None and others_as_agent(st, subj.end - st.start, tg.start):
+        return None  # "Britain's move may encourage other governments to send": they, not Britain, would send
     return subj
+
+
+def others_as_agent(st: Sentence, lo: int, pos: int) -> bool:
+    """Whether the verb at `pos` is an infinitive whose subject is a non-actor object of the verb before
+    it ("encourage other governments to send", "wants allies to supply")."""
+    m = _OTHERS_TO.search(st.text, max(lo, pos - 80), pos)
+    return m is not None and m.end() == pos and not any(m.start() <= a.start - st.start < pos for a in st.actors)
+
+
+# A verb whose object (not an actor: "other governments", "allies") is the subject of the infinitive after it.
+_OTHERS_TO = re.compile(r"\b(?:encourag|urg|ask|press|push|pressur|persuad|lobb|prompt|invit|allow|permit|want|expect|"
+                        r"call\w* on|appeal\w* to)\w*\s+(?:[\w-]+\s+){1,3}to\s+", re.I)
 
 
 def _origin(st: Sentence, tg: Trigger, span: Window) -> Parties | None:

@@ -15,6 +15,7 @@ from app.extract import patterns as P
 from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
+from app.extract.parties import others_as_agent
 from app.extract.roles import IT_THEY, PREPS_BEFORE, ROLE_KINDS, bullet_actor, is_origin, speech_floor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Speaker, make_statement
@@ -234,7 +235,7 @@ def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | Non
     if rec is None and sup is not None and _EITHER_SIDE.search(t[f.trigger.end:f.clause[1]]):
         rec = state.partner(sup) or next((g.recipient for g in frames if g is not f and g.recipient and g.recipient != sup
                                           and (g.supplier in (None, sup))), None)
-    if sup is None and rec is not None and f.trigger.form != "turned":
+    if sup is None and rec is not None and f.trigger.form != "turned" and not others_as_agent(st, f.clause[0], f.trigger.start):
         cand = state.partner(rec)
         if cand and (role_codes <= {cand, rec} or state.dominant(rec) == cand):
             sup = cand
