@@ -284,3 +284,40 @@ def test_an_infinitive_after_a_non_actor_object_has_no_supplier(verb):
 def test_an_infinitive_after_a_named_object_keeps_that_actor():
     assert ("alleges", "ESP", "UKR", "armoured_vehicle") in tuples(
         "Germany urged Spain to send its Leopard tanks to Ukraine, according to diplomats.")
+
+
+# ------------------------------------------------------------------ people introduced once, surnames after
+
+@pytest.mark.parametrize("intro", [
+    "The remarks were made at a briefing by President of Finland Sauli Niinisto.",
+    "Finnish Defence Minister Sauli Niinisto spoke at a briefing in Helsinki.",
+    "Finland's Prime Minister Sauli Niinisto spoke at a briefing in Helsinki.",
+])
+def test_a_surname_speaks_for_the_state_its_title_named(intro):
+    text = intro + '\n\n"We will hand over two more artillery batteries to Estonia next month," Niinisto said.'
+    st = [s for s in extract(text).statements if s.recipient == "EST"]
+    assert st and {(s.stance, s.supplier, s.claimant) for s in st} == {("confirms", "FIN", "FIN")}
+
+
+@pytest.mark.parametrize("attribution", ["according to a Spanish official", "two senior Spanish officials said"])
+def test_an_unnamed_official_speaks_for_the_demonym(attribution):
+    assert claimants(f"Italy is sending munitions to Ukraine, {attribution}.", "alleges", "ITA", "UKR") == {"ESP"}
+
+
+def test_a_counted_generic_word_refers_back_to_the_named_system():
+    text = ("Slovakia is to give Ukraine its MiG-29 fighter jets, the government said. "
+            "\"We will pass four fully operational aircraft to Ukraine within days,\" the prime minister said.")
+    cats = {(s.category, s.system) for s in extract(text).statements if s.supplier == "SVK"}
+    assert cats == {("combat_aircraft", "MiG-29")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hungary has been passing Soviet-era howitzers on to Serbia, according to the report.", ("alleges", "HUN", "SRB", "artillery")),
+    ("Slovakia diverted the rifles to Libya, investigators said.", ("alleges", "SVK", "LBY", "small_arms")),
+])
+def test_passing_on_and_diverting_are_transfers(text, expected):
+    assert expected in tuples(text)
+
+
+def test_any_goods_with_a_bracketed_word_are_no_goods_in_particular():
+    assert not tuples('The minister warned that Iran "would pass on to Venezuela any (nuclear) technology it obtained".')

@@ -27,7 +27,8 @@ _ITS_BODY = re.compile(r"\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:ministry|government
 _HE_SHE_START = re.compile(r"^\s*(?:he|she)\b", re.I)
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b", re.I)
 _REPORT_NOUN_END = re.compile(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", re.I)
-_THE_OPTIONAL = re.compile(r"\s*(?:the\s+)?", re.I)
+_THE_OPTIONAL = re.compile(r"\s*(?:(?:the|an?|one|two|three|four|several|some)\s+)?"
+                           r"(?:(?:senior|former|top|high-ranking|unnamed|anonymous|retired|serving)\s+){0,2}", re.I)
 _SENTENCE_STOP = re.compile(r"[.;]|$")
 _PHRASE_STOP = re.compile(r"[,;.]")
 _BARE_SUBJECT = re.compile(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*")
@@ -215,24 +216,49 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
                 return sp, True
     return None, False
 
+_TITLE_HEAD = (r"(?i:counterpart|minister|ambassador|envoy|spokes(?:man|woman|person)|president|secretary|adviser|advisor|"
+               r"chief|commander|official|representative|leader|premier|chancellor|king|emir|prince|general|admiral|director|head)")
 _APPOSITIVE_RE = re.compile(
-    r"(?:[’']s\s+)?(?:[\w-]+\s+){0,4}?(?:counterpart|minister|ambassador|envoy|spokes(?:man|woman|person)|president|"
-    r"secretary|adviser|advisor|chief|commander|official|representative|leader|premier|chancellor)\w*(?:\s+(?:in|to|at|for)\s+[A-Z]\w+)?,\s+"
+    rf"(?:[’']s\s+)?(?:[\w-]+\s+){{0,4}}?{_TITLE_HEAD}\w*(?:\s+(?:in|to|at|for)\s+[A-Z]\w+)?,\s+"
     r"((?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+)")
+_NAME = r"((?:[A-Z][\w’'-]+\s+){1,2}[A-Z][\w’'-]+)(?![\w’'-]|\s+[A-Z])"
+# "Polish Prime Minister Mateusz Morawiecki", "Ukraine's President Volodymyr Zelensky": actor, title, name
+_TITLED_AFTER = re.compile(rf"(?:[’']s)?\s+((?:[\w-]+\s+){{0,3}}?{_TITLE_HEAD}\w*)\s+{_NAME}")
+# "President of Poland Andrzej Duda": title "of" actor, name
+_TITLE_OF_BEFORE = re.compile(rf"\b({_TITLE_HEAD}\w*)\s+(?:of|for)\s+(?:the\s+)?$")
 
 
 def remember_appositives(st: Sentence, state: ArticleState) -> None:
-    """ "Russia's ambassador, Igor Petrov" / "his Russian counterpart, Andrei Belousov": the person speaks for the actor."""
+    """A person introduced with the actor they speak for: "Russia's ambassador, Igor Petrov", "his Russian
+    counterpart, Andrei Belousov", "Polish Prime Minister Mateusz Morawiecki", "President of Poland Andrzej
+    Duda". The first introduction wins; "Morawiecki said" later speaks for Poland."""
+    t = st.text
     for a in st.actors:
         if a.kind not in ("state", "group", "org") or a.form == "institution":
             continue
-        m = _APPOSITIVE_RE.match(st.text, a.end - st.start)
-        if m and m.start() - (a.end - st.start) <= 1:
-            name = m.group(1)
-            if name not in state.names:
-                sp = Speaker(a.code, name, None)
-                state.names[name] = sp
-                state.names.setdefault(name.split()[-1], sp)
+        e = a.end - st.start
+        m = _APPOSITIVE_RE.match(t, e)
+        if m and m.start() - e <= 1:
+            _remember_name(state, a.code, m.group(1), None)
+            continue
+        m = _TITLED_AFTER.match(t, e)
+        if m and a.kind == "state" and not _names_an_actor(st, m.start(2), m.end(2)):
+            _remember_name(state, a.code, m.group(2), m.group(1))
+        elif a.kind == "state" and _TITLE_OF_BEFORE.search(text_before(t, a.start - st.start, 40)):
+            m = re.compile(r"\s+" + _NAME).match(t, e)
+            if m and not _names_an_actor(st, m.start(1), m.end(1)):
+                _remember_name(state, a.code, m.group(1), _TITLE_OF_BEFORE.search(text_before(t, a.start - st.start, 40)).group(1))
+
+
+def _names_an_actor(st: Sentence, lo: int, hi: int) -> bool:
+    return any(lo <= a.start - st.start < hi for a in st.actors) or any(w in P.TITLE_WORDS for w in st.text[lo:hi].split())
+
+
+def _remember_name(state: ArticleState, code: str, name: str, role: str | None) -> None:
+    if name not in state.names:
+        sp = Speaker(code, name, role)
+        state.names[name] = sp
+        state.names.setdefault(name.split()[-1], sp)
 
 
 _RELEASE_RE = re.compile(r"PRESS (?:STATEMENT|RELEASE)|IMMEDIATE RELEASE|NEWS RELEASE|Office of the Spokesperson|"

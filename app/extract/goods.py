@@ -22,6 +22,9 @@ FAMILY = {
     "artillery": {"artillery"},
 }
 _ANAPHOR_BEFORE = re.compile(r"\b(?:the|these|those|such|this|that|its|their)\s+(?:\w+\s+)?$", re.I)
+# "four fully operational aircraft", "12 more missiles": a count before a generic word refers to the last ones named
+_COUNTED_BEFORE = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several)"
+                             r"\s+(?:[\w-]+\s+){0,2}$", re.I)
 _INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|compris\w+|consist\w+ of|contain\w*|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
 
 
@@ -52,7 +55,7 @@ def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tupl
             if cat == "missile" and any(x.category in FAMILY["missile"] and abs(x.start - w.start) < 40 for x in specific):
                 continue
             if cat in {"missile", "aircraft"} and (_ANAPHOR_BEFORE.search(text_before(st.text, ws))
-                                                   or re.search(r"\b\d+\s+(?:\w+\s+)?$", text_before(st.text, ws, 20))):
+                                                   or _COUNTED_BEFORE.search(text_before(st.text, ws, 40))):
                 prev = state.last_weapon.get("missile" if cat == "missile" else "aircraft")
                 if prev:
                     cat, system = prev
@@ -65,9 +68,12 @@ def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tupl
 
 
 def remember_weapons(st: Sentence, state: ArticleState) -> None:
+    named = {w.category for w in st.weapons if w.system}
     for w in st.weapons:
         if w.generic and w.category in {"missile", "aircraft", "unspecified"}:
             continue
+        if w.system is None and w.category in named:
+            continue  # "MiG-29 fighter jets": the jets are the MiG-29s
         state.last_weapon["any"] = (w.category, w.system)
         for fam, cats in FAMILY.items():
             if w.category in cats:

@@ -57,9 +57,9 @@ def speech_floor(st: "Sentence", lo: int, pos: int) -> int:
     return floor
 
 
-_ORIGIN_GAP = re.compile(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided)\s*"
+_ORIGIN_GAP = re.compile(r"(?:[-‑]?(?:made|built|designed|produced|manufactured|origin|type|style|standard|supplied|provided|era|vintage)\s*"
                          r"|\s*(?:\w+\s+){0,2}?)", re.I)
-_MADE_AFTER = re.compile(r"[-‑](?:made|built|designed|produced|manufactured|supplied)", re.I)
+_MADE_AFTER = re.compile(r"[-‑](?:made|built|designed|produced|manufactured|supplied|era|vintage)", re.I)
 
 
 def is_origin(st: Sentence, a: ActorMention) -> bool:

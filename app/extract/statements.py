@@ -117,7 +117,7 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
 
 _APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*|green-?light\w*)\s+(?:(?:a|an|the)\s+)?"
                                 r"(?:possible|potential)\b", re.I)
-_ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:\w+\s+)?$", re.I)
+_ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:[\w()-]+\s+){0,2}$", re.I)
 _BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|curbs?)\s+on\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -133,7 +133,7 @@ def _hedged(t: str, f: Frame) -> bool:
     if " on " in t[max(0, f.trigger.start - 50):f.trigger.start] and _BAN_ON.search(t, max(0, f.trigger.start - 50), f.trigger.start):
         return True  # "the ban on weapons sales to Iran": what is banned is not said to happen
     if not f.negated and f.trigger.form == "verb" and ("any " in t or "every " in t) \
-            and all(_ANY_BEFORE.search(t, max(0, pos - 20), pos) for _, _, pos in f.weapons):
+            and all(_ANY_BEFORE.search(t, max(0, pos - 30), pos) for _, _, pos in f.weapons):
         return True  # "any weapon it obtains": no goods in particular
     return bool(P.REFUSAL_RE.search(t[f.clause[0]: f.trigger.start]) and not _URGED_BEFORE.search(t[: f.trigger.start]))
 
