@@ -29,7 +29,7 @@ def _by_clause(session, facet, value) -> set[int]:
 @pytest.mark.parametrize("facet", FACETS, ids=lambda f: f.name)
 def test_clause_members_and_group_by_agree_for_every_value(session, ledger, facet):
     index = FacetIndex.build(session, data_version(session=session))
-    bit_of = {bit: id_ for id_, bit in index.position.items()}
+    bit_of = dict(enumerate(index.ids.tolist()))
     members: dict[object, set[int]] = {}
     for allegation_id, key in session.execute(facet.members()):
         members.setdefault(key, set()).add(allegation_id)

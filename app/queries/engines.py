@@ -1,6 +1,7 @@
 """The two ways of counting allegations: the process's bitmap index, or SQL.
 
-Totals, facet counts, flows and the weapon index are counts over the filtered allegations.
+Totals, facet counts, flows and the weapon index are counts over the filtered allegations; the
+bitmap engine also cuts the list's pages (which allegations, in order; SQL reads their rows).
 `counting(session)` picks the engine once per request: `BitmapCounts` when the bitmap index is
 current at the request's data version (a few ms whatever the filter), `SqlCounts` otherwise
 (while the index is rebuilt, or when it is not due yet after an ingest commit). Both derive
@@ -68,6 +69,10 @@ class SqlCounts:
         return [(ActorRef(code=r[0], name=r[1], kind=r[2]), ActorRef(code=r[3], name=r[4], kind=r[5]), r[6])
                 for r in rows]
 
+    def page_ids(self, filters: AllegationFilters, offset: int, size: int) -> list[int] | None:
+        """Ids of one page of the list in its order; None: let the list's own query cut the page."""
+        return None
+
     def categories(self) -> dict[str, tuple[int, int]]:
         """slug -> (allegations, denied allegations)."""
         rows = self.session.execute(
@@ -92,11 +97,15 @@ class BitmapCounts:
         return self.index.counts(filters, self._restrict(filters))
 
     def flows(self, filters: AllegationFilters, limit: int) -> list[FlowRow]:
-        actors = self.index.actors
-        found = self.index.flows(filters, self._restrict(filters))
-        found.sort(key=lambda f: (-f[2], actors[f[0]][0], actors[f[1]][0]))
-        ref = lambda code: ActorRef(code=code, name=actors[code][0], kind=actors[code][1])  # noqa: E731
-        return [(ref(s), ref(r), n) for s, r, n in found[:limit]]
+        # One record per actor for the index's lifetime: a broad filter has hundreds of flows.
+        refs = self.index.memo.get("actor-refs")
+        if refs is None:
+            refs = self.index.memo["actor-refs"] = {
+                code: ActorRef(code=code, name=name, kind=kind) for code, (name, kind) in self.index.actors.items()}
+        return [(refs[s], refs[r], n) for s, r, n in self.index.top_flows(filters, self._restrict(filters), limit)]
+
+    def page_ids(self, filters: AllegationFilters, offset: int, size: int) -> list[int] | None:
+        return self.index.page(self.index.matching(filters, self._restrict(filters)), filters.sort_key, offset, size)
 
     def categories(self) -> dict[str, tuple[int, int]]:
         denied = self.index.values["stance"].get(Answer.denied, ("", 0))[1]

@@ -88,11 +88,15 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
     """One page of the filtered allegations, with the total (offset pagination, page <= MAX_PAGE)."""
     size = filters.size or page_size
     key = filters.sort_key
-    # Sort and cut the page on the allegation table alone, then join names for those rows only.
-    page_ids = (
-        select(A.c.id).select_from(LIST_FROM if key == "pair" else A).where(*request.where(session, filters))
-        .order_by(*ORDER[key]).limit(size).offset((filters.page - 1) * size)
-    )
+    # Sort and cut the page (from the bitmap index, or on the allegation table alone), then join
+    # names for those rows only.
+    offset = (filters.page - 1) * size
+    page_ids = counting(session).page_ids(filters, offset, size)
+    if page_ids is None:
+        page_ids = (
+            select(A.c.id).select_from(LIST_FROM if key == "pair" else A).where(*request.where(session, filters))
+            .order_by(*ORDER[key]).limit(size).offset(offset)
+        )
     rows = rows_of(session, A.c.id.in_(page_ids), order=ORDER[key])
     if filters.page == 1 and len(rows) < size:
         total = len(rows)

@@ -73,14 +73,19 @@ def search_hits(session: Session, filters: AllegationFilters):
     name = dialect(session)
     if name not in ("sqlite", "postgresql"):
         return filters.search_ids(name)
-    check_search(session, filters)
-    found, key = memo(session), ("search-hits", filters.fts_query())
-    ids = found.get(key)
-    if ids is None:
-        ids = found[key] = session.execute(filters.search_ids(name)).scalars().all()
+    ids = search_hit_ids(session, filters)
     if name == "sqlite":
         return select(func.json_each(json.dumps(ids)).table_valued("value").c.value)
     return select(func.unnest(literal(ids, ARRAY(Integer))))
+
+
+def search_hit_ids(session: Session, filters: AllegationFilters) -> list[int]:
+    """The ids of the allegations matching `q` (SQLite and PostgreSQL), found once per request."""
+    check_search(session, filters)
+    found, key = memo(session), ("search-hits", filters.fts_query())
+    if key not in found:
+        found[key] = session.execute(filters.search_ids(dialect(session))).scalars().all()
+    return found[key]
 
 
 def data_version(*, session: Session) -> tuple[int, int, int]:
@@ -104,9 +109,16 @@ def restriction(session: Session, filters: AllegationFilters, index: facet_index
         return None
     bare = filters.model_copy(update={f: [] for f in FACETS})
     found, key = memo(session), ("restriction", bare.query_string())
-    if key not in found:  # facets and flows of one page share it
-        found[key] = index.bitmap_of(session.execute(select(A.c.id).where(*where(session, bare))).scalars())
-    return found[key]
+    if key in found:  # facets and flows of one page share it
+        return found[key]
+    out = index.reported(filters.since, filters.until) if filters.since or filters.until else index.all
+    if filters.terms:
+        if dialect(session) in ("sqlite", "postgresql"):
+            out &= index.bitmap_of(search_hit_ids(session, filters))
+        else:
+            out &= index.bitmap_of(session.execute(select(A.c.id).where(*where(session, bare))).scalars())
+    found[key] = out
+    return out
 
 
 def bitmap_index(session: Session) -> facet_index.FacetIndex | None:

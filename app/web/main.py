@@ -5,6 +5,8 @@ changes data.
 """
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +19,7 @@ from starlette.responses import Response
 
 from app.config import get_settings
 from app.db import is_interrupted
+from app.facet_index import settle
 from app.queries import SearchTooBroad
 from app.terminal import safe_logger, shown
 from app.web import api, pages
@@ -104,9 +107,16 @@ async def on_crash(request: Request, exc: Exception) -> Response:
     return response
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI):
+    settle()  # what is loaded by now stays: out of the garbage collector's full passes
+    yield
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="armswatch",
         docs_url=None,  # served by pages.api_docs from the vendored Swagger UI, not a CDN
         redoc_url=None,
