@@ -21,6 +21,8 @@ db_cli = typer.Typer(no_args_is_help=True, help="Create or upgrade the database 
 cli.add_typer(db_cli, name="db")
 sources_cli = typer.Typer(no_args_is_help=True, help="The RSS/Atom feeds and pages `armswatch watch` polls.")
 cli.add_typer(sources_cli, name="sources")
+users_cli = typer.Typer(no_args_is_help=True, help="The accounts that log in to review (editor, admin) or read (viewer).")
+cli.add_typer(users_cli, name="users")
 
 
 class OutputFormat(str, Enum):
@@ -167,6 +169,55 @@ def sources_remove(which: Annotated[str, typer.Argument(metavar="SOURCE", help="
     except SourceError as exc:
         _fail(str(exc))
     typer.echo(f"removed {url}")
+
+
+@users_cli.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ @ -)")],
+    role: Annotated[str, typer.Option(help="viewer (reads what editors see), editor (reviews) or admin")] = "editor",
+) -> None:
+    """Create an account; the password is read from ARMSWATCH_PASSWORD, or asked for twice."""
+    import os
+
+    from app.accounts import AccountError, add_account
+    from app.db import write_session
+
+    password = os.environ.get("ARMSWATCH_PASSWORD") or typer.prompt("Password", hide_input=True,
+                                                                     confirmation_prompt=True)
+    try:
+        with write_session(_upgraded_engine()) as conn:
+            add_account(conn, name, role, password)
+    except AccountError as exc:
+        _fail(str(exc))
+    typer.echo(f"user {name} added ({role}); log in at /login")
+
+
+@users_cli.command("token")
+def users_token(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Print a new API token for NAME (Authorization: Bearer TOKEN); the previous one stops working."""
+    from app.accounts import AccountError, new_token
+    from app.db import write_session
+
+    try:
+        with write_session(_upgraded_engine()) as conn:
+            token = new_token(conn, name)
+    except AccountError as exc:
+        _fail(str(exc))
+    typer.echo(token)
+
+
+@users_cli.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Stop NAME logging in: its sessions and token end now; what it did stays in the audit trail."""
+    from app.accounts import AccountError, disable
+    from app.db import write_session
+
+    try:
+        with write_session(_upgraded_engine()) as conn:
+            disable(conn, name)
+    except AccountError as exc:
+        _fail(str(exc))
+    typer.echo(f"user {name} disabled")
 
 
 def _upgraded_engine():

@@ -5,13 +5,14 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
@@ -171,3 +172,33 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+WRITE_LOCK = 0x61726D02  # the advisory lock of every write transaction on PostgreSQL (any constant unused there)
+
+
+def one_writer(conn: Connection) -> None:
+    """Wait until no other writer (ingest, a review) is inside a write transaction.
+
+    SQLite has one writer per file anyway (`BEGIN IMMEDIATE` takes its lock at once). On
+    PostgreSQL the lock makes counter updates and the data version follow commit order."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Connection]:
+    """A connection in a write transaction (committed on leaving, rolled back on an error)."""
+    engine = engine or get_engine()
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.begin()
+        one_writer(conn)
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.vocab import Stance, Status
+from app.vocab import Review, Role, Stance, Status
 
 STANCES = tuple(Stance)
 STATUSES = tuple(Status)
@@ -94,6 +94,8 @@ class Allegation(SQLModel, table=True):
     )
     first_reported: date | None = None
     last_reported: date | None = None
+    n_verified: int = Field(default=0, description="Statements an editor verified")
+    n_rejected: int = Field(default=0, description="Statements an editor rejected (left out of every other count)")
 
 
 class Statement(SQLModel, table=True):
@@ -119,6 +121,8 @@ class Statement(SQLModel, table=True):
     end: int
     prefix: str = Field(default="", description="Up to 32 characters before the quote")
     suffix: str = Field(default="", description="Up to 32 characters after the quote")
+    review: str = Field(default=Review.unreviewed.value,
+                        description="unreviewed | verified | rejected (a Review); copied from its Decision")
 
 
 class AllegationSystem(SQLModel, table=True):
@@ -178,3 +182,80 @@ class SourcePoll(SQLModel, table=True):
     status: str
     new_articles: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Account(SQLModel, table=True):
+    """Someone who logs in: a viewer reads what editors see, an editor reviews, an admin too."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    role: str = Field(default=Role.editor.value, description="viewer | editor | admin (a Role)")
+    password_hash: str = Field(description="argon2id hash (argon2-cffi)")
+    token_hash: str | None = Field(default=None, unique=True, description="sha256 of the API token, if one was made")
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A logged-in browser: the cookie holds a random token, the table its sha256 (server-side
+    sessions: logging out or disabling the account ends them at once on every server)."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    csrf: str = Field(description="The session's CSRF token, sent back in every form")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class Decision(SQLModel, table=True):
+    """An editor's decision on one statement, keyed to the article and the statement as the
+    extractor made it (quote with prefix and suffix, stance, supplier, recipient, category), so
+    that it is found again and re-applied when the extractor runs again over the article.
+    `statement_id` is None while no statement matches (an orphaned decision)."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (Index("ix_review_decision_article", "article_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    prefix: str = ""
+    suffix: str = ""
+    stance: str
+    supplier: str = Field(description="Actor code as extracted")
+    recipient: str
+    category: str
+    statement_id: int | None = Field(default=None, index=True)
+    review: str = Field(default=Review.unreviewed.value)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    edits: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict),
+                        description="Fields an editor changed: {field: value} (codes, names, offsets)")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change: who, when, what (each field's value before and after) and why. Never deleted;
+    an undo is an event of its own."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_statement", "statement_id", "id"),
+        Index("ix_audit_event_allegation", "allegation_id", "id"),
+        Index("ix_audit_event_account", "account_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    account_id: int | None = Field(default=None, foreign_key="account.id", description="None: a command-line job")
+    action: str = Field(description="verify | reject | edit | move | merge | undo | reextract | account")
+    statement_id: int | None = None
+    allegation_id: int | None = Field(default=None, description="The statement's allegation before the change")
+    target_allegation_id: int | None = Field(default=None, description="Its allegation after, when it moved")
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict),
+                          description="{field: [before, after]}")
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    undoes_id: int | None = Field(default=None, description="The event this one undid")
+    undone_by_id: int | None = Field(default=None, description="The event that undid this one")

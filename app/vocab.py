@@ -49,3 +49,23 @@ class Answer(StrEnum):
     denied = "denied"
     confirmed = "confirmed"
     undenied = "undenied"
+
+
+class Review(StrEnum):
+    """What an editor decided about a statement. A rejected statement leaves every public count."""
+
+    unreviewed = "unreviewed"
+    verified = "verified"
+    rejected = "rejected"
+
+
+class Role(StrEnum):
+    """What an account may do: viewers read the editors' pages, editors review, admins also manage accounts."""
+
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+    @property
+    def may_edit(self) -> bool:
+        return self is not Role.viewer

@@ -30,6 +30,7 @@ import pycountry
 from sqlalchemy import Date, Integer, String, bindparam, case, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from app.db import one_writer
 from app.extract.types import ExtractedStatement
 from app.ingest.types import Prepared, printable
 from app.models import (
@@ -59,13 +60,7 @@ _STATUS_RANK = {s.value: s.rank for s in Status}
 _STATE_CODE = re.compile(r"\A[A-Z]{3}\Z")
 
 
-WRITE_LOCK = 0x61726D02  # the advisory lock of ingest's write transactions (any constant unused on the server)
-
-
-def _one_writer(conn: Connection) -> None:
-    """On PostgreSQL, wait until no other ingest is inside a write transaction (see the module's docstring)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
+_one_writer = one_writer  # see the module's docstring
 
 
 def _insert(conn: Connection, table):

@@ -33,7 +33,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
 from app.db import sqlite_file
+from app.web.auth import COOKIE
 
+SESSION_COOKIE = COOKIE + "="
 DataVersion = tuple[str, float]  # (opaque token, time of the last change as a Unix timestamp)
 KEY_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request", "hx-boosted", "host")
 CACHEABLE_VARY = set(KEY_HEADERS)  # a response varying on these is fully named by the key
@@ -178,7 +180,9 @@ class ConditionalGetMiddleware:
         self._cache = ResponseCache(budget) if budget > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.exclude):
+        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.exclude)
+                or SESSION_COOKIE in Headers(scope=scope).get("cookie", "")):
+            # A logged-in user's pages show what anonymous visitors do not: never shared, never kept.
             await self.app(scope, receive, send)
             return
         data = self.version()

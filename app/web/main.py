@@ -1,7 +1,7 @@
 """The FastAPI application: pages, JSON API, static files, error pages and security headers.
 
-`armswatch serve` runs uvicorn on "app.web.main:app". The dashboard is read-only: no route
-changes data.
+`armswatch serve` runs uvicorn on "app.web.main:app". Anonymous visitors read; only logged-in
+editors (pages, with a CSRF token) and API token holders change data, and every change is audited.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from app.db import is_interrupted
 from app.facet_index import settle
 from app.queries import SearchTooBroad
 from app.terminal import safe_logger, shown
-from app.web import api, pages
+from app.web import api, auth, pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
 from app.web.http import HeadAsGetMiddleware, SafeLocationMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
@@ -142,6 +142,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(Exception, on_crash)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(pages.router)
+    app.include_router(auth.router)
     app.include_router(api.router)
     app.include_router(api.csv_router)
     return app

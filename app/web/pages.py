@@ -1,7 +1,7 @@
 """HTML pages. Each route: validate, call app.queries, render one template (or its partial)."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,16 +11,20 @@ from app.db import SessionDep
 from app.intervals import format_interval
 from app.vocab import Stance
 from app.filters import FACETS, SORTS, AllegationFilters
+from app.web.auth import load_user
 from app.web.charts import flow_matrix, timeline_chart
 from app.web.deps import found, VARY, FiltersDep, IdPath, PageQuery, SettingsDep, StanceQuery
 from app.web.templating import get_templates, wants_fragment
 from app.web.text import Span, highlight_statements
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(load_user)])
 
 
 def _render(request: Request, name: str, context: dict) -> Response:
-    return get_templates().TemplateResponse(request, name, context, headers={"Vary": VARY})
+    headers = {"Vary": VARY}
+    if getattr(request.state, "user", None) is not None:  # an editor's page is theirs alone
+        headers["Cache-Control"] = "private, no-store"
+    return get_templates().TemplateResponse(request, name, context, headers=headers)
 
 
 def list_context(session, filters: AllegationFilters, page_size: int) -> dict:

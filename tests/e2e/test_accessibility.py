@@ -33,6 +33,7 @@ PAGES = {
     "weapons": "/weapons",
     "weapon": "/weapons/uav",
     "sources": "/sources",
+    "login": "/login",
     "error-404": "/no-such-page",
     "error-422": "/?since=not-a-date",
 }
