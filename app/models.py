@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.vocab import Review, Role, Stance, Status
@@ -36,6 +36,30 @@ class Article(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False), description="Full text exactly as ingested")
     sha256: str = Field(unique=True, index=True, max_length=64)
     ingested_at: datetime = Field(default_factory=utcnow)
+    origin_id: int | None = Field(
+        default=None, index=True,
+        description="The first stored article of the story this one copies (syndication, a re-run); none: an origin",
+    )
+
+
+class ArticleSketch(SQLModel, table=True):
+    """An article's MinHash signature (app/ingest/origins.py), kept so later copies can be compared with it."""
+
+    __tablename__ = "article_sketch"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    n_shingles: int = Field(description="Distinct 5-word shingles of the text")
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ArticleBand(SQLModel, table=True):
+    """One LSH band key of an article's signature: articles sharing a key are candidate copies."""
+
+    __tablename__ = "article_band"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    band_key: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
 
 
 class Actor(SQLModel, table=True):
@@ -85,7 +109,10 @@ class Allegation(SQLModel, table=True):
     status: str = Field(default=Status.unknown.value,
                         description="delivered if any statement says so, else planned, else unknown (a Status)")
     n_statements: int = 0
-    n_sources: int = Field(default=0, description="Distinct articles with a statement on this allegation")
+    n_articles: int = Field(default=0, description="Distinct articles with a statement on this allegation")
+    n_sources: int = Field(
+        default=0, description="Independent origins among those articles (syndicated copies count once)"
+    )
     n_alleges: int = 0
     n_denies: int = 0
     n_confirms: int = 0

@@ -251,7 +251,8 @@ def test_csv_export_has_the_columns_and_the_filtered_rows(client):
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert list(rows[0].keys()) == [
         "id", "supplier_code", "supplier", "recipient_code", "recipient", "category", "systems", "status",
-        "n_sources", "n_statements", "n_alleges", "n_denies", "n_confirms", "first_reported", "last_reported", "url"]
+        "n_articles", "n_sources", "n_statements", "n_alleges", "n_denies", "n_confirms", "first_reported", "last_reported",
+        "url"]
     assert [(r["supplier_code"], r["recipient_code"], r["category"]) for r in rows] == [
         ("IRN", "RUS", "uav"), ("PRK", "RUS", "artillery"), ("PRK", "RUS", "unspecified")]
     assert rows[0]["systems"] == "Shahed-136" and rows[1]["n_denies"] == "1"

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.db import one_writer
 from app.extract.types import ExtractedStatement
+from app.ingest import origins
 from app.ingest.types import Prepared, printable
 from app.models import (
     STANCES, STATUSES, Actor, Allegation, AllegationClaimant, AllegationSystem, Article, Statement, WeaponCategory,
@@ -52,7 +53,7 @@ UNSPECIFIED = "unspecified"
 # Statistics for the tables the dashboard queries; see Ledger.optimize.
 ANALYZE = tuple(f"ANALYZE {table}" for table in (
     "article", "actor", "weapon_category", "weapon_system", "allegation", "statement", "allegation_system",
-    "allegation_claimant",
+    "allegation_claimant", "article_sketch", "article_band",
 ))
 
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
@@ -192,6 +193,14 @@ class _Statements:
             ALLEGATION.c.supplier_id == bindparam("supplier_id"), ALLEGATION.c.recipient_id == bindparam("recipient_id"),
             ALLEGATION.c.category == UNSPECIFIED,
         )
+        # Whether an earlier copy of the story (same origin) already states the allegation.
+        self.origin_states = select(STATEMENT.c.id).where(
+            STATEMENT.c.allegation_id == bindparam("allegation_id"),
+            STATEMENT.c.article_id.in_(select(ARTICLE.c.id).where(
+                (ARTICLE.c.origin_id == bindparam("origin")) | (ARTICLE.c.id == bindparam("origin")),
+                ARTICLE.c.id != bindparam("article_id"),
+            )),
+        ).limit(1)
         self.fill_person = update(ACTOR).where(ACTOR.c.id == bindparam("b_id")).values(
             role=func.coalesce(ACTOR.c.role, bindparam("b_role")),
             affiliation_id=func.coalesce(ACTOR.c.affiliation_id, bindparam("b_affiliation")),
@@ -297,13 +306,16 @@ class Ledger:
         assert self.sql is not None, "call prepare() first"
         art = item.article
         published, implausible = plausible_date(art.published or item.result.published)
+        sketch = item.sketch or origins.sketch(art.text)
+        origin = origins.find_origin(conn, sketch)
         article_id = conn.execute(self.sql.article, {
             "source": printable(art.source), "outlet": art.outlet and printable(art.outlet),
             "title": (title := art.title or item.result.title) and printable(title), "published": published,
-            "text": art.text, "sha256": item.sha256, "ingested_at": datetime.now(timezone.utc),
+            "text": art.text, "sha256": item.sha256, "ingested_at": datetime.now(timezone.utc), "origin_id": origin,
         }).scalar()
         if article_id is None:
             return Stored(new=False)
+        origins.remember(conn, article_id, sketch)
 
         outcome = Stored(new=True, implausible_date=implausible)
         rows: dict[tuple[int, str, int, int], dict] = {}
@@ -333,7 +345,7 @@ class Ledger:
                 self._merge_duplicate(conn, row, s, pending)
         if rows:
             conn.execute(self.sql.statement, list(rows.values()))
-            self._bump_counters(conn, rows.values(), published, pending)
+            self._bump_counters(conn, rows.values(), published, pending, (article_id, origin))
         outcome.statements = len(rows)
         return outcome
 
@@ -421,7 +433,7 @@ class Ledger:
         pair_denies = 0 if category == UNSPECIFIED else conn.execute(self.sql.pair_denies, pair).scalar() or 0
         allegation_id, created = self._get_or_create(
             conn, ALLEGATION, {**pair, "category": category},
-            {"status": "unknown", "n_statements": 0, "n_sources": 0, "n_alleges": 0, "n_denies": 0, "n_confirms": 0,
+            {"status": "unknown", "n_statements": 0, "n_articles": 0, "n_sources": 0, "n_alleges": 0, "n_denies": 0, "n_confirms": 0,
              "n_pair_denies": pair_denies},
         )
         pending.allegations[key] = allegation_id
@@ -430,8 +442,11 @@ class Ledger:
         return allegation_id, created
 
     def _bump_counters(self, conn: Connection, rows: Iterable[dict], published: date | None,
-                       pending: _Pending) -> None:
+                       pending: _Pending, copy_of: tuple[int, int | None]) -> None:
         """Add one new article's statements to its allegations' counters.
+
+        `copy_of` is (the article, its origin or None): a copy adds an independent source to an
+        allegation only when no earlier copy of its story states it.
 
         Incremental rather than recomputed: an article is only ever added whole, once (sha256),
         so adding its counts is exact and costs the same at 100k articles as at 10, where a
@@ -451,9 +466,12 @@ class Ledger:
             setattr(d, row["stance"], getattr(d, row["stance"]) + 1)
             if _STATUS_RANK[row["status"]] > _STATUS_RANK[d.status]:
                 d.status = row["status"]
+        article_id, origin = copy_of
         conn.execute(_BUMP, [
             {"b_id": aid, "b_n": d.n, "b_alleges": d.alleges, "b_denies": d.denies, "b_confirms": d.confirms,
-             "b_status": d.status, "b_published": published}
+             "b_status": d.status, "b_published": published,
+             "b_new_origin": int(origin is None or conn.execute(self.sql.origin_states, {
+                 "allegation_id": aid, "origin": origin, "article_id": article_id}).first() is None)}
             for aid, d in deltas.items()
         ])
         for (table, column), tally in zip(((ALLEGATION_SYSTEM, "system_id"), (ALLEGATION_CLAIMANT, "claimant_id")),
@@ -478,7 +496,8 @@ _BUMP = (
     .where(ALLEGATION.c.id == bindparam("b_id", type_=Integer))
     .values(
         n_statements=ALLEGATION.c.n_statements + bindparam("b_n", type_=Integer),
-        n_sources=ALLEGATION.c.n_sources + 1,
+        n_articles=ALLEGATION.c.n_articles + 1,
+        n_sources=ALLEGATION.c.n_sources + bindparam("b_new_origin", type_=Integer),
         n_alleges=ALLEGATION.c.n_alleges + bindparam("b_alleges", type_=Integer),
         n_denies=ALLEGATION.c.n_denies + bindparam("b_denies", type_=Integer),
         n_confirms=ALLEGATION.c.n_confirms + bindparam("b_confirms", type_=Integer),
@@ -523,6 +542,7 @@ def recompute_counters(conn: Connection) -> None:
             s.c.allegation_id,
             func.count(),
             func.count(func.distinct(s.c.article_id)),
+            func.count(func.distinct(func.coalesce(a.c.origin_id, a.c.id))),
             func.sum(case((s.c.stance == "alleges", 1), else_=0)),
             func.sum(case((s.c.stance == "denies", 1), else_=0)),
             func.sum(case((s.c.stance == "confirms", 1), else_=0)),
@@ -537,15 +557,16 @@ def recompute_counters(conn: Connection) -> None:
     status_of = {2: "delivered", 1: "planned", 0: "unknown"}
     params = []
     for (aid,) in conn.execute(select(ALLEGATION.c.id)):
-        n, sources, alleges, denies, confirms, rank, first, last = found.get(aid, (0, 0, 0, 0, 0, 0, None, None))
+        n, articles, sources, alleges, denies, confirms, rank, first, last = found.get(
+            aid, (0, 0, 0, 0, 0, 0, 0, None, None))
         params.append({
-            "b_id": aid, "b_n": n, "b_sources": sources, "b_alleges": alleges, "b_denies": denies,
+            "b_id": aid, "b_n": n, "b_articles": articles, "b_sources": sources, "b_alleges": alleges, "b_denies": denies,
             "b_confirms": confirms, "b_status": status_of[rank or 0], "b_first": first, "b_last": last,
         })
     if params:
         conn.execute(
             update(ALLEGATION).where(ALLEGATION.c.id == bindparam("b_id")).values(
-                n_statements=bindparam("b_n"), n_sources=bindparam("b_sources"), n_alleges=bindparam("b_alleges"),
+                n_statements=bindparam("b_n"), n_articles=bindparam("b_articles"), n_sources=bindparam("b_sources"), n_alleges=bindparam("b_alleges"),
                 n_denies=bindparam("b_denies"), n_confirms=bindparam("b_confirms"), status=bindparam("b_status"),
                 first_reported=bindparam("b_first", type_=Date), last_reported=bindparam("b_last", type_=Date),
             ),

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from app.extract.types import ExtractionResult
+from app.ingest.origins import Sketch
 from app.terminal import valid_utf8
 
 
@@ -87,6 +88,7 @@ class Prepared:
     article: RawArticle
     sha256: str
     result: ExtractionResult
+    sketch: Sketch | None = None  # computed by the writer when the worker did not
 
 
 @dataclass(frozen=True, slots=True)

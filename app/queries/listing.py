@@ -48,7 +48,7 @@ LIST_FROM = PAIR_FROM.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id 
 ROW = Shape(
     AllegationRow, "a",
     id=A.c.id, supplier=actor_shape("sup", SUP), recipient=actor_shape("rec", REC), category=category_shape("cat", WC),
-    status=A.c.status, n_sources=A.c.n_sources, n_statements=A.c.n_statements, n_alleges=A.c.n_alleges,
+    status=A.c.status, n_articles=A.c.n_articles, n_sources=A.c.n_sources, n_statements=A.c.n_statements, n_alleges=A.c.n_alleges,
     n_denies=DENIES, n_pair_denies=A.c.n_pair_denies, n_confirms=A.c.n_confirms,
     first_reported=A.c.first_reported, last_reported=A.c.last_reported, pair_allegation_id=U.c.id,
 )
@@ -127,7 +127,7 @@ def iter_allegations(*, session: Session, filters: AllegationFilters, batch: int
 # The CSV export's columns: plain values, no records (a row costs microseconds, not a model).
 EXPORT_COLUMNS = (
     A.c.id.label("a_id"), SUP.c.code.label("sup_code"), SUP.c.name.label("sup_name"), REC.c.code.label("rec_code"),
-    REC.c.name.label("rec_name"), A.c.category, A.c.status, A.c.n_sources, A.c.n_statements, A.c.n_alleges,
+    REC.c.name.label("rec_name"), A.c.category, A.c.status, A.c.n_articles, A.c.n_sources, A.c.n_statements, A.c.n_alleges,
     DENIES.label("n_denies"), A.c.n_confirms, A.c.first_reported, A.c.last_reported,
 )
 EXPORT_FROM = A.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id == A.c.recipient_id).join(

@@ -66,7 +66,9 @@ class AllegationRow(BaseModel):
     category: CategoryRef
     systems: list[str] = Field(description="Named systems its statements mention")
     status: Status = Field(description="delivered | planned | unknown")
-    n_sources: int = Field(description="Distinct articles with a statement on it")
+    n_articles: int = Field(description="Distinct articles with a statement on it")
+    n_sources: int = Field(description="Independent origins among those articles: syndicated and near-duplicate "
+                                       "copies of one story count once")
     n_statements: int
     n_alleges: int
     n_denies: int = Field(description="Denials, counting the pair's weapon-unspecified denials")

@@ -108,7 +108,7 @@ def weapon(request: Request, session: SessionDep, category: Category) -> Respons
 EXPORT_BATCH = 1000  # rows per chunk of the CSV: one cursor step and one systems query each
 CSV_COLUMNS = (
     "id", "supplier_code", "supplier", "recipient_code", "recipient", "category", "systems", "status",
-    "n_sources", "n_statements", "n_alleges", "n_denies", "n_confirms", "first_reported", "last_reported", "url",
+    "n_articles", "n_sources", "n_statements", "n_alleges", "n_denies", "n_confirms", "first_reported", "last_reported", "url",
 )
 
 
@@ -148,7 +148,7 @@ def _csv_chunks(filters: AllegationFilters, base: str) -> Iterator[str]:
                 out.writerows(
                     [_cell(v) for v in (
                         r["a_id"], r["sup_code"], r["sup_name"], r["rec_code"], r["rec_name"], r["category"],
-                        "; ".join(systems.get(r["a_id"], ())), r["status"], r["n_sources"], r["n_statements"],
+                        "; ".join(systems.get(r["a_id"], ())), r["status"], r["n_articles"], r["n_sources"], r["n_statements"],
                         r["n_alleges"], r["n_denies"], r["n_confirms"], r["first_reported"], r["last_reported"],
                         f"{base}allegations/{r['a_id']}",
                     )]

@@ -53,9 +53,9 @@ def count_articles(db: Path) -> int:
 
 
 _RECOUNT = """
-SELECT a.id, a.n_statements, a.n_sources, a.n_alleges, a.n_denies, a.n_confirms, a.status,
+SELECT a.id, a.n_statements, a.n_articles, a.n_sources, a.n_alleges, a.n_denies, a.n_confirms, a.status,
        a.first_reported, a.last_reported,
-       count(s.id), count(DISTINCT s.article_id),
+       count(s.id), count(DISTINCT s.article_id), count(DISTINCT coalesce(ar.origin_id, ar.id)),
        coalesce(sum(s.stance = 'alleges'), 0), coalesce(sum(s.stance = 'denies'), 0),
        coalesce(sum(s.stance = 'confirms'), 0),
        CASE max(CASE s.status WHEN 'delivered' THEN 2 WHEN 'planned' THEN 1 ELSE 0 END)
@@ -66,7 +66,7 @@ LEFT JOIN statement s ON s.allegation_id = a.id
 LEFT JOIN article ar ON ar.id = s.article_id
 GROUP BY a.id
 """
-COUNTER_NAMES = ("n_statements", "n_sources", "n_alleges", "n_denies", "n_confirms", "status",
+COUNTER_NAMES = ("n_statements", "n_articles", "n_sources", "n_alleges", "n_denies", "n_confirms", "status",
                  "first_reported", "last_reported")
 
 
@@ -110,7 +110,7 @@ def ledger_problems(db: Path, expected: dict[str, str] | None = None) -> list[st
                 problems.append(f"statement {st_id}: quote is not article {art_id}'s text[{start}:{end}]")
 
         for row in conn.execute(_RECOUNT):
-            stored_counts, recount = row[1:9], row[9:17]
+            stored_counts, recount = row[1:10], row[10:19]
             if recount[0] == 0:
                 problems.append(f"allegation {row[0]} has no statement")
             for name, have, want in zip(COUNTER_NAMES, stored_counts, recount):

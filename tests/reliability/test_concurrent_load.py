@@ -61,8 +61,8 @@ def allegation_inconsistencies(detail: dict) -> list[str]:
             problems.append(f"{where}: timeline holds {sum(dated.values())}+{detail['undated']} undated "
                             f"statements but the counters {sum(want.values())}")
     if len(pair) > a["n_pair_denies"] or (len(own) == a["n_statements"] and
-                                          a["n_sources"] != len({s["article"]["id"] for s in own})):
-        problems.append(f"{where}: n_sources/n_pair_denies disagree with the listed statements")
+                                          a["n_articles"] != len({s["article"]["id"] for s in own})):
+        problems.append(f"{where}: n_articles/n_pair_denies disagree with the listed statements")
     return problems
 
 

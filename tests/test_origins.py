@@ -1,0 +1,141 @@
+"""Independent origins: syndicated copies are grouped at ingest and counted once as sources."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app import migrate
+from app.db import make_engine
+from app.ingest import origins
+from app.ingest.runner import run_ingest
+from app.ingest.store import recompute_counters
+from tests.conftest import REPO
+from tests.perf.origins_eval import evaluate
+
+DEMO = REPO / "seeds" / "demo"
+WIRE = DEMO / "2024-02-12-meridian-iran-russia-drones.txt"
+COPY = DEMO / "2024-02-12-baltic-ledger-iran-drones-copy.txt"  # other headline and boilerplate
+TRIM = DEMO / "2024-02-13-gulf-morning-herald-iran-drones-trimmed.txt"  # half of it
+OTHER = DEMO / "2024-02-14-kyiv-courier-drone-wreckage.txt"  # its own reporting on the same transfer
+
+
+@pytest.fixture
+def client(db_url):
+    from app.web.main import app
+
+    with TestClient(app) as c:
+        yield c
+
+
+def _ingest(tmp_path: Path, *files: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    for i, f in enumerate(files):  # a folder is read in name order: the order given here
+        shutil.copy(f, folder / f"{i:02d}-{f.name}")
+    assert run_ingest([folder]) == 0
+
+
+def _drones(engine: Engine) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(text(
+            "SELECT a.* FROM allegation a JOIN actor s ON s.id = a.supplier_id JOIN actor r ON r.id = a.recipient_id "
+            "WHERE s.code = 'IRN' AND r.code = 'RUS' AND a.category = 'uav'")).mappings().one())
+
+
+def test_grouping_precision_and_recall_on_the_labelled_pairs_stay_above_the_floor() -> None:
+    scores = evaluate()
+    assert scores.true_pos + scores.false_neg >= 20  # the set has enough copies to mean something
+    assert scores.precision >= 0.95, scores.wrong
+    assert scores.recall >= 0.75, scores.missed
+
+
+def test_copies_join_the_first_articles_origin_and_count_once_as_a_source(db_url, engine, tmp_path) -> None:
+    _ingest(tmp_path, WIRE, COPY, OTHER, TRIM)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, origin_id FROM article ORDER BY id")).all())
+    assert rows == {1: None, 2: 1, 3: None, 4: 1}
+    drones = _drones(engine)
+    # wire, copy, trimmed copy and the wreckage story all state Iran -> Russia: drones
+    assert (drones["n_articles"], drones["n_sources"]) == (4, 2)
+    with engine.begin() as conn:  # the incremental counts are what a recount from scratch gives
+        before = conn.execute(text("SELECT id, n_articles, n_sources FROM allegation ORDER BY id")).all()
+        conn.execute(text("UPDATE allegation SET n_articles = 0, n_sources = 0"))
+        recompute_counters(conn)
+        assert conn.execute(text("SELECT id, n_articles, n_sources FROM allegation ORDER BY id")).all() == before
+
+
+def test_a_trimmed_copy_stored_first_still_groups_the_full_story(engine, tmp_path) -> None:
+    # The trimmed copy comes first here: the full story it was cut from joins its origin.
+    _ingest(tmp_path, TRIM, WIRE)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT origin_id FROM article WHERE id = 2")).scalar_one() == 1
+    assert (_drones(engine)["n_articles"], _drones(engine)["n_sources"]) == (2, 1)
+
+
+def test_pages_json_and_csv_report_articles_and_independent_sources(client, engine, tmp_path) -> None:
+    _ingest(tmp_path, WIRE, COPY, TRIM, OTHER, DEMO / "2024-03-05-continental-north-korea-shells.txt")
+    drones = _drones(engine)
+    listing = client.get("/api/allegations", params={"sort": "sources"}).json()
+    first = listing["items"][0]
+    assert (first["id"], first["n_articles"], first["n_sources"]) == (drones["id"], 4, 2)
+    assert [i["n_sources"] for i in listing["items"]] == sorted((i["n_sources"] for i in listing["items"]), reverse=True)
+    rows = list(csv.DictReader(io.StringIO(client.get("/allegations.csv", params={"sort": "sources"}).text)))
+    assert (rows[0]["n_articles"], rows[0]["n_sources"]) == ("4", "2")
+
+    card = BeautifulSoup(client.get("/").text, "html.parser").select_one(f"#a{drones['id']}").find_parent("article")
+    assert "2 (4 articles)" in card.select_one("dl.counts").get_text(" ", strip=True)
+    page = BeautifulSoup(client.get(f"/allegations/{drones['id']}").text, "html.parser")
+    assert "2 (4 articles;" in page.select_one("dl.facts").get_text(" ", strip=True)
+
+
+def test_the_article_page_lists_the_other_copies_of_its_story(client, tmp_path) -> None:
+    _ingest(tmp_path, WIRE, COPY, OTHER, TRIM)
+    copy = BeautifulSoup(client.get("/articles/2").text, "html.parser")
+    links = [a["href"] for a in copy.select("ul.copies a")]
+    assert links == ["/articles/1", "/articles/4"]  # the origin first; not itself, not the other story
+    assert "first stored" in copy.select_one("ul.copies li").get_text()
+    other = BeautifulSoup(client.get("/articles/3").text, "html.parser")
+    assert not other.select("ul.copies") and "independent source" in other.get_text()
+    assert client.get("/api/articles/1").json()["n_copies"] == 2
+
+
+def test_short_texts_stay_their_own_origin() -> None:
+    brief = "Iran denied it."
+    assert origins.sketch(brief).bands == ()
+
+
+def test_migration_groups_a_ledger_stored_before_it(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0007")
+    engine = make_engine(url)
+    texts = [WIRE.read_text(), COPY.read_text(), OTHER.read_text()]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO actor (id, code, kind, name, aliases) VALUES (1, 'IRN', 'state', 'Iran', '[]'), "
+                          "(2, 'RUS', 'state', 'Russia', '[]')"))
+        conn.execute(text("INSERT INTO weapon_category (slug, label, description) VALUES ('uav', 'Drones', '')"))
+        conn.execute(text("INSERT INTO allegation (id, supplier_id, recipient_id, category, status, n_statements, "
+                          "n_sources, n_alleges, n_denies, n_confirms, n_pair_denies) "
+                          "VALUES (1, 1, 2, 'uav', 'unknown', 3, 3, 3, 0, 0, 0)"))
+        for i, body in enumerate(texts, 1):
+            conn.execute(text("INSERT INTO article (id, source, text, sha256, ingested_at) "
+                              "VALUES (:i, :s, :t, :h, '2024-01-01')"), {"i": i, "s": f"a{i}.txt", "t": body, "h": str(i)})
+            conn.execute(text("INSERT INTO statement (article_id, allegation_id, stance, status, quote, start, \"end\", "
+                              "prefix, suffix) VALUES (:i, 1, 'alleges', 'unknown', :q, 0, 5, '', '')"),
+                         {"i": i, "q": body[:5]})
+    migrate.upgrade(url)
+    with engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT id, origin_id FROM article")).all()) == {1: None, 2: 1, 3: None}
+        assert conn.execute(text("SELECT n_articles, n_sources FROM allegation")).one() == (3, 2)
+        assert conn.execute(text("SELECT count(*) FROM article_sketch")).scalar_one() == 3
+    migrate.downgrade(url, "0007")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n_sources FROM allegation")).scalar_one() == 3
+    engine.dispose()
