@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, tuple_, union
 from sqlmodel import Session
 
 from app import facets
 from app.facets import ACT, DENIES, A
-from app.filters import AllegationFilters
+from app.filters import AllegationFilters, S
 
 REBUILD_SECONDS = 5.0
 NEVER_BEFORE, NEVER_AFTER = -1, 2**31 - 1  # an undated allegation's days: outside every range
@@ -65,6 +65,27 @@ def _desc(values: np.ndarray, width: int) -> np.ndarray:
     return (1 << width) - 1 - values.astype(np.int64)
 
 
+class Stale(Exception):
+    """The index cannot be brought to a version by reading the changed allegations again."""
+
+
+def changed(old: tuple, new: tuple):
+    """A SELECT of the allegations whose facets, dates or order keys may differ between two
+    versions (database URL, then `queries.request.data_version`: the last article, statement and
+    allegation id) of a ledger that was only appended to, or None when the versions do not say so.
+
+    Ingest adds statements (changing their allegation's counters, dates and tallies) and
+    allegations, and counts a weapon-unspecified denial on every allegation of its pair: so the
+    allegations of every pair with a new statement or allegation are the ones to read again."""
+    if len(old) != len(new) or old[0] != new[0] or old[4:] != new[4:] or any(b < a for a, b in zip(old[1:4], new[1:4])):
+        return None
+    statements, allegations = old[2], old[3]
+    new_rows = union(select(S.c.allegation_id).where(S.c.id > statements),
+                     select(A.c.id).where(A.c.id > allegations)).subquery()
+    pairs = select(A.c.supplier_id, A.c.recipient_id).where(A.c.id.in_(select(new_rows.c[0])))
+    return select(A.c.id).where(tuple_(A.c.supplier_id, A.c.recipient_id).in_(pairs))
+
+
 @dataclass
 class FacetIndex:
     version: tuple
@@ -80,6 +101,10 @@ class FacetIndex:
     pair_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     first_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     last_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    sources: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # n_sources, denials, confirmations
+    denies: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    confirms: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    pair_index: dict[tuple[int, int], int] = field(default_factory=dict)  # (supplier id, recipient id) -> index
     # The list's orders (`queries.listing.ORDER`) as one sortable key per bit; None: order by SQL.
     order: dict[str, np.ndarray | None] = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # what readers derive once per index (e.g. actor records)
@@ -87,49 +112,88 @@ class FacetIndex:
     @classmethod
     def build(cls, session: Session, version: tuple) -> FacetIndex:
         """Read the ledger into bitmaps: each facet's values from its entry in `app.facets`."""
+        return cls(version=version, n=0, all=0).updated(session, version, None)
+
+    def updated(self, session: Session, version: tuple, scope) -> FacetIndex:
+        """A copy of this index at `version`, with the allegations of `scope` (a SELECT of ids;
+        None: all) read again from the ledger, the new ones appended. Raises `Stale` when a new
+        allegation's id is not above every known one (bits are in id order)."""
+        where = [] if scope is None else [A.c.id.in_(scope)]
         rows = session.execute(
             select(A.c.id, A.c.supplier_id, A.c.recipient_id, A.c.first_reported, A.c.last_reported,
-                   A.c.n_sources, DENIES, A.c.n_confirms).order_by(A.c.id)
+                   A.c.n_sources, DENIES, A.c.n_confirms).where(*where).order_by(A.c.id)
         ).all()
-        n = len(rows)
-        position = {r[0]: i for i, r in enumerate(rows)}
-        index = cls(version=version, n=n, all=(1 << n) - 1)
-        index.ids = np.array([r[0] for r in rows], np.int64)
-        index.first_day = np.array([_day(r[3], NEVER_AFTER) for r in rows], np.int32)
-        index.last_day = np.array([_day(r[4], NEVER_BEFORE) for r in rows], np.int32)
-        index._orders(*(np.array([r[k] for r in rows], np.int64) for k in (5, 6, 7)))
+        ids = np.array([r[0] for r in rows], np.int64)
+        at = np.searchsorted(self.ids, ids)
+        known = at < self.n
+        known[known] = self.ids[at[known]] == ids[known]
+        added = ids[~known]
+        if len(added) and self.n and added[0] <= self.ids[-1]:
+            raise Stale(f"allegation {added[0]} is new but below {self.ids[-1]}")
+        n = self.n + len(added)
+        bits = np.where(known, at, self.n + np.cumsum(~known) - 1)  # the bit of each row read
+        new = FacetIndex(version=version, n=n, all=(1 << n) - 1, values={f: dict(v) for f, v in self.values.items()},
+                         pairs=list(self.pairs), pair_index=dict(self.pair_index), ids=np.concatenate([self.ids, added]))
+
+        def column(old: np.ndarray, values: list[int], missing: int) -> np.ndarray:
+            out = np.concatenate([old, np.full(len(added), missing, old.dtype)])
+            out[bits] = values
+            return out
+
+        new.first_day = column(self.first_day, [_day(r[3], NEVER_AFTER) for r in rows], NEVER_AFTER)
+        new.last_day = column(self.last_day, [_day(r[4], NEVER_BEFORE) for r in rows], NEVER_BEFORE)
+        new.sources, new.denies, new.confirms = (column(old, [r[k] for r in rows], 0)
+                                                 for old, k in ((self.sources, 5), (self.denies, 6), (self.confirms, 7)))
+        actors = {id_: (code, name, kind)
+                  for id_, code, name, kind in session.execute(select(ACT.c.id, ACT.c.code, ACT.c.name, ACT.c.kind))}
+        new.actors = {code: (name, kind) for code, name, kind in actors.values()}
+        new.pair_of = column(self.pair_of, [new._pair(actors, r[1], r[2]) for r in rows], -1)
+        new._orders()
+        new._read_facets(session, scope, dict(zip(ids.tolist(), bits.tolist())), new.bitmap_of_bits(bits[known]))
+        return new
+
+    def _read_facets(self, session: Session, scope, bit_of: dict[int, int], stale: int) -> None:
+        """Each facet's values of the allegations in `bit_of` (id -> bit), their old bits (`stale`) cleared."""
         names: dict[facets.Vocabulary, dict] = {}
         for facet in facets.FACETS:
+            members = facet.members()
+            if scope is not None:
+                sub = members.subquery()
+                members = select(*sub.c).where(sub.c[0].in_(scope))
             groups: dict[object, list[int]] = {}
-            for allegation_id, key in session.execute(facet.members()):
-                if allegation_id in position:
-                    groups.setdefault(key, []).append(position[allegation_id])
+            for allegation_id, key in session.execute(members):
+                if allegation_id in bit_of:
+                    groups.setdefault(key, []).append(bit_of[allegation_id])
             if facet.vocabulary is None:
                 named = {key: (key, key) for key in groups}
             else:
                 if facet.vocabulary not in names:
                     names[facet.vocabulary] = {k: (v, label) for k, v, label in session.execute(facet.vocabulary.names())}
                 named = names[facet.vocabulary]
-            index.values[facet.name] = {
-                named[key][0]: (named[key][1], index.bitmap_of_bits(bits)) for key, bits in groups.items() if key in named
-            }
-        actors = {id_: (code, name, kind)
-                  for id_, code, name, kind in session.execute(select(ACT.c.id, ACT.c.code, ACT.c.name, ACT.c.kind))}
-        index.actors = {code: (name, kind) for code, name, kind in actors.values()}
-        pair_index: dict[tuple[int, int], int] = {}
-        pair_of = []
-        for r in rows:
-            if r[1] in actors and r[2] in actors:
-                if (r[1], r[2]) not in pair_index:
-                    pair_index[(r[1], r[2])] = len(index.pairs)
-                    index.pairs.append((actors[r[1]][0], actors[r[2]][0]))
-                pair_of.append(pair_index[(r[1], r[2])])
-            else:
-                pair_of.append(-1)
-        index.pair_of = np.array(pair_of, np.int32)
-        return index
+            values = self.values.setdefault(facet.name, {})
+            label_of = {value: label for value, label in named.values()}
+            for value, (label, bm) in list(values.items()):
+                if bm & ~stale:
+                    values[value] = (label_of.get(value, label), bm & ~stale)
+                else:
+                    del values[value]
+            for key, found in groups.items():
+                if key in named:
+                    value, label = named[key]
+                    values[value] = (label, values.get(value, (label, 0))[1] | self.bitmap_of_bits(found))
 
-    def _orders(self, sources: np.ndarray, denies: np.ndarray, confirms: np.ndarray) -> None:
+    def _pair(self, actors: dict[int, tuple], supplier_id: int, recipient_id: int) -> int:
+        """The index of this pair in `pairs` (added when new), or -1 for an actor left out."""
+        if supplier_id not in actors or recipient_id not in actors:
+            return -1
+        key = (supplier_id, recipient_id)
+        if key not in self.pair_index:
+            self.pair_index[key] = len(self.pairs)
+            self.pairs.append((actors[supplier_id][0], actors[recipient_id][0]))
+        return self.pair_index[key]
+
+    def _orders(self) -> None:
+        sources, denies, confirms = self.sources, self.denies, self.confirms
         bit = np.arange(self.n, dtype=np.int64)  # bits are in id order: the last tie-breaker, id
         last = _desc(self.last_day + 1, DAY_BITS)  # newest first, undated (NEVER_BEFORE + 1 = 0) last
         first = np.where(self.first_day == NEVER_AFTER, (1 << DAY_BITS) - 1, self.first_day)  # undated last
@@ -245,17 +309,29 @@ _built_at = 0.0
 
 
 def for_version(session: Session, version: tuple) -> FacetIndex | None:
-    """The process's index of this database at `version` (built now when due), or None: then use SQL."""
+    """The process's index of this database at `version`, or None: then use SQL.
+
+    After an ingest the index reads again only the allegations it changed (`changed`), whatever
+    the size of the ledger; requests at the new version wait for that instead of counting in SQL.
+    A whole build (at start, or when the versions do not say what changed) runs at most every
+    REBUILD_SECONDS."""
     global _current, _built_at
     version = (str(session.get_bind().url), *version)
     index = _current
     if index is not None and index.version == version:
         return index
-    if time.monotonic() - _built_at < REBUILD_SECONDS:
-        return None
     with _lock:
         if _current is not None and _current.version == version:
             return _current
+        scope = changed(_current.version, version) if _current is not None else None
+        if scope is not None:
+            try:
+                _current = _current.updated(session, version, scope)
+                return _current
+            except Stale:
+                pass
+        if time.monotonic() - _built_at < REBUILD_SECONDS:
+            return None
         _built_at = time.monotonic()
         _current = FacetIndex.build(session, version)
         settle()

@@ -2,6 +2,8 @@
 are three readings of one description, and must give the same allegations for every value."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -74,3 +76,50 @@ def test_filters_combine_the_table_clauses(session, ledger):
     sup = _by_clause(session, facets.BY_NAME["supplier"], "IRN") | _by_clause(session, facets.BY_NAME["supplier"], "PRK")
     assert got == sup & _by_clause(session, facets.BY_NAME["stance"], "denied") and got
     assert F(supplier=["IRN"]).describe({("supplier", "IRN"): "Iran"}) == ["supplied by Iran"]
+
+
+def _version(session) -> tuple:
+    return (str(session.get_bind().url), *data_version(session=session))
+
+
+def test_an_index_brought_up_to_date_equals_one_built_afresh(session, ledger):
+    """After an ingest the index reads again only what changed; the result is the index a whole
+    build gives: new allegations, statements on known ones, a weapon-unspecified denial that
+    reaches every allegation of its pair, a new named system and claimant."""
+    from app import facet_index
+
+    facet_index.reset()
+    old = facet_index.for_version(session, data_version(session=session))
+    random_ledger(session, n=50, seed=12, lg=ledger)
+    text = "Pyongyang never sent Moscow any weapons, the Korean envoy said of the Zala-9 drones."
+    art = ledger.article([text], title="A denial", published=date(2024, 5, 1))
+    ledger.statement(art, text, supplier="PRK", recipient="RUS", category="unspecified", stance="denies",
+                     claimant="PRK")
+    ledger.statement(art, text, supplier="IRN", recipient="RUS", category="uav", system="Zala-9", claimant="un")
+    ledger.commit()
+    new_version = _version(session)
+    assert facet_index.changed(old.version, new_version) is not None
+    updated = facet_index.for_version(session, data_version(session=session))  # no 5 s wait: an update
+    fresh = FacetIndex.build(session, new_version)
+    assert updated is not old and updated.version == fresh.version
+    assert updated.ids.tolist() == fresh.ids.tolist() and updated.n > old.n
+    assert updated.values == fresh.values
+    for name in ("first_day", "last_day", "sources", "denies", "confirms"):
+        assert getattr(updated, name).tolist() == getattr(fresh, name).tolist(), name
+    assert {k: None if v is None else v.tolist() for k, v in updated.order.items()} == \
+        {k: None if v is None else v.tolist() for k, v in fresh.order.items()}
+    assert [updated.pairs[k] for k in updated.pair_of] == [fresh.pairs[k] for k in fresh.pair_of]
+    for filters in (F(), F(country=["RUS"]), F(system=["Zala-9"]), F(stance=["denied"], since="2022-01-01")):
+        assert updated.top_flows(filters, None, 400) == fresh.top_flows(filters, None, 400)
+        assert sorted(updated.counts(filters, None)) == sorted(fresh.counts(filters, None))
+    facet_index.reset()
+
+
+def test_only_an_appended_ledger_is_updated_in_place_of_a_build():
+    from app.facet_index import changed
+
+    old = ("sqlite:///a.db", 10, 100, 20)
+    assert changed(old, ("sqlite:///a.db", 11, 120, 20)) is not None
+    assert changed(old, ("sqlite:///b.db", 11, 120, 20)) is None  # another database
+    assert changed(old, ("sqlite:///a.db", 11, 90, 20)) is None  # rows went away
+    assert changed((*old, 5), ("sqlite:///a.db", 11, 120, 20, 6)) is None  # something else changed

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.config import get_settings
-from app.db import is_interrupted
+from app.db import begin_request, disarm_budget, get_engine, is_interrupted, sqlite_file
 from app.facet_index import settle
-from app.queries import SearchTooBroad
+from app.queries import SearchTooBroad, request as query_request
 from app.terminal import safe_logger, shown
 from app.web import api, auth, pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
@@ -107,8 +107,31 @@ async def on_crash(request: Request, exc: Exception) -> Response:
     return response
 
 
+def warm_up() -> None:
+    """Build the bitmap index and compile the templates before the first request rather than in it
+    (0.6 s at 100k articles); a database that is missing or empty is left for the pages to report."""
+    url = get_settings().database_url
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return
+    for name in ("index.html", "allegation.html", "article.html", "actor.html", "weapon.html"):
+        get_templates().env.get_template(name)
+    try:
+        from sqlmodel import Session
+
+        with Session(get_engine()) as session:
+            begin_request(session)
+            try:
+                query_request.bitmap_index(session)
+            finally:
+                disarm_budget(session)
+    except Exception as exc:  # noqa: BLE001 - the first request builds it, or reports what is wrong
+        log.info("bitmap index not built at start: %s", shown(str(exc).splitlines()[0] if str(exc) else exc))
+
+
 @asynccontextmanager
 async def _lifespan(_app: FastAPI):
+    warm_up()
     settle()  # what is loaded by now stays: out of the garbage collector's full passes
     yield
 
