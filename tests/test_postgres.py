@@ -150,3 +150,29 @@ def test_watched_sources_on_postgresql(pg_url: str, monkeypatch) -> None:
     assert row.last_poll_at == t0 + timedelta(minutes=20) and row.next_poll_at == t0 + timedelta(minutes=60)
     assert remove_source(engine, str(source_id)) == url
     engine.dispose()
+
+
+def test_pages_on_postgresql_are_cached_and_revalidated_until_the_data_changes(pg_url: str, tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    """No file to look at: the data version comes from the ledger (one query), so a revalidation
+    gets a 304 and a repeated page comes from memory, until ingest stores something."""
+    from starlette.testclient import TestClient
+
+    from app.web.main import create_app
+
+    migrate.upgrade(pg_url)
+    _use(pg_url, monkeypatch)
+    assert run_ingest([SEEDS]) == 0
+    with TestClient(create_app()) as client:
+        first = client.get("/?country=RUS")
+        etag = first.headers["etag"]
+        assert first.status_code == 200 and "last-modified" not in first.headers
+        assert client.get("/?country=RUS", headers={"If-None-Match": etag}).status_code == 304
+        assert client.get("/?country=IRN").headers["etag"] != etag  # keyed per URL
+        again = client.get("/?country=RUS")
+        assert again.headers["etag"] == etag and again.content == first.content
+        article = tmp_path / "new.txt"
+        article.write_text("Officials said Iran shipped more Shahed-136 drones to Russia in March, a report said.")
+        assert run_ingest([article]) == 0
+        changed = client.get("/?country=RUS", headers={"If-None-Match": etag})
+        assert changed.status_code == 200 and changed.headers["etag"] != etag

@@ -14,6 +14,10 @@ asked for again while the data has not changed is sent from memory, so popular p
 stale data: any commit changes the data version, which empties it. Responses that
 vary on a request header outside the key (htmx's HX-* headers and Host), set cookies
 or say no-store are not kept.
+
+On PostgreSQL there is no file to look at: the data version is `queries.data_version` (the last
+article, statement and allegation id), read by one short query in a worker thread per request,
+and pages get an ETag but no Last-Modified (the time of the last change is not known).
 """
 from __future__ import annotations
 
@@ -28,15 +32,16 @@ from email.utils import formatdate, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version as package_version
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
-from app.db import sqlite_file
+from app.db import get_engine, sqlite_file
 from app.web.auth import COOKIE
 
 SESSION_COOKIE = COOKIE + "="
-DataVersion = tuple[str, float]  # (opaque token, time of the last change as a Unix timestamp)
+DataVersion = tuple[str, float | None]  # (opaque token, time of the last change as a Unix timestamp, if known)
 KEY_HEADERS = ("hx-request", "hx-target", "hx-history-restore-request", "hx-boosted", "host")
 CACHEABLE_VARY = set(KEY_HEADERS)  # a response varying on these is fully named by the key
 
@@ -97,6 +102,20 @@ def settings_data_version() -> DataVersion | None:
     return sqlite_data_version(path) if path else None
 
 
+def database_data_version() -> DataVersion | None:
+    """The data version of a PostgreSQL ledger, from one query; None for other databases."""
+    engine = get_engine()
+    if engine.dialect.name != "postgresql":
+        return None
+    from sqlmodel import Session
+
+    from app.queries import data_version
+
+    with Session(engine) as session:
+        ids = data_version(session=session)
+    return "pg:" + ":".join(map(str, ids)), None
+
+
 def _code_token() -> str:
     """Changes when the installed code or templates change, so a deploy invalidates old ETags in every worker."""
     try:
@@ -152,7 +171,8 @@ class ConditionalGetMiddleware:
     """Adds ETag / Last-Modified / Cache-Control: no-cache to 200 GET responses, answers 304 when
     unchanged, and keeps up to `cache_bytes` of whole responses in memory (0: no cache).
 
-    `version` returns the data version, or None to leave requests alone (e.g. PostgreSQL).
+    `version` returns the data version, or None to leave requests alone (default: the SQLite
+    file's, read in the event loop; else PostgreSQL's, read in a worker thread).
     Paths under `exclude` (static files have their own validators) are left alone.
     """
 
@@ -160,12 +180,13 @@ class ConditionalGetMiddleware:
         self,
         app: ASGIApp,
         *,
-        version: Callable[[], DataVersion | None] = settings_data_version,
+        version: Callable[[], DataVersion | None] | None = None,
         exclude: tuple[str, ...] = ("/static",),
         cache_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.version = version
+        self._query_version = False
         self.exclude = exclude
         self._cache_bytes = cache_bytes
         self._cache: ResponseCache | None = None
@@ -175,6 +196,10 @@ class ConditionalGetMiddleware:
         self._inflight: dict[str, asyncio.Event] = {}
 
     def _setup(self) -> None:
+        if self.version is None:
+            on_file = sqlite_path(get_settings().database_url) is not None
+            self.version = settings_data_version if on_file else database_data_version
+            self._query_version = not on_file
         self._code = _code_token()
         budget = self._cache_bytes if self._cache_bytes is not None else get_settings().response_cache_mb * 2**20
         self._cache = ResponseCache(budget) if budget > 0 else None
@@ -185,12 +210,12 @@ class ConditionalGetMiddleware:
             # A logged-in user's pages show what anonymous visitors do not: never shared, never kept.
             await self.app(scope, receive, send)
             return
-        data = self.version()
+        if self._code is None:
+            self._setup()
+        data = await run_in_threadpool(self.version) if self._query_version else self.version()
         if data is None:
             await self.app(scope, receive, send)
             return
-        if self._code is None:
-            self._setup()
         token, changed_at = data
         headers = Headers(scope=scope)
         # Everything a body may depend on: the code, the data, the URL as the app sees it (scheme and
@@ -201,7 +226,8 @@ class ConditionalGetMiddleware:
         etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + '"'
         # Last-Modified has one-second resolution: only send it once that second is over, so a
         # later change within the same second cannot hide behind it.
-        last_modified = formatdate(int(changed_at), usegmt=True) if int(changed_at) < int(time.time()) else None
+        last_modified = formatdate(int(changed_at), usegmt=True) \
+            if changed_at is not None and int(changed_at) < int(time.time()) else None
 
         not_modified = {"type": "http.response.start", "status": 304,
                         "headers": _validator_headers(etag, last_modified, vary=True)}
