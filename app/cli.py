@@ -138,6 +138,21 @@ def sources_add(
     typer.echo(f"source {source_id}: {url.strip()} every {format_interval(parse_interval(every))}")
 
 
+@sources_cli.command("import")
+def sources_import(
+    file: Annotated[Path, typer.Argument(help="A text file: one `URL [EVERY] [NAME]` a line, # for comments")],
+) -> None:
+    """Watch every source a file lists (seeds/sources.example.list shows the format); again adds nothing."""
+    from app.ingest.watched import import_sources
+
+    done, problems = import_sources(_upgraded_engine(), file)
+    for line in done:
+        typer.echo(shown(line))
+    for problem in problems:
+        typer.echo(f"armswatch: {shown(problem)}", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
 @sources_cli.command("list")
 def sources_list() -> None:
     """The watched sources: last poll, status, articles stored, new per day, last error."""

@@ -3,6 +3,8 @@
 A source is an RSS/Atom feed or a page URL, polled every `every_seconds` by `armswatch watch`."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, or_, select
@@ -76,3 +78,34 @@ def remove_source(engine: Engine, which: str) -> str:
         conn.execute(delete(POLL).where(POLL.c.source_id == row.id))
         conn.execute(delete(SOURCE).where(SOURCE.c.id == row.id))
         return row.url
+
+
+def import_sources(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+    """Add the sources a file lists, one a line: `URL [EVERY] [NAME...]` (`#` starts a comment).
+
+    (lines added or already watched, problems as `FILE:LINE: reason`); a bad line costs itself only,
+    and importing the same file again adds nothing."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})"]
+    done: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, 1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        url, rest = fields[0], fields[1:]
+        every = rest.pop(0) if rest and _INTERVAL_LIKE.match(rest[0]) else DEFAULT_EVERY
+        try:
+            add_source(engine, url, every, " ".join(rest) or None)
+            done.append(f"added {url} every {every}")
+        except SourceError as exc:
+            if "already watched" in str(exc):
+                done.append(f"already watched: {url}")
+            else:
+                problems.append(f"{path}:{number}: {exc}")
+    return done, problems
+
+
+_INTERVAL_LIKE = re.compile(r"\A\d+[a-z]+\Z")
