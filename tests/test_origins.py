@@ -91,9 +91,9 @@ def test_pages_json_and_csv_report_articles_and_independent_sources(client, engi
     assert (rows[0]["n_articles"], rows[0]["n_sources"]) == ("4", "2")
 
     card = BeautifulSoup(client.get("/").text, "html.parser").select_one(f"#a{drones['id']}").find_parent("article")
-    assert "2 (4 articles)" in card.select_one("dl.counts").get_text(" ", strip=True)
+    assert "Sources 2 Articles 4" in card.select_one("dl.counts").get_text(" ", strip=True)
     page = BeautifulSoup(client.get(f"/allegations/{drones['id']}").text, "html.parser")
-    assert "2 (4 articles;" in page.select_one("dl.facts").get_text(" ", strip=True)
+    assert "Independent sources 2 Articles 4" in page.select_one("dl.facts").get_text(" ", strip=True)
 
 
 def test_the_article_page_lists_the_other_copies_of_its_story(client, tmp_path) -> None:

@@ -2,7 +2,7 @@
 
 A wire story republished by ten outlets, each with its own headline, boilerplate or cut, is one
 source, not ten. Each article gets a sketch of its text (a MinHash signature of its 5-word
-shingles, from datasketch) when it is read; the writer looks its band keys up in an indexed
+shingles, from datasketch) when it is stored; the writer looks its band keys up in an indexed
 table (locality-sensitive hashing), estimates how much of the shorter text the longer one holds
 for each candidate, and joins the best candidate's group when that share reaches
 `CONTAINMENT`. `Article.origin_id` then names the group's first article (NULL: the article is
@@ -27,8 +27,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from functools import cache
+
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.engine import Connection
 
@@ -44,8 +45,6 @@ LSH_WEIGHTS = (0.3, 0.7)  # (false positive, false negative)
 CONTAINMENT = 0.5  # share of the shorter text's shingles the longer holds: at or above, a copy
 MIN_SHINGLES = 12  # a text this short (a headline, a one-line brief) stays its own origin
 
-_LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-BANDS: tuple[tuple[int, int], ...] = tuple(_LSH.hashranges)  # (start, end) of each band in the signature
 _WORD = re.compile(r"\w+")
 
 ARTICLE = Article.__table__
@@ -55,7 +54,7 @@ BAND = ArticleBand.__table__
 
 @dataclass(frozen=True, slots=True)
 class Sketch:
-    """What grouping needs of one text (picklable, computed in the extraction worker)."""
+    """What grouping needs of one text."""
 
     n_shingles: int
     signature: bytes  # NUM_PERM little-endian uint32
@@ -71,14 +70,27 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+@cache
+def bands() -> tuple[tuple[int, int], ...]:
+    """(start, end) of each band in the signature, as datasketch lays them out for the threshold.
+
+    datasketch is imported here, not at the top: it costs 0.75 s (numpy, scipy), which the
+    extraction workers, restarted after an article overruns its budget, should not pay."""
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS).hashranges)
+
+
 def sketch(text: str) -> Sketch:
+    from datasketch import MinHash
+
     found = shingles(text)
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch(list(found))
     values = minhash.hashvalues.astype("<u4")
-    bands = tuple(_band_key(i, values[start:end]) for i, (start, end) in enumerate(BANDS)) \
+    bands_ = tuple(_band_key(i, values[start:end]) for i, (start, end) in enumerate(bands())) \
         if len(found) >= MIN_SHINGLES else ()
-    return Sketch(len(found), values.tobytes(), bands)
+    return Sketch(len(found), values.tobytes(), bands_)
 
 
 def _band_key(band: int, values: np.ndarray) -> int:

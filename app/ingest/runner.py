@@ -24,7 +24,7 @@ from app import migrate
 from app.config import get_settings
 from app.db import describe_error, get_engine, is_fatal, make_engine
 from app.extract import extract
-from app.ingest import origins, sources
+from app.ingest import sources
 from app.ingest.progress import Progress, make_progress
 from app.ingest.store import ARTICLE, Ledger
 from app.ingest.types import Failed, Job, PageJob, Prepared, ReadError, Skipped
@@ -91,7 +91,7 @@ class Preparer:
             raise
         except Exception as exc:
             return Failed(article.source, f"extraction failed ({type(exc).__name__}: {exc})")
-        return Prepared(article, digest, result, origins.sketch(article.text))
+        return Prepared(article, digest, result)
 
 
 _KNOWN = select(ARTICLE.c.id).where(ARTICLE.c.sha256 == bindparam("digest"))

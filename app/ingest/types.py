@@ -5,8 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from app.extract.types import ExtractionResult
-from app.ingest.origins import Sketch
+
+if TYPE_CHECKING:  # datasketch (numpy, scipy) stays out of the extraction workers
+    from app.ingest.origins import Sketch
 from app.terminal import valid_utf8
 
 
@@ -88,7 +92,7 @@ class Prepared:
     article: RawArticle
     sha256: str
     result: ExtractionResult
-    sketch: Sketch | None = None  # computed by the writer when the worker did not
+    sketch: Sketch | None = None  # computed by the writer when not given
 
 
 @dataclass(frozen=True, slots=True)
