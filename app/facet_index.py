@@ -34,6 +34,9 @@ from sqlmodel import Session
 from app import facets
 from app.facets import ACT, DENIES, A
 from app.filters import AllegationFilters, S
+from app.models import AuditEvent
+
+AUDIT = AuditEvent.__table__
 
 REBUILD_SECONDS = 5.0
 NEVER_BEFORE, NEVER_AFTER = -1, 2**31 - 1  # an undated allegation's days: outside every range
@@ -71,17 +74,21 @@ class Stale(Exception):
 
 def changed(old: tuple, new: tuple):
     """A SELECT of the allegations whose facets, dates or order keys may differ between two
-    versions (database URL, then `queries.request.data_version`: the last article, statement and
-    allegation id) of a ledger that was only appended to, or None when the versions do not say so.
+    versions (database URL, then `queries.request.data_version`: the last article, statement,
+    allegation and audit event id) of a ledger that was only appended to, or None when the
+    versions do not say so.
 
     Ingest adds statements (changing their allegation's counters, dates and tallies) and
-    allegations, and counts a weapon-unspecified denial on every allegation of its pair: so the
-    allegations of every pair with a new statement or allegation are the ones to read again."""
-    if len(old) != len(new) or old[0] != new[0] or old[4:] != new[4:] or any(b < a for a, b in zip(old[1:4], new[1:4])):
+    allegations, and counts a weapon-unspecified denial on every allegation of its pair; a review
+    recounts the allegations its audit event names: so the allegations of every pair with a new
+    statement, allegation or audit event are the ones to read again."""
+    if len(old) != len(new) or old[0] != new[0] or old[5:] != new[5:] or any(b < a for a, b in zip(old[1:5], new[1:5])):
         return None
-    statements, allegations = old[2], old[3]
+    statements, allegations, events = old[2], old[3], old[4]
     new_rows = union(select(S.c.allegation_id).where(S.c.id > statements),
-                     select(A.c.id).where(A.c.id > allegations)).subquery()
+                     select(A.c.id).where(A.c.id > allegations),
+                     select(AUDIT.c.allegation_id).where(AUDIT.c.id > events),
+                     select(AUDIT.c.target_allegation_id).where(AUDIT.c.id > events)).subquery()
     pairs = select(A.c.supplier_id, A.c.recipient_id).where(A.c.id.in_(select(new_rows.c[0])))
     return select(A.c.id).where(tuple_(A.c.supplier_id, A.c.recipient_id).in_(pairs))
 
@@ -95,9 +102,10 @@ class FacetIndex:
     values: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (supplier code, recipient code)
     actors: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (name, kind)
-    # Per bit: its allegation id, its pair (index in pairs, -1: a pair left out), first / last
+    # Per bit: whether the public sees it (app.facets.VISIBLE; `all` is these bits), its allegation id, its pair (index in pairs, -1: a pair left out), first / last
     # reported day (date ordinals; undated: never in a range).
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    shown: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     pair_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     first_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     last_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -121,7 +129,7 @@ class FacetIndex:
         where = [] if scope is None else [A.c.id.in_(scope)]
         rows = session.execute(
             select(A.c.id, A.c.supplier_id, A.c.recipient_id, A.c.first_reported, A.c.last_reported,
-                   A.c.n_sources, DENIES, A.c.n_confirms).where(*where).order_by(A.c.id)
+                   A.c.n_sources, DENIES, A.c.n_confirms, facets.VISIBLE).where(*where).order_by(A.c.id)
         ).all()
         ids = np.array([r[0] for r in rows], np.int64)
         at = np.searchsorted(self.ids, ids)
@@ -140,6 +148,8 @@ class FacetIndex:
             out[bits] = values
             return out
 
+        new.shown = column(self.shown, [bool(r[8]) for r in rows], False)
+        new.all = _from_mask(new.shown)  # an allegation whose statements are all rejected counts nowhere
         new.first_day = column(self.first_day, [_day(r[3], NEVER_AFTER) for r in rows], NEVER_AFTER)
         new.last_day = column(self.last_day, [_day(r[4], NEVER_BEFORE) for r in rows], NEVER_BEFORE)
         new.sources, new.denies, new.confirms = (column(old, [r[k] for r in rows], 0)
@@ -226,7 +236,7 @@ class FacetIndex:
 
     def reported(self, since: date | None, until: date | None) -> int:
         """The allegations reported within the range: last_reported >= since, first_reported <= until."""
-        mask = np.ones(self.n, bool)
+        mask = self.shown.copy()
         if since is not None:
             mask &= self.last_day >= since.toordinal()
         if until is not None:

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, Select, literal, or_, select, union_all
 from sqlalchemy.sql.schema import Column, Table
 
 from app.models import Actor, Allegation, AllegationClaimant, AllegationSystem, WeaponCategory, WeaponSystem
-from app.vocab import Answer
+from app.vocab import Answer, Review
 
 A = Allegation.__table__
 ACT = Actor.__table__
@@ -36,6 +36,9 @@ WS = WeaponSystem.__table__
 WC = WeaponCategory.__table__
 AS = AllegationSystem.__table__
 AC = AllegationClaimant.__table__
+# An allegation with a statement nobody rejected: the public lists, counts and flows show these only.
+# Tallies (InTally) hold no row for the others, so their facets need not repeat the clause.
+VISIBLE = A.c.n_statements > 0
 # Denials of an allegation, counting its pair's weapon-unspecified ones (both kept by ingest).
 DENIES = A.c.n_denies + A.c.n_pair_denies
 # The same sum, written so that the planner does not read the "most denied" index for a filter:
@@ -125,6 +128,7 @@ class InTally(Facet):
 
     def keyed(self, clauses):
         ids = select(self.column.label("vid"))
+        clauses = [c for c in clauses if c is not VISIBLE]
         if clauses:
             ids = ids.where(self.table.c.allegation_id.in_(select(A.c.id).where(*clauses)))
         return ids
@@ -163,11 +167,17 @@ FACETS: tuple[Facet, ...] = (
         Answer.undenied.value: DENIES_FILTER == 0,
     }),
     InTally("claimant", "Claimed by", "claimed by {}", ACTORS, table=AC, column=AC.c.claimant_id),
+    ByPredicate("review", "Review", "with {} statements", predicates={
+        Review.verified.value: A.c.n_verified > 0,
+        Review.unreviewed.value: A.c.n_statements > A.c.n_verified,
+        Review.rejected.value: A.c.n_rejected > 0,
+    }),
 )
 BY_NAME: dict[str, Facet] = {f.name: f for f in FACETS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
 
 def where(selected: Mapping[str, Sequence[str]], exclude: str | None = None) -> list[ColumnElement[bool]]:
-    """The where-clauses of the facets with selected values, but `exclude`'s (for disjunctive counts)."""
-    return [f.clause(selected[f.name]) for f in FACETS if selected.get(f.name) and f.name != exclude]
+    """VISIBLE and the where-clauses of the facets with selected values, but `exclude`'s (for
+    disjunctive counts)."""
+    return [VISIBLE, *(f.clause(selected[f.name]) for f in FACETS if selected.get(f.name) and f.name != exclude)]

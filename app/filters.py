@@ -23,7 +23,8 @@ from app import facets
 from app.facets import AC, ACT, AS, DENIES, DENIES_FILTER, WS, A  # noqa: F401 - the tables, for importers
 from app.models import Article, Statement
 from app.taxonomy import CATEGORY_SLUGS
-from app.vocab import Answer
+from app.counters import PUBLIC  # noqa: F401 - a statement the public sees, for importers
+from app.vocab import Answer, Review
 
 FACETS = facets.NAMES
 SORTS = {
@@ -144,6 +145,10 @@ class AllegationFilters(BaseModel):
     ] = Field([], description="denied: has a denial (incl. a weapon-unspecified denial of the pair); "
                               "confirmed: a party confirms; undenied: no denial")
     claimant: Codes = Field([], description="Actor code of whoever makes a statement on it (USA, media, ...)")
+    review: Annotated[
+        list[Review], BeforeValidator(_listify), Field(max_length=len(Review)), AfterValidator(_dedupe),
+    ] = Field([], description="verified: an editor verified one of its statements; unreviewed: one is not reviewed "
+                              "yet; rejected: an editor rejected one (rejected statements count nowhere else)")
     since: Annotated[date | None, BeforeValidator(_iso_date)] = Field(
         None, description="Reported on or after this date (YYYY-MM-DD): last_reported >= since",
         json_schema_extra={"anyOf": [{"type": "string", "format": "date"}, _OR_BLANK]},
@@ -226,10 +231,10 @@ class AllegationFilters(BaseModel):
         back to a LIKE scan."""
         article_ids = self.article_ids(dialect)
         if dialect == "postgresql":  # an OR of the two would scan every statement
-            return union(select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect))),
-                         select(S.c.allegation_id).where(S.c.article_id.in_(article_ids)))
+            return union(select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect)), PUBLIC),
+                         select(S.c.allegation_id).where(S.c.article_id.in_(article_ids), PUBLIC))
         return select(S.c.allegation_id).where(
-            or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids))).distinct()
+            or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids)), PUBLIC).distinct()
 
     def article_ids(self, dialect: str):
         """Ids of the articles (title or text) matching `q`."""

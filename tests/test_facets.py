@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+
+from app.counters import S, recount
 
 from app import facets
 from app.facet_index import FacetIndex
@@ -20,12 +22,17 @@ from tests.factories import random_ledger, standard_ledger
 def ledger(session):
     lg = standard_ledger(session)
     random_ledger(session, n=120, lg=lg)
+    # Reviews, so the review facet has every value: statements verified, one allegation wholly
+    # rejected (it leaves every facet), one rejected beside others.
+    session.execute(update(S).where(S.c.id.in_([1, 4, 20])).values(review="verified"))
+    session.execute(update(S).where(S.c.id.in_([3, 30])).values(review="rejected"))
+    recount(session.connection())
     session.commit()
     return lg
 
 
 def _by_clause(session, facet, value) -> set[int]:
-    return set(session.execute(select(A.c.id).where(facet.clause([value]))).scalars())
+    return set(session.execute(select(A.c.id).where(facet.clause([value]), facets.VISIBLE)).scalars())
 
 
 @pytest.mark.parametrize("facet", FACETS, ids=lambda f: f.name)
@@ -33,9 +40,12 @@ def test_clause_members_and_group_by_agree_for_every_value(session, ledger, face
     index = FacetIndex.build(session, data_version(session=session))
     bit_of = dict(enumerate(index.ids.tolist()))
     members: dict[object, set[int]] = {}
+    visible = set(session.execute(select(A.c.id).where(facets.VISIBLE)).scalars())
+    assert len(visible) < session.execute(select(func.count()).select_from(A)).scalar(), "one allegation is hidden"
     for allegation_id, key in session.execute(facet.members()):
-        members.setdefault(key, set()).add(allegation_id)
-    keyed = facet.keyed([]).subquery()
+        if allegation_id in visible:
+            members.setdefault(key, set()).add(allegation_id)
+    keyed = facet.keyed([facets.VISIBLE]).subquery()
     grouped = dict(session.execute(select(keyed.c.vid, func.count()).group_by(keyed.c.vid)).all())
     if facet.vocabulary is None:
         names = {key: key for key in members}
@@ -55,13 +65,13 @@ def test_a_country_is_either_side_and_an_allegation_counts_once(session, ledger)
     country = facets.BY_NAME["country"]
     for code in ("IRN", "RUS"):
         either = set(session.execute(select(A.c.id).where(
-            facets.BY_NAME["supplier"].clause([code]) | facets.BY_NAME["recipient"].clause([code]))).scalars())
+            facets.BY_NAME["supplier"].clause([code]) | facets.BY_NAME["recipient"].clause([code]), facets.VISIBLE)).scalars())
         assert _by_clause(session, country, code) == either and either
 
 
 def test_the_table_names_every_filter_parameter_once(session):
     names = [f.name for f in FACETS]
-    assert len(names) == len(set(names)) == 7
+    assert len(names) == len(set(names)) == 8
     assert set(names) <= set(F.model_fields)
     assert FACET_LABELS == {f.name: f.label for f in FACETS}
     for facet in FACETS:

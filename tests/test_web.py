@@ -103,7 +103,8 @@ def test_htmx_gets_the_fragment_with_oob_facets_and_vary(client):
     assert frag.select_one("#results-heading").get_text(strip=True).startswith("2 allegations")
     oob = frag.select("[hx-swap-oob]")
     assert {e["id"] for e in oob} == {f"facet-{n}" for n in
-                                       ("country", "supplier", "recipient", "category", "system", "stance", "claimant")}
+                                       ("country", "supplier", "recipient", "category", "system", "stance", "claimant",
+                                        "review")}
     assert frag.select_one("#facet-category input[value=uav]").has_attr("checked")
     full = client.get("/?category=uav")
     assert "<html" in full.text and "HX-Request" in full.headers["vary"]

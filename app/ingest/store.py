@@ -30,6 +30,7 @@ import pycountry
 from sqlalchemy import Date, Integer, String, bindparam, case, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from app.counters import recount
 from app.db import one_writer
 from app.extract.types import ExtractedStatement
 from app.ingest import origins
@@ -535,55 +536,5 @@ def recompute_counters(conn: Connection) -> None:
     """Recount every allegation's counters, tallies and pair denials from the statements.
 
     Ingest keeps all of these incrementally; this is the from-scratch definition the tests hold
-    equal to it (and a repair tool)."""
-    s, a = STATEMENT, ARTICLE
-    query = (
-        select(
-            s.c.allegation_id,
-            func.count(),
-            func.count(func.distinct(s.c.article_id)),
-            func.count(func.distinct(func.coalesce(a.c.origin_id, a.c.id))),
-            func.sum(case((s.c.stance == "alleges", 1), else_=0)),
-            func.sum(case((s.c.stance == "denies", 1), else_=0)),
-            func.sum(case((s.c.stance == "confirms", 1), else_=0)),
-            func.max(case((s.c.status == "delivered", 2), (s.c.status == "planned", 1), else_=0)),
-            func.min(a.c.published),
-            func.max(a.c.published),
-        )
-        .join(a, a.c.id == s.c.article_id)
-        .group_by(s.c.allegation_id)
-    )
-    found = {row[0]: row[1:] for row in conn.execute(query)}
-    status_of = {2: "delivered", 1: "planned", 0: "unknown"}
-    params = []
-    for (aid,) in conn.execute(select(ALLEGATION.c.id)):
-        n, articles, sources, alleges, denies, confirms, rank, first, last = found.get(
-            aid, (0, 0, 0, 0, 0, 0, 0, None, None))
-        params.append({
-            "b_id": aid, "b_n": n, "b_articles": articles, "b_sources": sources, "b_alleges": alleges, "b_denies": denies,
-            "b_confirms": confirms, "b_status": status_of[rank or 0], "b_first": first, "b_last": last,
-        })
-    if params:
-        conn.execute(
-            update(ALLEGATION).where(ALLEGATION.c.id == bindparam("b_id")).values(
-                n_statements=bindparam("b_n"), n_articles=bindparam("b_articles"), n_sources=bindparam("b_sources"), n_alleges=bindparam("b_alleges"),
-                n_denies=bindparam("b_denies"), n_confirms=bindparam("b_confirms"), status=bindparam("b_status"),
-                first_reported=bindparam("b_first", type_=Date), last_reported=bindparam("b_last", type_=Date),
-            ),
-            params,
-        )
-    u = ALLEGATION.alias("u")
-    pair_denies = select(u.c.n_denies).where(
-        u.c.supplier_id == ALLEGATION.c.supplier_id, u.c.recipient_id == ALLEGATION.c.recipient_id,
-        u.c.category == UNSPECIFIED,
-    ).scalar_subquery()
-    conn.execute(update(ALLEGATION).values(
-        n_pair_denies=case((ALLEGATION.c.category == UNSPECIFIED, 0), else_=func.coalesce(pair_denies, 0))
-    ))
-    for table, column in ((ALLEGATION_SYSTEM, "system_id"), (ALLEGATION_CLAIMANT, "claimant_id")):
-        conn.execute(table.delete())
-        conn.execute(table.insert().from_select(
-            ["allegation_id", column, "n_statements"],
-            select(s.c.allegation_id, s.c[column], func.count()).where(s.c[column].is_not(None))
-            .group_by(s.c.allegation_id, s.c[column]),
-        ))
+    equal to it (and a repair tool). Reviews recount the allegations they touch the same way."""
+    recount(conn)

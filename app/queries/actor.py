@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from app.facets import ACT, A
-from app.filters import AllegationFilters, S
+from app.facets import ACT, VISIBLE, A
+from app.filters import PUBLIC, AllegationFilters, S
 from app.queries.listing import list_allegations
 from app.queries.records import ActorRef, AllegationRow, StatementRow, actor_shape
 from app.queries.statements import NEWEST, statement, statements
@@ -33,6 +33,8 @@ class ActorCount(BaseModel):
 
 
 def get_actor(*, session: Session, code: str, page_size: int = 100) -> ActorDetail | None:
+    """The actor with the allegations it supplies and receives and the statements it made
+    (rejected ones left out)."""
     row = session.execute(
         select(ACT.c.id, *ACTOR.columns, *AFFILIATION.columns)
         .select_from(ACT.outerjoin(AFF, AFF.c.id == ACT.c.affiliation_id))
@@ -42,7 +44,7 @@ def get_actor(*, session: Session, code: str, page_size: int = 100) -> ActorDeta
         return None
     supplies = list_allegations(session=session, filters=AllegationFilters(supplier=[code], size=100), page_size=page_size)
     receives = list_allegations(session=session, filters=AllegationFilters(recipient=[code], size=100), page_size=page_size)
-    who = S.c.speaker_id == row["id"] if row["act_kind"] == "person" else S.c.claimant_id == row["id"]
+    who = and_(S.c.speaker_id == row["id"] if row["act_kind"] == "person" else S.c.claimant_id == row["id"], PUBLIC)
     denials = statements(session, who, S.c.stance == Stance.denies.value, order=NEWEST, limit=page_size)
     claims = statements(session, who, S.c.stance != Stance.denies.value, order=NEWEST, limit=page_size)
     return ActorDetail(
@@ -54,8 +56,10 @@ def get_actor(*, session: Session, code: str, page_size: int = 100) -> ActorDeta
 def actor_index(*, session: Session) -> list[ActorCount]:
     """Actors that supply or receive in any allegation, busiest first (one query: each side is
     counted on its own index, then joined to the names)."""
-    sup = select(A.c.supplier_id.label("actor_id"), func.count().label("n")).group_by(A.c.supplier_id).subquery()
-    rec = select(A.c.recipient_id.label("actor_id"), func.count().label("n")).group_by(A.c.recipient_id).subquery()
+    sup = (select(A.c.supplier_id.label("actor_id"), func.count().label("n")).where(VISIBLE)
+           .group_by(A.c.supplier_id).subquery())
+    rec = (select(A.c.recipient_id.label("actor_id"), func.count().label("n")).where(VISIBLE)
+           .group_by(A.c.recipient_id).subquery())
     n_sup, n_rec = func.coalesce(sup.c.n, 0), func.coalesce(rec.c.n, 0)
     plain = actor_shape("act", ACT)
     rows = session.execute(

@@ -9,7 +9,7 @@ from sqlalchemy import String, and_, cast, func, or_, select, union_all
 from sqlmodel import Session
 
 from app.facets import A
-from app.filters import MAX_PAGE, S
+from app.filters import MAX_PAGE, PUBLIC, S
 from app.queries.listing import allegation_row, rows_of, systems_of
 from app.queries.records import AllegationRow, StatementRow
 from app.queries.statements import NEWEST, statement, statements
@@ -37,9 +37,11 @@ class AllegationDetail(BaseModel):
 
 
 def get_allegation(*, session: Session, allegation_id: int, stance: str | None = None, page: int = 1,
-                   per_stance: int = 20, page_size: int = 100) -> AllegationDetail | None:
+                   per_stance: int = 20, page_size: int = 100, rejected: bool = False) -> AllegationDetail | None:
     """The allegation, its newest statements of each stance (or one page of one stance) and a
-    monthly timeline of all of them; denials naming no weapon come from the pair's allegation."""
+    monthly timeline of all of them; denials naming no weapon come from the pair's allegation.
+    Rejected statements are listed only when `rejected` (for editors); they never count."""
+    shown = [] if rejected else [PUBLIC]
     found = rows_of(session, A.c.id == allegation_id)
     if not found:
         return None
@@ -52,12 +54,13 @@ def get_allegation(*, session: Session, allegation_id: int, stance: str | None =
     counts = {Stance.alleges: row.n_alleges, Stance.denies: row.n_denies, Stance.confirms: row.n_confirms}
     if stance:
         pages = min(MAX_PAGE, max(1, math.ceil(counts.get(stance, 0) / page_size)))
-        mine = or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources if st == stance))
+        mine = and_(or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources if st == stance)), *shown)
         rows = statements(session, mine, order=NEWEST, limit=page_size, offset=(page - 1) * page_size)
     else:
         pages = 1
         newest = [
-            select(S.c.id).where(S.c.allegation_id == a, S.c.stance == st).order_by(*NEWEST).limit(per_stance).subquery()
+            select(S.c.id).where(S.c.allegation_id == a, S.c.stance == st, *shown).order_by(*NEWEST)
+            .limit(per_stance).subquery()
             for a, st in sources
         ]
         ids = union_all(*(select(sub.c.id) for sub in newest))
@@ -87,7 +90,7 @@ def _timeline(session: Session, sources: list[tuple[int, str]]) -> tuple[list[Ti
     month = func.substr(cast(S.c.published, String), 1, 7)  # YYYY-MM on SQLite and PostgreSQL
     per_month = session.execute(
         select(month, S.c.stance, func.count())
-        .where(or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources)))
+        .where(or_(*(and_(S.c.allegation_id == a, S.c.stance == st) for a, st in sources)), PUBLIC)
         .group_by(month, S.c.stance)
     )
     for period, st, n in per_month:

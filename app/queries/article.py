@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from app.filters import ART, S
+from app.filters import ART, PUBLIC, S
 from app.queries.records import ArticleRef, StatementRow, article_shape
 from app.queries.statements import statement, statements
 
@@ -23,14 +23,16 @@ class ArticleDetail(BaseModel):
     copies: list[ArticleRef] = Field(description=f"Those copies, oldest first (at most {MAX_COPIES})")
 
 
-def get_article(*, session: Session, article_id: int) -> ArticleDetail | None:
+def get_article(*, session: Session, article_id: int, rejected: bool = False) -> ArticleDetail | None:
+    """The article, its statements (rejected ones only when `rejected`, for editors) and its copies."""
     art = session.execute(
         select(*ARTICLE.columns, ART.c.text, func.coalesce(ART.c.origin_id, ART.c.id).label("origin"))
         .where(ART.c.id == article_id)
     ).mappings().first()
     if art is None:
         return None
-    rows = statements(session, S.c.article_id == article_id, order=(S.c.start, S.c.end.desc(), S.c.id))
+    shown = [] if rejected else [PUBLIC]
+    rows = statements(session, S.c.article_id == article_id, *shown, order=(S.c.start, S.c.end.desc(), S.c.id))
     origin = art["origin"]
     same_story = (or_(ART.c.origin_id == origin, ART.c.id == origin), ART.c.id != article_id)
     copies = session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, literal, select, union_all
 from sqlmodel import Session
 
 from app import facet_index
-from app.facets import ACT, DENIES, FACETS, A
+from app.facets import ACT, DENIES, FACETS, VISIBLE, A
 from app.filters import AllegationFilters
 from app.queries import request
 from app.queries.records import ActorRef
@@ -76,7 +76,8 @@ class SqlCounts:
     def categories(self) -> dict[str, tuple[int, int]]:
         """slug -> (allegations, denied allegations)."""
         rows = self.session.execute(
-            select(A.c.category, func.count(), func.sum(case((DENIES > 0, 1), else_=0))).group_by(A.c.category)
+            select(A.c.category, func.count(), func.sum(case((DENIES > 0, 1), else_=0)))
+            .where(VISIBLE).group_by(A.c.category)
         )
         return {slug: (n, denied) for slug, n, denied in rows}
 
@@ -109,7 +110,8 @@ class BitmapCounts:
 
     def categories(self) -> dict[str, tuple[int, int]]:
         denied = self.index.values["stance"].get(Answer.denied, ("", 0))[1]
-        return {slug: (bm.bit_count(), (bm & denied).bit_count())
+        shown = self.index.all
+        return {slug: ((bm & shown).bit_count(), (bm & shown & denied).bit_count())
                 for slug, (_, bm) in self.index.values["category"].items()}
 
 

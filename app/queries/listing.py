@@ -20,7 +20,7 @@ from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
 from app.facets import ACT, DENIES, WC, A
-from app.filters import AS, MAX_PAGE, WS, AllegationFilters, S, U
+from app.filters import AS, MAX_PAGE, PUBLIC, WS, AllegationFilters, S, U
 from app.queries import request
 from app.queries.engines import REC, SUP, counting
 from app.queries.records import (
@@ -48,8 +48,9 @@ LIST_FROM = PAIR_FROM.join(SUP, SUP.c.id == A.c.supplier_id).join(REC, REC.c.id 
 ROW = Shape(
     AllegationRow, "a",
     id=A.c.id, supplier=actor_shape("sup", SUP), recipient=actor_shape("rec", REC), category=category_shape("cat", WC),
-    status=A.c.status, n_articles=A.c.n_articles, n_sources=A.c.n_sources, n_statements=A.c.n_statements, n_alleges=A.c.n_alleges,
-    n_denies=DENIES, n_pair_denies=A.c.n_pair_denies, n_confirms=A.c.n_confirms,
+    status=A.c.status, n_articles=A.c.n_articles, n_sources=A.c.n_sources, n_statements=A.c.n_statements,
+    n_alleges=A.c.n_alleges, n_denies=DENIES, n_pair_denies=A.c.n_pair_denies, n_confirms=A.c.n_confirms,
+    n_verified=A.c.n_verified,
     first_reported=A.c.first_reported, last_reported=A.c.last_reported, pair_allegation_id=U.c.id,
 )
 ORDER = {
@@ -173,7 +174,7 @@ def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> di
     if not ids or not filters.terms:
         return {}
     stmt = (select(S.c.allegation_id, S.c.id, S.c.article_id, S.c.stance, S.c.quote)
-            .where(S.c.allegation_id.in_(ids), S.c.id.in_(filters.quote_ids(request.dialect(session)))))
+            .where(S.c.allegation_id.in_(ids), S.c.id.in_(filters.quote_ids(request.dialect(session))), PUBLIC))
     out: dict[int, list[Hit]] = {}
     for allegation_id, sid, article_id, stance, quote in session.execute(stmt.order_by(S.c.id)):
         hits = out.setdefault(allegation_id, [])
@@ -187,7 +188,7 @@ def _newest_ids(targets: list[int], stances: tuple[str, ...]):
     one index probe each, whatever the number of statements."""
     st = union_all(*(select(literal(str(x)).label("stance")) for x in stances)).subquery("st")
     newest = (
-        select(S.c.id).where(S.c.allegation_id == A.c.id, S.c.stance == st.c.stance)
+        select(S.c.id).where(S.c.allegation_id == A.c.id, S.c.stance == st.c.stance, PUBLIC)
         .order_by(*NEWEST).limit(1).correlate(A, st).scalar_subquery()
     )
     return select(A.c.id, st.c.stance, newest.label("sid")).select_from(A.join(st, true())).where(A.c.id.in_(targets))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.vocab import Stance, Status
+from app.vocab import Review, Stance, Status
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,6 +74,7 @@ class AllegationRow(BaseModel):
     n_denies: int = Field(description="Denials, counting the pair's weapon-unspecified denials")
     n_pair_denies: int = Field(description="Of n_denies, those from a weapon-unspecified denial of the pair")
     n_confirms: int
+    n_verified: int = Field(0, description="Statements an editor verified")
     first_reported: date | None
     last_reported: date | None
     denied: bool
@@ -106,6 +107,7 @@ class StatementRow(BaseModel):
     article: ArticleRef
     allegation: AllegationBrief
     pair_denial: bool = Field(False, description="A weapon-unspecified denial of the pair, shown with this allegation")
+    review: Review = Field(Review.unreviewed, description="unreviewed | verified (rejected ones are shown to editors only)")
 
 
 class Shape(Generic[M]):

@@ -14,6 +14,9 @@ from sqlmodel import Session
 from app import facet_index
 from app.facets import A
 from app.filters import ART, FACETS, S, AllegationFilters
+from app.models import AuditEvent
+
+AUDIT = AuditEvent.__table__
 
 
 def memo(session: Session) -> dict:
@@ -88,15 +91,17 @@ def search_hit_ids(session: Session, filters: AllegationFilters) -> list[int]:
     return found[key]
 
 
-def data_version(*, session: Session) -> tuple[int, int, int]:
-    """Changes whenever ingest stores something (it only appends, one writer at a time): a
-    cheap validator for ETags and the bitmap index."""
+def data_version(*, session: Session) -> tuple[int, int, int, int]:
+    """Changes whenever ingest stores something (it only appends, one writer at a time) or an
+    editor changes a statement (each change appends an audit event): a cheap validator for
+    ETags and the bitmap index."""
     return tuple(
         session.execute(
             select(
                 select(func.coalesce(func.max(ART.c.id), 0)).scalar_subquery(),
                 select(func.coalesce(func.max(S.c.id), 0)).scalar_subquery(),
                 select(func.coalesce(func.max(A.c.id), 0)).scalar_subquery(),
+                select(func.coalesce(func.max(AUDIT.c.id), 0)).scalar_subquery(),
             )
         ).one()
     )

@@ -39,7 +39,7 @@ FROM = _joined(S)
 STATEMENT = Shape(
     StatementRow, "s",
     id=S.c.id, stance=S.c.stance, status=S.c.status, quote=S.c.quote, start=S.c.start, end=S.c.end,
-    quantity=S.c.quantity, system=WS.c.name,
+    quantity=S.c.quantity, system=WS.c.name, review=S.c.review,
     claimant=actor_shape("clm", CLM, optional=True), speaker=actor_shape("spk", SPK, optional=True, role=True),
     article=article_shape("art", ART),
     allegation=Shape(AllegationBrief, "al", id=S.c.allegation_id, supplier=actor_shape("sup", SSUP),

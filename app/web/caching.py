@@ -206,8 +206,8 @@ class ConditionalGetMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.exclude)
-                or SESSION_COOKIE in Headers(scope=scope).get("cookie", "")):
-            # A logged-in user's pages show what anonymous visitors do not: never shared, never kept.
+                or SESSION_COOKIE in Headers(scope=scope).get("cookie", "") or "authorization" in Headers(scope=scope)):
+            # A logged-in user's pages (or an API caller's) show what anonymous visitors do not: never shared or kept.
             await self.app(scope, receive, send)
             return
         if self._code is None:

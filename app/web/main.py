@@ -22,7 +22,7 @@ from app.db import begin_request, disarm_budget, get_engine, is_interrupted, sql
 from app.facet_index import settle
 from app.queries import SearchTooBroad, request as query_request
 from app.terminal import safe_logger, shown
-from app.web import api, auth, pages
+from app.web import api, api_review, auth, pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
 from app.web.http import HeadAsGetMiddleware, SafeLocationMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
@@ -146,7 +146,8 @@ def create_app() -> FastAPI:
         summary="A source-linked ledger of arms-transfer allegations and denials reported in the news.",
         version="0.1.0",
         description=(
-            "Read-only JSON API of the armswatch dashboard. `/api/allegations`, `/api/facets`, `/api/flows` "
+            "JSON API of the armswatch dashboard: reads are public; `PATCH /api/statements/{id}` and "
+            "`/api/audit` take `Authorization: Bearer TOKEN` (`armswatch users token NAME`). `/api/allegations`, `/api/facets`, `/api/flows` "
             "and `/allegations.csv` take the same filters as the page `/`: repeat a parameter for OR "
             "(`country=IRN&country=PRK`); different parameters combine with AND."
         ),
@@ -167,6 +168,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(auth.router)
     app.include_router(api.router)
+    app.include_router(api_review.router)
     app.include_router(api.csv_router)
     return app
 

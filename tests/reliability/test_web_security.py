@@ -251,7 +251,7 @@ def route_paths() -> list[tuple[str, set[str]]]:
 # /login checks its own double-submit token. tests/test_auth.py and tests/test_review_*.py prove each refuses
 # anonymous, viewer and token-less requests.
 WRITE_ROUTES = {
-    ("/login", "POST"), ("/logout", "POST"),
+    ("/login", "POST"), ("/logout", "POST"), ("/api/statements/1", "PATCH"),
 }
 
 
