@@ -219,19 +219,24 @@ def undo(conn: Connection, event_id: int, *, user: User, reason: str | None = No
     return new
 
 
+def allegation_fields(conn: Connection, allegation_id: int, field: str = "allegation") -> dict:
+    """{supplier, recipient, category} of an allegation: the change that moves a statement there."""
+    sup, rec = ACT.alias("sup"), ACT.alias("rec")
+    found = conn.execute(
+        select(sup.c.code.label("supplier"), rec.c.code.label("recipient"), A.c.category)
+        .select_from(A.join(sup, sup.c.id == A.c.supplier_id).join(rec, rec.c.id == A.c.recipient_id))
+        .where(A.c.id == allegation_id)).mappings().first()
+    if found is None:
+        raise ReviewError(field, f"there is no allegation {allegation_id}")
+    return dict(found)
+
+
 def merge(conn: Connection, source_id: int, target_id: int, *, user: User, reason: str | None = None) -> list[int]:
     """Move every statement of allegation `source_id` to `target_id` (one audited move each)."""
     if source_id == target_id:
         raise ReviewError("target", "an allegation cannot be merged into itself")
-    target = conn.execute(
-        select(ACT.c.code.label("supplier"), A.c.recipient_id, A.c.category)
-        .select_from(A.join(ACT, ACT.c.id == A.c.supplier_id)).where(A.c.id == target_id)).mappings().first()
-    if target is None:
-        raise ReviewError("target", f"there is no allegation {target_id}")
-    if conn.execute(select(A.c.id).where(A.c.id == source_id)).first() is None:
-        raise ReviewError("allegation", f"there is no allegation {source_id}", status=404)
-    recipient = conn.execute(select(ACT.c.code).where(ACT.c.id == target["recipient_id"])).scalar_one()
-    moves = {"supplier": target["supplier"], "recipient": recipient, "category": target["category"]}
+    allegation_fields(conn, source_id)
+    moves = allegation_fields(conn, target_id, "target")
     events = []
     for sid in conn.execute(select(S.c.id).where(S.c.allegation_id == source_id).order_by(S.c.id)).scalars().all():
         event = change_statement(conn, sid, moves, user=user, reason=reason or f"merged into allegation {target_id}",

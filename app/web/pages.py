@@ -70,7 +70,8 @@ def _has_blank_params(request: Request) -> bool:
 def allegation(request: Request, session: SessionDep, allegation_id: IdPath, stance: StanceQuery = None,
                page: PageQuery = 1) -> Response:
     detail = found(
-        queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page),
+        queries.get_allegation(session=session, allegation_id=allegation_id, stance=stance, page=page,
+                               rejected=request.state.user is not None),
         f"There is no allegation {allegation_id}.",
     )
     by_stance = {s.value: [st for st in detail.statements if st.stance == s] for s in Stance}
@@ -83,10 +84,11 @@ def allegation(request: Request, session: SessionDep, allegation_id: IdPath, sta
 @router.get("/articles/{article_id}")
 def article(request: Request, session: SessionDep, article_id: IdPath) -> Response:
     detail = found(
-        queries.get_article(session=session, article_id=article_id),
+        queries.get_article(session=session, article_id=article_id, rejected=request.state.user is not None),
         f"There is no article {article_id}.",
     )
-    body = highlight_statements(detail.text, (Span(s.id, s.start, s.end, s.stance) for s in detail.statements))
+    body = highlight_statements(detail.text, (Span(s.id, s.start, s.end, s.stance + (" rejected" if s.review == "rejected" else ""))
+                                              for s in detail.statements))
     return _render(request, "article.html", {"d": detail, "body": body})
 
 

@@ -77,3 +77,18 @@ def highlight_terms(text: str, terms: Sequence[str]) -> Markup:
         pos = m.end()
     html.append(str(escape(text[pos:])))
     return Markup("".join(html))
+
+
+_SENTENCE = re.compile(r"[^\s][^.!?\n]*(?:[.!?]+[\"”’)\]]*|$)")
+
+
+def sentence_spans(text: str, now: dict | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, sentence) of each sentence of `text`, for an editor to pick a statement's quote.
+
+    A plain cut after . ! ? (and a closing quote), not the extractor's sentencizer: it only
+    offers choices, and the statement's current span is always among them (`now`)."""
+    out = [(m.start(), m.end(), m.group()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    if now and not any(s == now["start"] and e == now["end"] for s, e, _ in out):
+        out.append((now["start"], now["end"], text[now["start"]:now["end"]]))
+        out.sort()
+    return out

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -44,17 +45,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served by uvicorn in its own process, as `armswatch serve` runs it."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'ledger.db'}"
+EDITOR, VIEWER, PASSWORD = "editor", "viewer", "a long enough password"
+
+
+def ledger_with_users(url: str) -> None:
+    """The factories' ledger (standard + 40 random statements), watched sources, an editor and a viewer."""
+    from app import accounts
+    from app.db import write_session
+
     migrate.upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
         lg = standard_ledger(session)
         random_ledger(session, n=40, lg=lg)
     _watched_sources(engine)
+    with write_session(engine) as conn:
+        accounts.add_account(conn, EDITOR, "editor", PASSWORD)
+        accounts.add_account(conn, VIEWER, "viewer", PASSWORD)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard served by uvicorn in its own process, as `armswatch serve` runs it (shared by
+    the read-only browser tests: nothing may change its data)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'ledger.db'}"
+    ledger_with_users(url)
+    with serve(url) as base:
+        yield base
+
+
+@contextmanager
+def serve(url: str) -> Iterator[str]:
+    """uvicorn serving the ledger at `url` in its own process; yields its base URL."""
     port = _free_port()
     env = {**os.environ, "ARMSWATCH_DATABASE_URL": url}
     proc = subprocess.Popen(
@@ -110,3 +133,12 @@ def page(browser, live_server):
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
+
+
+def log_in(page, name: str = EDITOR, password: str = PASSWORD) -> None:
+    """Log in through the /login form, as a person would."""
+    page.goto("/login")
+    page.fill("#login-name", name)
+    page.fill("#login-password", password)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(lambda u: "/login" not in u)

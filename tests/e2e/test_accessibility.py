@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import EDITOR, PASSWORD, ledger_with_users, log_in, serve
+
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
@@ -99,6 +101,53 @@ def test_list_after_an_htmx_swap_has_no_axe_violations(axe_page: Page):
     expect(axe_page.locator("#results-heading")).to_contain_text("involving Iran")
     expect(axe_page.locator("#f-country-IRN")).to_be_checked()
     _assert_no_violations(axe_page, "/ after ticking country=IRN (htmx swap)")
+
+
+# The editors' page types, logged in, on a ledger with reviews in it (its own server: the shared one
+# must not change): the audit trail with rows and an orphan-free list, a statement's review page with
+# its history, and the allegation and article pages with a rejected and a verified statement.
+EDITOR_PAGES = {
+    "audit": "/audit",
+    "audit-filtered": "/audit?user=editor&allegation=1",
+    "statement": "/statements/2",
+    "allegation-as-editor": "/allegations/1",
+    "article-as-editor": "/articles/3",
+}
+
+
+@pytest.fixture(scope="module")
+def reviewed_server(tmp_path_factory: pytest.TempPathFactory):
+    from app import accounts
+    from app.db import make_engine, write_session
+    from app.review.changes import change_statement
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('axe-review') / 'ledger.db'}"
+    ledger_with_users(url)
+    engine = make_engine(url)
+    with write_session(engine) as conn:
+        ed = accounts.authenticate(conn, EDITOR, PASSWORD)
+        change_statement(conn, 5, {"review": "rejected"}, user=ed, reason="a different shipment")
+        change_statement(conn, 1, {"review": "verified"}, user=ed)
+        change_statement(conn, 2, {"claimant": "GBR", "status": "delivered"}, user=ed, reason="misread")
+    engine.dispose()
+    with serve(url) as base:
+        yield base
+
+
+@pytest.mark.parametrize("path", EDITOR_PAGES.values(), ids=EDITOR_PAGES.keys())
+def test_editor_page_has_no_axe_violations(browser: Browser, reviewed_server: str, path: str):
+    for viewport in VIEWPORTS.values():
+        context = browser.new_context(base_url=reviewed_server, viewport=viewport, bypass_csp=True)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            log_in(page)
+            response = page.goto(path)
+            assert response is not None and response.status == 200
+            page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")  # the reject forms too
+            _assert_no_violations(page, f"{path} (logged in, {viewport['width']}px)")
+        finally:
+            context.close()
 
 
 def test_the_axe_check_is_not_vacuous(axe_page: Page):

@@ -251,7 +251,8 @@ def route_paths() -> list[tuple[str, set[str]]]:
 # /login checks its own double-submit token. tests/test_auth.py and tests/test_review_*.py prove each refuses
 # anonymous, viewer and token-less requests.
 WRITE_ROUTES = {
-    ("/login", "POST"), ("/logout", "POST"), ("/api/statements/1", "PATCH"),
+    ("/login", "POST"), ("/logout", "POST"), ("/api/statements/1", "PATCH"), ("/statements/1/review", "POST"),
+    ("/statements/1/edit", "POST"), ("/allegations/1/merge", "POST"), ("/audit/1/undo", "POST"),
 }
 
 
