@@ -255,6 +255,25 @@ def watch(
 
 
 @cli.command()
+def reextract(
+    since: Annotated[str | None, typer.Option(help="Only articles stored on or after this date (YYYY-MM-DD)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes")] = 1,
+) -> None:
+    """Run the current extractor again over stored articles, keeping the editors' decisions."""
+    from datetime import date
+
+    from app.ingest.reextract import run_reextract
+
+    day = None
+    if since is not None:
+        try:
+            day = date.fromisoformat(since)
+        except ValueError:
+            _fail(f"--since: {since[:40]!r} is not a date (YYYY-MM-DD)")
+    raise typer.Exit(run_reextract(day, workers=workers, say=typer.echo))
+
+
+@cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,

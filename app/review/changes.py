@@ -162,6 +162,17 @@ def _write(conn: Connection, now: Current, merged: dict, changed: set[str]) -> i
     return allegation_id
 
 
+def apply_values(conn: Connection, statement_id: int, values: dict) -> tuple[int, int]:
+    """Write a decision's values (review, edits) onto a statement, unaudited (re-applying a decision
+    already audited); (allegation before, after). ReviewError when they no longer fit."""
+    now = current(conn, statement_id)
+    wanted = _checked(conn, now, values)
+    changed = {f for f, v in wanted.items() if v != now.values[f]}
+    if not changed:
+        return now.allegation_id, now.allegation_id
+    return now.allegation_id, _write(conn, now, {**now.values, **wanted}, changed)
+
+
 def _action(changed: set[str], review: str | None) -> str:
     if changed == {"review"}:
         return {Review.verified: "verify", Review.rejected: "reject"}.get(review, "reopen")
