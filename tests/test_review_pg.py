@@ -31,6 +31,11 @@ def _reviewed(url: str) -> list:
     with write_session(engine) as conn:
         accounts.add_account(conn, "ed", "editor", "a long password")
         ed = accounts.authenticate(conn, "ed", "a long password")
+        token, csrf = accounts.start_session(conn, ed)  # expiry compared in timestamptz
+        assert accounts.session_user(conn, token) == (ed, csrf)
+        accounts.end_session(conn, token)
+        assert accounts.session_user(conn, token) is None
+        assert accounts.by_token(conn, accounts.new_token(conn, "ed")) == ed
         change_statement(conn, 5, {"review": "rejected"}, user=ed, reason="misattributed")
         change_statement(conn, 3, {"review": "rejected"}, user=ed, reason="no source")
         change_statement(conn, 1, {"review": "verified"}, user=ed)
@@ -75,3 +80,50 @@ def test_reviews_agree_on_postgresql_and_sqlite(pg_url: str, tmp_path: Path) -> 
     audit = on_sqlite[-2]
     assert [a for _, a, *_ in audit] == ["undo", "merge", "move", "verify", "reject", "reject"]
     assert (5, "rejected") in on_sqlite[-1]
+
+
+def test_reextract_keeps_decisions_on_postgresql(pg_url: str, monkeypatch) -> None:  # noqa: F811
+    """The seed ingested into PostgreSQL, reviewed, then extracted again: the decisions and an
+    edited field stay, and the counters equal a recount."""
+    from app.ingest.reextract import run_reextract
+    from app.ingest.runner import run_ingest
+    from app.models import Statement
+    from tests.test_postgres import _use
+    from tests.test_reextract import ED, SEED
+
+    migrate.upgrade(pg_url)
+    _use(pg_url, monkeypatch)
+    assert run_ingest([str(SEED)]) == 0
+    engine = make_engine(pg_url)
+    with Session(engine) as session:
+        ids = session.execute(select(Statement.id).where(Statement.quote.contains("Biden")).order_by(Statement.id)).scalars().all()
+    verified, rejected, edited = ids[0], ids[1], ids[2]
+    with write_session(engine) as conn:
+        change_statement(conn, verified, {"review": "verified"}, user=ED)
+        change_statement(conn, rejected, {"review": "rejected"}, user=ED, reason="not a transfer")
+        change_statement(conn, edited, {"quantity": "a dozen"}, user=ED)
+
+    with Session(engine) as session:
+        seed = session.get(Statement, verified).article_id
+
+    def state():  # the seed's statements (the factory articles of the other test are extracted again too)
+        with Session(engine) as session:
+            rows = {s.id: (s.review, s.quantity)
+                    for s in session.exec(select(Statement).where(Statement.article_id == seed)).scalars()}
+            counts = sorted(tuple(a) for a in session.execute(
+                select(Allegation.id, Allegation.n_statements, Allegation.n_denies, Allegation.n_verified,
+                       Allegation.n_rejected)).all())
+        return rows, counts
+
+    before = state()
+    assert run_reextract(None, say=lambda _: None) == 0
+    after = state()
+    assert after[0] == before[0]  # same statements (matched in place), same decisions
+    assert after[0][verified][0] == "verified" and after[0][rejected][0] == "rejected"
+    assert after[0][edited][1] == "a dozen"
+    from app.counters import recount
+
+    with write_session(engine) as conn:
+        recount(conn)
+    assert state() == after
+    engine.dispose()
