@@ -230,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", metavar="URL",
                         help="serve armswatch from this empty PostgreSQL database instead (the ledger is moved there "
                              "with `armswatch db copy`; Datasette stays on the SQLite file)")
+    parser.add_argument("--postgres-copied", action="store_true",
+                        help="the --postgres database already holds this ledger (`armswatch db copy` run beforehand)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         raise SystemExit(f"--db {args.db}: no such file")
@@ -241,11 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     copy_ledger(args.db, work)
     env = {**os.environ, "ARMSWATCH_DATABASE_URL": f"sqlite:///{work.resolve()}"}
     subprocess.run([venv_bin("armswatch"), "db", "upgrade"], env=env, check=True, capture_output=True, cwd=repo_root())
-    if args.postgres:
+    if args.postgres and not args.postgres_copied:
         t0 = time.perf_counter()
         subprocess.run([venv_bin("armswatch"), "db", "copy", env["ARMSWATCH_DATABASE_URL"], args.postgres],
                        check=True, capture_output=True, cwd=repo_root())
         print(f"ledger copied to PostgreSQL in {time.perf_counter() - t0:.0f} s", flush=True)
+    if args.postgres:
         env = {**env, "ARMSWATCH_DATABASE_URL": args.postgres}
     urls = draw_urls(work, args.urls, args.seed)
     files = write_urls(urls)
