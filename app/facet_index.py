@@ -9,9 +9,10 @@ microseconds in C whatever the filter, so every facet of every page costs ~1-3 m
 
 The index is built from the ledger with one query per facet, each facet's (allegation, value)
 pairs as its entry in `app.facets` describes them (so the bitmaps and the SQL counts read the
-same description), and tagged with the data version it was read at; a request at another version rebuilds it, at most once
-every REBUILD_SECONDS per process (while ingest commits every few hundred ms, requests in
-between fall back to SQL). Beside the bitmaps the index keeps, per allegation, its pair (so
+same description), and tagged with the data version it was read at. A request at a later
+version of an appended ledger brings it up to date by reading again only the allegations that
+changed (`changed`); otherwise it is rebuilt, at most once every REBUILD_SECONDS per process,
+requests in between counting in SQL. Beside the bitmaps the index keeps, per allegation, its pair (so
 the flow picture is one `bincount`) and the keys of the list's orders (so a page of a filter
 is a partial sort of the matching allegations, not a SQL sort of them; SQL then reads the names
 of those 25 rows). The since/until dates and the search are not facets: the index
