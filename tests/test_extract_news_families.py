@@ -321,3 +321,18 @@ def test_passing_on_and_diverting_are_transfers(text, expected):
 
 def test_any_goods_with_a_bracketed_word_are_no_goods_in_particular():
     assert not tuples('The minister warned that Iran "would pass on to Venezuela any (nuclear) technology it obtained".')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ugandan officials said Kampala had bought eight attack helicopters from Belarus.",
+         ("confirms", "BLR", "UGA", "helicopter")),
+        ("The Ghanaian navy took delivery of two patrol boats from Turkey, officials in Accra said.",
+         ("confirms", "TUR", "GHA", "naval")),
+        ("Officials in Nairobi accused Eritrea of sending rifles to militants in Somalia.",
+         ("alleges", "ERI", "SOM", "small_arms")),
+    ],
+)
+def test_smaller_states_are_named_by_demonym_and_capital(text, expected):
+    assert expected in tuples(text)

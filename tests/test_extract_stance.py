@@ -37,13 +37,13 @@ def test_rejecting_reports_denies_and_states_the_ownerless_claim() -> None:
 
 
 def test_an_implied_denial_answers_the_nearest_claim_about_its_pair() -> None:
-    text = "Officials in Lima say Peru bought T-72 tanks from Belarus. Belarus has denied the claim."
+    text = "Officials in the region say Peru bought T-72 tanks from Belarus. Belarus has denied the claim."
     assert _out(text) == [("alleges", "BLR", "PER", "armoured_vehicle", "media", "Officials in"),
                           ("denies", "BLR", "PER", "armoured_vehicle", "BLR", "Belarus has ")]
 
 
 def test_a_denial_before_any_claim_answers_the_first_one_after_it() -> None:
-    text = "Belarus rejects claims by Peru\nPeru bought T-72 tanks from Belarus, officials in Lima said."
+    text = "Belarus rejects claims by Peru\nPeru bought T-72 tanks from Belarus, officials in the region said."
     assert _out(text) == [("alleges", "BLR", "PER", "armoured_vehicle", "media", "Peru bought "),
                           ("denies", "BLR", "PER", "armoured_vehicle", "BLR", "Belarus reje")]
 
