@@ -302,8 +302,13 @@ def serve(
 def main() -> None:
     from pydantic import ValidationError
 
+    from app.taxonomy import TaxonomyError
+
     try:
         cli()
+    except TaxonomyError as exc:  # a taxonomy file of $ARMSWATCH_TAXONOMY_DIR: its path and the reason
+        typer.echo(f"armswatch: {shown(str(exc))}", err=True)
+        raise SystemExit(2) from None
     except ValidationError as exc:  # a setting from the environment: name it, no traceback
         if exc.title != "Settings":
             raise

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -79,6 +82,19 @@ def test_cli_bad_file_is_reported_not_a_traceback(tmp_path: Path):
     result = CliRunner().invoke(cli, ["extract", str(bad), "--format", "json"])
     assert result.exit_code != 0
     assert "bad.txt" in result.output and "Traceback" not in result.output
+
+
+def test_a_broken_extra_taxonomy_file_is_named_not_a_traceback(tmp_path: Path):
+    extra = tmp_path / "tax"
+    extra.mkdir()
+    (extra / "ours.toml").write_text('[[state]]\ncode = "XYZ\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Iran sent drones to Russia.", encoding="utf-8")
+    env = {**os.environ, "ARMSWATCH_TAXONOMY_DIR": str(extra), "ARMSWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    for command in (["extract", str(article)], ["ingest", str(article)]):
+        done = subprocess.run([sys.executable, "-m", "app.cli", *command], env=env, capture_output=True, text=True)
+        assert done.returncode == 2, command
+        assert "ours.toml: not valid TOML" in done.stderr and "Traceback" not in done.stderr, command
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
