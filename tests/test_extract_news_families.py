@@ -140,6 +140,13 @@ def test_an_implied_denial_answers_the_claim_before_it():
     assert ("denies", "USA", "UKR", "artillery") not in found
 
 
+@pytest.mark.parametrize("text", ["Morocco denied buying Su-35 fighters.",
+                                  "Morocco has denied it is acquiring Su-35 jets, a government spokesman said."])
+def test_a_buyer_denying_a_named_system_denies_its_maker_as_supplier(text):
+    assert tuples(text) == {("denies", "RUS", "MAR", "combat_aircraft")}
+    assert claimants(text, "denies", "RUS", "MAR") == {"MAR"}
+
+
 def test_a_third_party_cannot_deny():
     found = tuples("Iran has sent drones to Russia, Kyiv says. France said it had seen no evidence of the transfer.")
     assert not any(t[0] == "denies" for t in found)

@@ -81,6 +81,11 @@ class Lexicon:
         self._actor_by_id = {strings[k]: v for k, v in self.actor_info.items()}
         self._weapon_by_id = {strings[k]: (*v, k in self.generic_keys) for k, v in self.weapon_info.items()}
 
+    def makers(self, weapons) -> set[str]:
+        """The makers (taxonomy origins) of the named systems among a frame's weapons."""
+        found = [self.taxonomy.system(sy) for _, sy, _ in weapons if sy]
+        return {s.origin for s in found if s is not None and s.origin}
+
     def _add_actor(self, alias: str, code: str, kind: str, form: str) -> None:
         alias = alias.strip()
         if not alias or alias in _SKIP_ALIASES:

@@ -45,7 +45,7 @@ def extract(text: str) -> ExtractionResult:
         lead = first_actor(st) if frames or denials or st.speech() else None
         speaker, explicit = attribute_sentence(st, idx, state, lead)
         if frames or denials:
-            denied = apply_denials(st, idx, frames, denials, state, lead)
+            denied = apply_denials(st, idx, frames, denials, state, lead, lex)
             emit_frames(st, idx, frames, denied, state, lead, lex)
             emit_exchange(st, idx, frames, state)
         lists.step(st, idx, frames, state, speaker, explicit)

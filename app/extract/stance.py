@@ -13,7 +13,7 @@ import re
 from app.extract import patterns as P
 from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import weapons_in
-from app.extract.lexicon import ActorMention
+from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, subject_actor
 from app.extract.sentences import Sentence, clause_of, has_any, rel_span, text_before
 from app.extract.state import ArticleState, Frame, PendingDenial, cat_order, make_statement
@@ -51,7 +51,7 @@ def denial_spans(st: Sentence) -> list[tuple[int, int, str]]:
 
 
 def apply_denials(st: Sentence, idx: int, frames: list[Frame], denials: list[tuple[int, int, str]],
-                  state: ArticleState, first_actor: ActorMention | None) -> set[int]:
+                  state: ArticleState, first_actor: ActorMention | None, lex: Lexicon) -> set[int]:
     """Emit the `denies` statements of sentence `idx`; returns the indexes of the frames they consumed."""
     denied_frames: set[int] = set()
     for dpos, dend, dkind in denials:
@@ -64,7 +64,7 @@ def apply_denials(st: Sentence, idx: int, frames: list[Frame], denials: list[tup
         else:
             own = [i for i, f in enumerate(frames) if f.trigger.start >= dpos and i not in denied_frames
                    and not _SCOPE_END.search(st.text, dend, f.trigger.start)]
-        if _deny_frames(st, idx, frames, own, denier, dpos, dend, state, denied_frames):
+        if _deny_frames(st, idx, frames, own, denier, dpos, dend, state, denied_frames, lex):
             continue
         if own:
             denied_frames.update(own)
@@ -115,7 +115,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|inside|across|over)\s+(?:the\s+)?$"
 
 
 def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], denier: str, dpos: int, dend: int,
-                 state: ArticleState, denied_frames: set[int]) -> bool:
+                 state: ArticleState, denied_frames: set[int], lex: Lexicon) -> bool:
     """Deny the frames the denial governs ("X denied supplying ...") that X is party to; True if any."""
     t = st.text
     handled = False
@@ -127,6 +127,9 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
         rec = f.recipient or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "acquire" else None)
         if sup is None and rec is not None:
             sup = state.partner(rec) if rec != denier else None
+            makers = lex.makers(f.weapons) - {rec}
+            if sup is None and len(makers) == 1:
+                sup = makers.pop()  # "Egypt denied buying Su-35 jets": the named system's maker
         if rec is None and sup is not None:
             rec = state.partner(sup)
         if sup is None or rec is None or denier not in (sup, rec):

@@ -228,8 +228,7 @@ def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | Non
     role_codes = {a.code for a in st.actors if a.kind in ROLE_KINDS and not is_origin(st, a)}
     if sup is None and rec is not None and f.trigger.kind in ("supply", "acquire") and f.trigger.form != "thank":
         # "TB2s sold to Azerbaijan": a named system's maker, when nothing else names a supplier
-        makers = {lex.taxonomy.system(sy).origin for _, sy, _ in f.weapons if sy and lex.taxonomy.system(sy)}
-        makers.discard(None)
+        makers = lex.makers(f.weapons)
         if len(makers) == 1 and rec not in makers and not (role_codes - {rec} - makers):
             sup = makers.pop()
     if rec is None and sup is not None and _EITHER_SIDE.search(t[f.trigger.end:f.clause[1]]):
