@@ -343,3 +343,11 @@ def test_any_goods_with_a_bracketed_word_are_no_goods_in_particular():
 )
 def test_smaller_states_are_named_by_demonym_and_capital(text, expected):
     assert expected in tuples(text)
+
+
+def test_a_second_verb_with_its_own_non_goods_object_borrows_no_weapons():
+    found = tuples("Iran shipped rockets to the Houthis and gave political support to Hamas, the report said.")
+    assert ("alleges", "IRN", "houthis", "artillery") in found
+    assert not any(t[2] == "hamas" for t in found)
+    # the goods before the verb still count when the verb has no object of its own
+    assert ("alleges", "IRN", "RUS", "uav") in tuples("The drones that Iran supplied to Russia were used in Kyiv.")

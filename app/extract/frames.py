@@ -144,6 +144,8 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
     if not weapons and tg.form == "noun":
         weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
                    if w.start - st.start <= tg.start < w.end - st.start]
+    if not weapons and tg.form == "verb" and P.NOT_GOODS_OBJECT_RE.match(t, tg.end):
+        return None  # "... and gave material backing to Hezbollah": its own object, no goods; borrow none
     if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
         weapons = weapons_in(st, lo if tg.form == "passive" else max(lo, prv), tg.start, state)
         if tg.form == "verb":

@@ -270,9 +270,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         direct = actor_at(st, tg.end + 1, 2) if tg.end < len(t) else None
         if direct is not None and direct.kind in ROLE_KINDS and not is_origin(st, direct) and not rel:
             recipient = direct
-            if re.match(r"\s+(?:(?:an?|the|its|their|new|firm|written|fresh)\s+)?(?:assurances?|guarantees?|support|help|access|"
-                        r"permission|credits?|loans?|money|funds|intelligence|training|time|warnings?|details|information|"
-                        r"boost|edge|cover|backing|advice|approval|a say)\b", t[direct.end - st.start:], re.I):
+            if P.NOT_GOODS_OBJECT_RE.match(t, direct.end - st.start):
                 return None  # "gave London assurances": not goods
         if tg.form == "train":
             for a in st.actors:

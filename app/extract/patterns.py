@@ -174,6 +174,12 @@ NOT_DENIAL_RE = re.compile(
 NEGATION_RE = re.compile(
     r"\b(?:not|never|n't|no longer|neither|nor|none|nothing|without)\b|n[’']t\b", I)
 NO_OBJECT_RE = re.compile(r"\bno\s+(?:\w+\s+){0,2}?(?:weapons|arms|drones|missiles|ammunition|shells|equipment|military|lethal)\b|\bany\s+(?:\w+\s+)?(?:weapons|arms|drones|missiles|ammunition)\b", I)
+# What a giving verb hands over when it is not goods: "gave London assurances", "gave material backing to ..."
+NOT_GOODS_OBJECT_RE = re.compile(
+    r"\s+(?:(?:an?|the|its|their|new|firm|written|fresh|material|political|financial|moral|logistical|diplomatic)\s+)?"
+    r"(?:assurances?|guarantees?|support|help|access|permission|credits?|loans?|money|funds|funding|financing|cash|"
+    r"intelligence|training|time|warnings?|details|information|boost|edge|cover|backing|advice|approval|a say|"
+    r"sanctuary|refuge|shelter)\b", I)
 NO_EVIDENCE_RE = re.compile(
     r"\bno (?:\w+ )?(?:evidence|sign|signs|indication|indications|proof|confirmation|information|trace)\b|"
     r"\b(?:watch\w* for|monitor\w* for|look\w* for|possible|potential|how many|how much|what kind of|which kind of)\b|"
