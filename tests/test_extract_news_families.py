@@ -351,3 +351,25 @@ def test_a_second_verb_with_its_own_non_goods_object_borrows_no_weapons():
     assert not any(t[2] == "hamas" for t in found)
     # the goods before the verb still count when the verb has no object of its own
     assert ("alleges", "IRN", "RUS", "uav") in tuples("The drones that Iran supplied to Russia were used in Kyiv.")
+
+
+@pytest.mark.parametrize(
+    ("text", "suppliers"),
+    [
+        ("Canada joined Britain in sending tanks to Ukraine, the report said.", {"CAN", "GBR"}),
+        ("Spain and Portugal have agreed to follow Norway in supplying Kyiv with infantry fighting vehicles.",
+         {"ESP", "PRT", "NOR"}),
+    ],
+)
+def test_following_or_joining_a_supplier_makes_both_suppliers(text, suppliers):
+    assert {t[1] for t in tuples(text) if t[2] == "UKR" and t[3] == "armoured_vehicle"} == suppliers
+
+
+@pytest.mark.parametrize("goods", ["armoured fighting vehicles", "firearms", "stealth fighters", "gunboats", "landmines"])
+def test_common_names_of_weapon_kinds_are_goods(goods):
+    assert {t[1:3] for t in tuples(f"Officials said Belgium had sent {goods} to Moldova.")} == {("BEL", "MDA")}
+
+
+def test_an_agreement_or_decision_to_send_is_planned():
+    statuses = {s.status for s in extract("Norway decided last week to donate eight tanks to Ukraine.").statements}
+    assert statuses == {"planned"}

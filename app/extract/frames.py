@@ -12,7 +12,7 @@ from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.parties import Window, parties_of
-from app.extract.roles import ROLE_KINDS, coordinated, coordinated_before, speech_floor
+from app.extract.roles import ROLE_KINDS, coordinated, coordinated_before, speech_floor, subject_actor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
@@ -21,6 +21,8 @@ _DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought
 _ARMING = re.compile(r"arm(?:ing|ed)?\b", re.I)
 _PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
 _QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
+_FOLLOW_BEFORE = re.compile(r"\b(?:follow(?:s|ed|ing)?|join(?:s|ed|ing)?)\s+(?:the\s+)?$", re.I)
+_IN_GAP = re.compile(r"\s+in\s+")
 
 
 def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
@@ -42,6 +44,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if found is None:
             continue
         supplier, recipient, from_pronoun = found
+        supplier, followed = _follower(st, tg, lo, supplier)
         weapons = _frame_weapons(st, tg, span, recipient, state)
         if not weapons:
             continue
@@ -61,10 +64,26 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             quantity=quantity_at(st, weapons[0][2]),
             clause=(lo, hi),
             supplier_from_subject_pronoun=from_pronoun,
-            more_suppliers=_listed_with(st, tg, supplier),
+            more_suppliers=followed + [c for c in _listed_with(st, tg, supplier) if c not in followed],
             more_recipients=_listed_with(st, tg, recipient),
         ))
     return frames
+
+
+def _follower(st: Sentence, tg: Trigger, lo: int, supplier: ActorMention | None) -> tuple[ActorMention | None, list[str]]:
+    """ "Germany agreed to follow France in supplying ...", "Canada joined Britain in sending ...": the subject
+    of follow/join supplies too, and the party it follows is one more supplier."""
+    t = st.text
+    if supplier is None or tg.kind != "supply" or not _IN_GAP.fullmatch(t, supplier.end - st.start, tg.start):
+        return supplier, []
+    m = _FOLLOW_BEFORE.search(text_before(t, supplier.start - st.start, 20))
+    if m is None:
+        return supplier, []
+    follow_at = supplier.start - st.start - len(text_before(t, supplier.start - st.start, 20)) + m.start()
+    subject = subject_actor(st, lo, follow_at)
+    if subject is None or subject.code == supplier.code:
+        return supplier, []
+    return subject, [supplier.code]
 
 
 _GROUP_AFTER = re.compile(r"\s+(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:group|movement|militia|organi[sz]ation|rebels|insurgents|"

@@ -196,7 +196,7 @@ REFUSAL_RE = re.compile(
     r"stall\w*|withh[oe]ld\w*|hold\w* back|held back|delay\w*|freez\w*|froze)\b", I)
 PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
-    r"try\w*|tried|attempt\w*|prepar\w*|moving to|agreed to|deal to|to buy|to acquire|to obtain|to receive|to send|"
+    r"try\w*|tried|attempt\w*|prepar\w*|moving to|(?:agree|decide)[ds]?(?:\s+[\w-]+){0,4}?\s+to|deal to|to buy|to acquire|to obtain|to receive|to send|"
     r"to supply|to deliver|to provide|pledg\w*|promis\w*|train\w*|wants? to|hope\w* to|aim\w* to|set to|poised to|"
     r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming|"
     r"possible|potential|approv\w*|cleared|green-?light\w*)\b", I)
