@@ -373,3 +373,10 @@ def test_common_names_of_weapon_kinds_are_goods(goods):
 def test_an_agreement_or_decision_to_send_is_planned():
     statuses = {s.status for s in extract("Norway decided last week to donate eight tanks to Ukraine.").statements}
     assert statuses == {"planned"}
+
+
+def test_a_party_planning_to_send_without_a_recipient_sends_to_the_article_s_recipient():
+    text = ("Denmark will send Leopard tanks to Ukraine, its defence ministry said on Monday. "
+            "Kyiv has asked its allies for hundreds more. Portugal, for its part, plans to send three tanks.")
+    assert ("confirms", "PRT", "UKR", "armoured_vehicle") in tuples(text)
+    assert claimants(text, "confirms", "PRT", "UKR") == {"PRT"}

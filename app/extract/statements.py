@@ -49,7 +49,11 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
         paired = _paired_subject(f, sup, rec, state)
         if paired is not None:
             (sup, rec), f = paired, replace(f, more_suppliers=[], more_recipients=[])
-        sup, rec = _article_parties(st, f, frames, sup, rec, claimant, state, lex)
+        # "Spain, for its part, plans to send ten tanks": the party's own plan, so the recipient it has
+        # announced for is the article's, as when it is quoted saying so
+        own_plan = rec is None and sup is not None and claimant in (None, "media") and not st.in_quote \
+            and f.trigger.kind == "supply" and _party_act(st, f, sup, "")
+        sup, rec = _article_parties(st, f, frames, sup, rec, sup if own_plan else claimant, state, lex)
         if sup is None and rec is not None:
             state.add_open_recipient(rec)
         if sup is None or rec is None or sup == rec:
