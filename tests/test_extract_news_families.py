@@ -380,3 +380,10 @@ def test_a_party_planning_to_send_without_a_recipient_sends_to_the_article_s_rec
             "Kyiv has asked its allies for hundreds more. Portugal, for its part, plans to send three tanks.")
     assert ("confirms", "PRT", "UKR", "armoured_vehicle") in tuples(text)
     assert claimants(text, "confirms", "PRT", "UKR") == {"PRT"}
+
+
+@pytest.mark.parametrize("verb", ["signed", "concluded", "inked", "sealed"])
+def test_a_deal_the_outlet_reports_is_its_claim_and_the_buyer_s_confirmation(verb):
+    text = f"In 2019, Egypt {verb} a deal to buy two dozen Su-35 fighter jets."
+    assert tuples(text) == {("alleges", "RUS", "EGY", "combat_aircraft"), ("confirms", "RUS", "EGY", "combat_aircraft")}
+    assert {s.status for s in extract(text).statements} == {"planned"}

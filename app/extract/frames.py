@@ -52,7 +52,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if negated is None:
             continue
         t = st.text
-        planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form == "train"
+        planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
         status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) else "unknown")
         frames.append(Frame(
             trigger=tg,

@@ -102,6 +102,8 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
     t = st.text
     actor_side = sup if f.trigger.kind == "supply" else rec
     cm = P.COMMIT_RE.search(t, f.clause[0], f.trigger.end)
+    if cm and P.CONTRACT_RE.match(t, cm.start()):
+        cm = None  # "concluded an agreement to buy": a signed deal, stated by the outlet (and confirmed by the deal)
     if cm and (any(a.code == actor_side and f.clause[0] <= a.start - st.start < cm.start() for a in st.actors)
                or (f.supplier_from_subject_pronoun and actor_side == sup and cm.start() >= f.trigger.start - 40)):
         return True
