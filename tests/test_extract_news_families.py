@@ -387,3 +387,20 @@ def test_a_deal_the_outlet_reports_is_its_claim_and_the_buyer_s_confirmation(ver
     text = f"In 2019, Egypt {verb} a deal to buy two dozen Su-35 fighter jets."
     assert tuples(text) == {("alleges", "RUS", "EGY", "combat_aircraft"), ("confirms", "RUS", "EGY", "combat_aircraft")}
     assert {s.status for s in extract(text).statements} == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drones bought by Romania from Turkey arrived in Constanta on Monday.", {("alleges", "TUR", "ROU", "uav")}),
+        ("Tanks ordered by Poland from South Korea will arrive next year, the ministry said.",
+         {("alleges", "KOR", "POL", "armoured_vehicle")}),
+    ],
+)
+def test_goods_bought_by_a_party_name_it_as_the_recipient(text, expected):
+    assert tuples(text) == expected
+
+
+def test_goods_listed_between_dashes_itemise_the_generic_word_before_them():
+    text = "Weapons sent by Iran to the Houthis – mostly rifles and rockets – were seized off Yemen."
+    assert tuples(text) == {("alleges", "IRN", "houthis", "small_arms"), ("alleges", "IRN", "houthis", "artillery")}

@@ -174,12 +174,29 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
         weapons = weapons_in(st, tg.end, min(len(t), tg.end + 60), state)
     if not weapons and tg.kind == "supply" and _ARMING.match(t[tg.start:tg.end]):
         weapons = [("unspecified", None, tg.start)]
+    if weapons and all(w[0] == "unspecified" for w in weapons):
+        weapons = _dashed_items(st, max(tg.end, max(w[2] for w in weapons)), state) or weapons
     if not weapons:
         return None
     if tg.form == "verb" and tg.kind == "supply" and _PLEDGE_VERB.match(t[tg.start:tg.end]) \
             and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
         return None
     return weapons
+
+
+_DASH = re.compile(r"\s[–—]\s|\s-\s")
+
+
+def _dashed_items(st: Sentence, after: int, state: ArticleState) -> list[tuple[str, str | None, int]]:
+    """ "South Korean weaponry bought by Poland – K2 tanks and K9 howitzers – was received": the goods
+    listed between dashes soon after the generic word (and the trigger) itemise it."""
+    t = st.text
+    opening = _DASH.search(t, after, min(len(t), after + 60))
+    if opening is None:
+        return []
+    closing = _DASH.search(t, opening.end())
+    items = weapons_in(st, opening.end(), closing.start() if closing else len(t), state)
+    return [w for w in items if w[0] != "unspecified"]
 
 
 def _negated(st: Sentence, tg: Trigger, span: Window, supplier: ActorMention | None) -> bool | None:

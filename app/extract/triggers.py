@@ -37,6 +37,10 @@ def _object_is_actor(st: Sentence, pos: int) -> bool:
     return m is not None and any(a.start - st.start == m.end() for a in st.actors)
 
 
+_REDUCED_RELATIVE = {"bought", "ordered", "acquired", "purchased", "imported", "procured"}
+_BY_AFTER = re.compile(r"\s+(?:\w+ly\s+)?by\s")
+
+
 def find_triggers(st: Sentence) -> list[Trigger]:
     """The transfer triggers of a sentence in order; a noun right after a verb trigger joins its frame."""
     t = st.text
@@ -90,6 +94,9 @@ def find_triggers(st: Sentence) -> list[Trigger]:
             continue
         if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
+        elif word in _REDUCED_RELATIVE and _BY_AFTER.match(t, m.end()) \
+                and any(0 <= m.start() - (w.end - st.start) <= 3 for w in st.weapons):
+            found.append(Trigger(m.start(), m.end(), "acquire", "passive"))  # "drones bought by Romania from Turkey"
         else:
             found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
     for m in (P._SNOUN_RE.finditer(t) if may_have(P.SNOUN_FIRST_WORDS) else ()):
