@@ -404,3 +404,17 @@ def test_goods_bought_by_a_party_name_it_as_the_recipient(text, expected):
 def test_goods_listed_between_dashes_itemise_the_generic_word_before_them():
     text = "Weapons sent by Iran to the Houthis – mostly rifles and rockets – were seized off Yemen."
     assert tuples(text) == {("alleges", "IRN", "houthis", "small_arms"), ("alleges", "IRN", "houthis", "artillery")}
+
+
+def test_a_party_s_contribution_of_goods_is_a_transfer():
+    assert tuples("Bulgaria's contribution to Ukraine amounted to several hundred thousand shells, the report said.") == {
+        ("alleges", "BGR", "UKR", "artillery")}
+
+
+def test_older_spellings_of_capitals_name_the_state():
+    text = "Hamas has received thousands of rockets from Iran, Israeli officials said. Teheran rejects the accusation."
+    assert ("denies", "IRN", "hamas", "artillery") in tuples(text)
+
+
+def test_helicopter_carriers_are_ships():
+    assert tuples("France supplied two amphibious helicopter carriers to Egypt.") == {("alleges", "FRA", "EGY", "naval")}
