@@ -418,3 +418,29 @@ def test_older_spellings_of_capitals_name_the_state():
 
 def test_helicopter_carriers_are_ships():
     assert tuples("France supplied two amphibious helicopter carriers to Egypt.") == {("alleges", "FRA", "EGY", "naval")}
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("Iran has supplied rockets to a host of militant groups, among them Hezbollah and Hamas.", {"hezbollah", "hamas"}),
+        ("North Korea has sold missiles to several countries, including Iran and Syria.", {"IRN", "SYR"}),
+        ("Turkey has sold drones to Azerbaijan, Ukraine and other countries, including Ethiopia.", {"AZE", "UKR", "ETH"}),
+        ("Iran has sent rifles both to the Iraqi army and to armed groups such as Hezbollah.", {"IRQ", "hezbollah"}),
+    ],
+)
+def test_parties_given_as_examples_of_a_collective_are_recipients(text, recipients):
+    assert {t[2] for t in tuples(text)} == recipients
+
+
+def test_trainers_alone_are_people_not_aircraft():
+    assert tuples("Iran has supplied weapons, military advisers and trainers to the Iraqi army.") == {
+        ("alleges", "IRN", "IRQ", "unspecified")}
+
+
+@pytest.mark.parametrize("text", [
+    "While Iran has fought the Islamic State group in neighbouring Syria, it has also supplied rifles to the Syrian army.",
+    "Iran has fought the Islamic State group in Syria, but it has also supplied rifles to the Syrian army.",
+])
+def test_a_pronoun_after_the_first_clause_is_its_subject_not_the_nearest_place(text):
+    assert tuples(text) == {("alleges", "IRN", "SYR", "small_arms")}

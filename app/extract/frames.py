@@ -12,7 +12,7 @@ from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.parties import Window, parties_of
-from app.extract.roles import ROLE_KINDS, coordinated, coordinated_before, speech_floor, subject_actor
+from app.extract.roles import ROLE_KINDS, coordinated_before, listed_after, speech_floor, subject_actor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
@@ -133,7 +133,7 @@ def _listed_with(st: Sentence, tg: Trigger, party: ActorMention | None) -> list[
     if party is None:
         return []
     if party.start - st.start > tg.start:
-        return coordinated(st, party)
+        return listed_after(st, party)
     return coordinated_before(st, party)
 
 

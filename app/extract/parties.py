@@ -14,7 +14,7 @@ from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
 from app.extract.roles import (
     ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, actor_at, announced_by, is_origin, made_in_actor,
-    origin_actor, prep_actor,
+    exemplified, origin_actor, prep_actor,
     pronoun_subject, relative_antecedent, relative_head, speech_floor, subject_actor,
 )
 from app.extract.sentences import Sentence, rel_span, text_before
@@ -255,6 +255,8 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
             supplier = next((a for a in st.actors if a.start - st.start > tg.end and a.kind in ROLE_KINDS
                              and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None)
+        if supplier is not None and _LATER_IT_THEY.search(t, supplier.end - st.start, tg.start):
+            supplier = None  # "Iran has fought IS in Syria, but it has also supplied": the pronoun is the subject
         if supplier is None and pronoun_subject(st, lo, tg.start):
             from_pronoun = True
         rel = _WHOM_WHICH_BEFORE.search(text_before(t, tg.start, 40))
@@ -281,6 +283,11 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         if recipient is None:
             recipient = prep_actor(st, tg.end, win_hi, _TO)
         if recipient is None:
+            # "supplied weapons to groups including Hezbollah and Hamas": the first example
+            to = _TO_WORD.search(t, tg.end, win_hi)
+            examples = exemplified(st, to.end()) if to else []
+            recipient = examples[0] if examples else None
+        if recipient is None:
             # "supplied most of Armenia's weapons": the owner of the goods is the recipient
             for w in st.weapons:
                 ws_ = w.start - st.start
@@ -294,6 +301,10 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             return None
         span.prev_subject = subj
     return supplier, recipient, from_pronoun
+
+
+_LATER_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?:[\w-]+\s+){0,3}$")
+_TO_WORD = re.compile(r"\bto\s+", re.I)
 
 
 def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:

@@ -202,6 +202,53 @@ def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
     return out
 
 
+# "to a host of militant groups, among them Hezbollah and Hamas", "and other countries, including Ethiopia"
+_EXAMPLES_RE = re.compile(
+    r"(?:[\w-]+\s+){0,5}?(?:groups|countries|states|nations|customers|buyers|clients|allies|partners|proxies|militias|"
+    r"factions|organi[sz]ations|movements|governments|militaries|armies|actors)\s*(?:,|[–—-])?\s*"
+    r"(?:including|among them|such as|notably|namely|in particular|like)\s+", re.I)
+_TO_OR_AND = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:to\s+)?", re.I)
+
+
+def exemplified(st: Sentence, pos: int) -> list[ActorMention]:
+    """The parties given as examples of a collective right at `pos` ("groups including Hezbollah and Hamas")."""
+    t = st.text
+    lead = _TO_OR_AND.match(t, pos)
+    m = _EXAMPLES_RE.match(t, lead.end() if lead else pos)
+    if m is None:
+        return []
+    first = actor_at(st, m.end(), 4)
+    if first is None or first.kind not in ROLE_KINDS or is_origin(st, first):
+        return []
+    return [first, *_coordinated_mentions(st, first)]
+
+
+def _coordinated_mentions(st: Sentence, a: ActorMention) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for code in coordinated(st, a):
+        nxt = next((b for b in st.actors if b.code == code and b.start > (out[-1] if out else a).start), None)
+        if nxt is None:
+            break
+        out.append(nxt)
+    return out
+
+
+def listed_after(st: Sentence, a: ActorMention | None) -> list[str]:
+    """The actors coordinated after `a`, then those given as examples after the list
+    ("to Azerbaijan, Ukraine and other countries, including Ethiopia")."""
+    if a is None:
+        return []
+    listed = _coordinated_mentions(st, a)
+    last = listed[-1] if listed else a
+    out = [b.code for b in listed]
+    end = last.end - st.start
+    head = ACTOR_NOUN_AFTER.match(st.text[end:end + 40]) if last.form == "demonym" else None  # "the Syrian army"
+    for b in exemplified(st, end + (head.end() if head else 0)):
+        if b.code != a.code and b.code not in out:
+            out.append(b.code)
+    return out
+
+
 _JOINER_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*,\s*as well as\s+)(?:the\s+)?")
 
 

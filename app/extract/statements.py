@@ -28,6 +28,7 @@ _URGED_BEFORE = re.compile(r"\burg\w+|\bcall\w* on\b", re.I)
 _STRONG_BREAK = re.compile(r";|\s[—–]\s")
 _EXPECTED = re.compile(r"expected", re.I)
 _AND_IT_THEY = re.compile(r"\s*,?\s*and\s+(?:it|they)\b")
+_COMMA_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?=(?:[\w-]+\s+){0,3}$)")
 _EITHER_SIDE = re.compile(r"\bto\s+(?:either|any|both)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:side|sides|party|parties)\b", re.I)
 _ANNOUNCE_CONFIRM = re.compile(r"\b(?:announc\w*|confirm\w*)\b")
 _LIST_TRANSFER = re.compile(r"\b(?:suppl\w+|sent|sold|deliver\w*|transfer\w*|export\w*|provid\w*|shipp\w*|import\w*|bought|"
@@ -213,9 +214,13 @@ def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, c
         sup = state.last_subject
     if rec is None and f.trigger.kind == "acquire" and IT_THEY.match(t) and state.last_subject:
         rec = state.last_subject
-    if sup is None and f.clause[0] > 0 and _AND_IT_THEY.match(t, f.clause[0]):
-        floor = speech_floor(st, 0, f.clause[0])
-        earlier = next((a for a in st.actors if floor <= a.start - st.start < f.clause[0] and a.kind in ROLE_KINDS
+    it_at = f.clause[0] if f.clause[0] > 0 and _AND_IT_THEY.match(t, f.clause[0]) else None
+    if it_at is None:
+        # "While Iran has fought IS in Syria, it has also supplied ...": the pronoun after the first clause
+        it_at = next((m.start() for m in _COMMA_IT_THEY.finditer(t, f.clause[0], f.trigger.start)), None)
+    if sup is None and it_at is not None:
+        floor = speech_floor(st, 0, it_at)
+        earlier = next((a for a in st.actors if floor <= a.start - st.start < it_at and a.kind in ROLE_KINDS
                         and not PREPS_BEFORE.search(text_before(t, a.start - st.start)) and not is_origin(st, a)), None)
         if earlier is not None and earlier.code != rec:
             sup = earlier.code
