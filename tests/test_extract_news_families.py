@@ -444,3 +444,15 @@ def test_trainers_alone_are_people_not_aircraft():
 ])
 def test_a_pronoun_after_the_first_clause_is_its_subject_not_the_nearest_place(text):
     assert tuples(text) == {("alleges", "IRN", "SYR", "small_arms")}
+
+
+def test_a_denial_of_the_goods_referred_back_to_takes_the_claim_s_categories():
+    text = ("US officials raised Khartoum's acquisition of Iranian drones. "
+            "Sudan's government categorically denied acquiring the Iranian military equipment.")
+    assert ("denies", "IRN", "SDN", "uav") in tuples(text)
+    assert ("denies", "IRN", "SDN", "unspecified") not in tuples(text)
+
+
+def test_a_denial_by_an_unknown_party_makes_the_denied_transfer_nobody_s_claim():
+    text = "Replying to Washington, the government of President Mbeki categorically denied acquiring Iranian drones."
+    assert tuples(text) == set()

@@ -57,6 +57,10 @@ def apply_denials(st: Sentence, idx: int, frames: list[Frame], denials: list[tup
     for dpos, dend, dkind in denials:
         denier = _denier(st, dpos, dend, dkind, state, first_actor)
         if denier is None:
+            # "the government of <someone unknown> denied acquiring drones": no party we know denies,
+            # and the transfer it denies is nobody's claim either
+            denied_frames.update(i for i, f in enumerate(frames) if f.trigger.start >= dend
+                                 and _GERUND_GAP.fullmatch(st.text[dend:f.trigger.start]))
             continue
         if dkind == "pred":
             own = [i for i, f in enumerate(frames) if f.trigger.start < dpos and i not in denied_frames]
@@ -136,7 +140,7 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
             continue
         denied_frames.add(i)
         handled = True
-        for cat, system, _ in f.weapons:
+        for cat, system in _referred_goods(st, f, (sup, rec), state):
             state.emit(make_statement("denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity), idx)
         # "X rejected US claims that it supplied ...": the claim denied is also stated, by its owner
         owner_m = P.OWNERLESS_RE.search(t[dpos: f.trigger.start])
@@ -156,6 +160,23 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
             for cat, system, _ in f.weapons:
                 state.emit(make_statement("alleges", sup, rec, cat, system, f.status, None, owner, st, f.quantity), idx)
     return handled
+
+
+_THE_GENERIC = re.compile(r"\b(?:the|these|those|such)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _referred_goods(st: Sentence, f: Frame, pair: tuple[str, str], state: ArticleState) -> list[tuple[str, str | None]]:
+    """A denied frame's goods; "denied acquiring the Iranian military equipment" (a generic word that
+    refers back) denies the goods of the last claim about the pair."""
+    goods = [(cat, system) for cat, system, _ in f.weapons]
+    if not all(cat == "unspecified" for cat, _ in goods) \
+            or not all(_THE_GENERIC.search(text_before(st.text, pos, 40)) for _, _, pos in f.weapons):
+        return goods
+    latest = next(state.claims_of_pair(pair), None)
+    if latest is None:
+        return goods
+    referred = sorted({(s.category, s.system) for c, s in state.claims_of_pair(pair) if c == latest[0]}, key=cat_order)
+    return referred or goods
 
 
 def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dpos: int, dend: int,
