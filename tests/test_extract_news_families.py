@@ -456,3 +456,25 @@ def test_a_denial_of_the_goods_referred_back_to_takes_the_claim_s_categories():
 def test_a_denial_by_an_unknown_party_makes_the_denied_transfer_nobody_s_claim():
     text = "Replying to Washington, the government of President Mbeki categorically denied acquiring Iranian drones."
     assert tuples(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier", "recipients"),
+    [
+        ("The S-400's customers include China, India and Turkey.", "RUS", {"CHN", "IND", "TUR"}),
+        ("Customers for the Bayraktar TB2 have included Poland, Ukraine and Morocco.", "TUR", {"POL", "UKR", "MAR"}),
+        ("Export buyers of French Rafale jets are Egypt, Qatar and India.", "FRA", {"EGY", "QAT", "IND"}),
+        ("The Akinci is built by Baykar. Beyond Turkey, the drone's customers include Pakistan and Kyrgyzstan.",
+         "TUR", {"PAK", "KGZ"}),
+    ],
+)
+def test_a_weapon_s_customers_are_its_recipients(text, supplier, recipients):
+    found = tuples(text)
+    assert {t[1] for t in found} == {supplier}
+    assert {t[2] for t in found} == recipients
+    assert {s.status for s in extract(text).statements} == {"delivered"}
+
+
+def test_a_named_system_exported_to_several_states_comes_from_its_maker():
+    assert {t[1:3] for t in tuples("The TB2 has been exported to Poland, Ukraine and Morocco.")} == {
+        ("TUR", "POL"), ("TUR", "UKR"), ("TUR", "MAR")}

@@ -53,7 +53,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             continue
         t = st.text
         planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
-        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) else "unknown")
+        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) or tg.form == "customers" else "unknown")
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
@@ -152,6 +152,8 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
         weapons = [w for w in weapons if w[0] != "unspecified"]  # "the components in Russia's weapons": the weapons hold them
     if tg.form in ("dealings", "embargo"):
         weapons = [("unspecified", None, tg.start)]
+    if tg.form == "customers" and recipient is not None:
+        weapons = weapons_in(st, max(lo, prv), recipient.start - st.start, state)  # "the TB2's customers", "customers for the TB2"
     if tg.form == "possess":
         weapons = [w for w in weapons_in(st, lo, tg.start, state)]
     if tg.form == "thank" and not weapons:

@@ -108,6 +108,20 @@ def _supplier_noun(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     return supplier, recipient, from_pronoun
 
 
+_INCLUDE_AFTER = re.compile(r"(?:\s+[\w’'-]+){0,6}?\s+(?:have\s+|has\s+)?(?:include[ds]?|included|are|were|such as|among them)"
+                            r"\s*:?\s+", re.I)
+
+
+def _customers(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "The S-400's customers include China, India and Turkey": the first customer listed (the rest
+    follow as its list); the supplier is the goods' origin, else their maker (found with the goods)."""
+    m = _INCLUDE_AFTER.match(st.text, tg.end)
+    recipient = actor_at(st, m.end(), 4) if m else None
+    if recipient is None or recipient.kind not in ROLE_KINDS or is_origin(st, recipient):
+        return None
+    return origin_actor(st, span.lo, tg.start), recipient, False
+
+
 def _possess(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """ "Iranian-made weapons in Houthi arsenals": goods of a stated origin that reached the holder."""
     lo = span.lo
@@ -402,7 +416,7 @@ def _embargo(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     return supplier, recipient, False
 
 
-BY_FORM = {"embargo": _embargo, "origin": _origin, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun,
+BY_FORM = {"embargo": _embargo, "origin": _origin, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun, "customers": _customers,
             "possess": _possess, "thank": _thank, "carry": _carry, "arrive": _arrive}
 
 

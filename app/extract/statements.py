@@ -240,7 +240,7 @@ def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | Non
     if sup is None and rec is not None and f.trigger.kind in ("supply", "acquire") and f.trigger.form != "thank":
         # "TB2s sold to Azerbaijan": a named system's maker, when nothing else names a supplier
         makers = lex.makers(f.weapons)
-        if len(makers) == 1 and rec not in makers and not (role_codes - {rec} - makers):
+        if len(makers) == 1 and rec not in makers and not (role_codes - {rec} - set(f.more_recipients) - makers):
             sup = makers.pop()
     if rec is None and sup is not None and _EITHER_SIDE.search(t[f.trigger.end:f.clause[1]]):
         rec = state.partner(sup) or next((g.recipient for g in frames if g is not f and g.recipient and g.recipient != sup

@@ -20,6 +20,9 @@ _PASSIVE_AFTER = re.compile(r"^\s+(?:by|to|from|in|last|this|over|under|during)\
 _COMMA_SEMI = re.compile(r"[,;]")
 _DEALINGS_RE = re.compile(r"\b(?:arms|weapons|military)\s+(?:dealings|deals|trade|cooperation)\s+with\b", re.I)
 _SUPPLIER_RE = re.compile(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", re.I)
+# "the S-400's customers include China, India and Turkey", "customers for the TB2 have included ..."
+_CUSTOMERS_RE = re.compile(r"\b(?:customers|buyers|clients|operators|importers)\b(?=(?:\s+[\w’'-]+){0,6}?\s+"
+                           r"(?:have\s+|has\s+)?(?:include[ds]?|included|are|were|such as|among them)\b)", re.I)
 _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
                             r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
 _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
@@ -127,6 +130,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), "supply", "dealings"))
     for m in (_SUPPLIER_RE.finditer(t) if "supplier" in low else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
+    for m in (_CUSTOMERS_RE.finditer(t) if has_any(low, "customers", "buyers", "clients", "operators", "importers") else ()):
+        found.append(Trigger(m.start(), m.end(), "supply", "customers"))
     for m in (_POSSESSION_RE.finditer(t) if has_any(low, *_POSSESSION_NOUNS) else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
     for m in (P.THANK_RE.finditer(t) if "thank" in low else ()):
