@@ -478,3 +478,20 @@ def test_a_weapon_s_customers_are_its_recipients(text, supplier, recipients):
 def test_a_named_system_exported_to_several_states_comes_from_its_maker():
     assert {t[1:3] for t in tuples("The TB2 has been exported to Poland, Ukraine and Morocco.")} == {
         ("TUR", "POL"), ("TUR", "UKR"), ("TUR", "MAR")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia is Bolivia's main arms supplier.", ("alleges", "RUS", "BOL", "unspecified")),
+        ("China has become Pakistan's largest supplier of weapons.", ("alleges", "CHN", "PAK", "unspecified")),
+    ],
+)
+def test_a_state_called_another_s_arms_supplier_supplies_it(text, expected):
+    assert tuples(text) == {expected}
+
+
+def test_what_can_be_exported_from_somewhere_is_no_transfer():
+    text = ("Israel remains one of Baku's main arms suppliers. Cargo planes flew into an airfield from which "
+            "explosives can be exported and returned to Baku.")
+    assert tuples(text) == {("alleges", "ISR", "AZE", "unspecified")}

@@ -162,7 +162,7 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
         weapons = [w for w in weapons if not (w[0] == "naval" and w[1] is None)]
     if tg.form == "carry" and (not weapons or re.match(r"\s+(?:them|it|the (?:weapons|arms|cargo|shipment))\b", t[tg.end:], re.I)):
         weapons = weapons_in(st, 0, tg.start, state)
-    if not weapons and tg.form == "noun":
+    if not weapons and tg.form in ("noun", "supplier"):  # "arms shipments", "its arms supplier"
         weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
                    if w.start - st.start <= tg.start < w.end - st.start]
     if not weapons and tg.form == "verb" and P.NOT_GOODS_OBJECT_RE.match(t, tg.end):

@@ -93,7 +93,10 @@ def _supplier_noun(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     t, lo, win_hi = st.text, span.lo, span.win_hi
     recipient = None
     from_pronoun = False
-    subj = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+    floor = speech_floor(st, lo, tg.start)
+    subj = subject_actor(st, floor, tg.start)
+    if subj is not None and POSSESSIVE_AFTER.match(t[subj.end - st.start:]):
+        subj = subject_actor(st, floor, subj.start - st.start)  # "Russia is Bolivia's main arms supplier"
     if subj is None or not re.search(r"\b(?:is|was|are|were|has been|have been|remains|remained|became|become|as)\b", t[subj.end - st.start:tg.start]):
         return None
     supplier = subj

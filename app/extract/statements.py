@@ -128,6 +128,9 @@ _ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:[\w()-]+\s+){0,2}$", re.I)
 _BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|curbs?)\s+on\s+(?:\w+\s+){0,2}$", re.I)
 
 
+_CAN_BE = re.compile(r"\b(?:can|could|may|might)\s+(?:\w+ly\s+)?be\s+(?:\w+ly\s+)?$", re.I)
+
+
 def _hedged(t: str, f: Frame) -> bool:
     """No evidence, a condition, a refusal, a ban ("the ban on weapons sales to Iran") or no goods in
     particular ("any weapon it obtains") before the trigger: the sentence asserts no transfer. An approved
@@ -137,6 +140,9 @@ def _hedged(t: str, f: Frame) -> bool:
         ne = P.NO_EVIDENCE_RE.search(t, ne.end(), f.trigger.start)
     if ne or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
         return True
+    if f.trigger.form == "passive" and f.supplier is None \
+            and _CAN_BE.search(t, max(0, f.trigger.start - 30), f.trigger.start):
+        return True  # "an airfield from which explosives can be exported": a capability, nobody's transfer
     if " on " in t[max(0, f.trigger.start - 50):f.trigger.start] and _BAN_ON.search(t, max(0, f.trigger.start - 50), f.trigger.start):
         return True  # "the ban on weapons sales to Iran": what is banned is not said to happen
     if not f.negated and f.trigger.form == "verb" and ("any " in t or "every " in t) \
