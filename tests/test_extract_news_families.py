@@ -495,3 +495,11 @@ def test_what_can_be_exported_from_somewhere_is_no_transfer():
     text = ("Israel remains one of Baku's main arms suppliers. Cargo planes flew into an airfield from which "
             "explosives can be exported and returned to Baku.")
     assert tuples(text) == {("alleges", "ISR", "AZE", "unspecified")}
+
+
+def test_thanks_to_is_because_of_not_gratitude_or_speech():
+    text = ("Russia, thanks to recent agreements to sell 5,000 rifles and 12 helicopters, "
+            "is now Bolivia's biggest arms supplier.")
+    found = tuples(text)
+    assert {("alleges", "RUS", "BOL", "small_arms"), ("alleges", "RUS", "BOL", "helicopter")} <= found
+    assert not any(t[0] == "confirms" for t in found)

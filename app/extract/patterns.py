@@ -280,4 +280,4 @@ CARRY_RE = re.compile(r"\b(?:carry(?:ing)?|carried|carries|transport(?:ing|ed|s)
 AMBIGUOUS_SPEECH = _SPEECH["ambiguous"]
 
 # A recipient thanking its supplier ("Mali's president thanked Russia for the aircraft").
-THANK_RE = re.compile(r"\bthank(?:s|ed|ing)?\b", I)
+THANK_RE = re.compile(r"\bthank(?:s|ed|ing)?\b(?<!\bthanks)|\bthanks\b(?!\s+to\b)", I)  # "thanks to the deals": because of, not gratitude
