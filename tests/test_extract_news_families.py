@@ -503,3 +503,23 @@ def test_thanks_to_is_because_of_not_gratitude_or_speech():
     found = tuples(text)
     assert {("alleges", "RUS", "BOL", "small_arms"), ("alleges", "RUS", "BOL", "helicopter")} <= found
     assert not any(t[0] == "confirms" for t in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Embraer confirmed it had signed up the Colombian Air Force for 24 Super Tucano aircraft.",
+         ("confirms", "BRA", "COL", "aircraft")),
+        ("Houthi rebels got hold of Iranian missiles, the panel said.", ("alleges", "IRN", "houthis", "missile")),
+        ("The complaint says US gunmakers knowingly allow Mexican cartels to get hold of rifles.",
+         ("alleges", "USA", "cartels", "small_arms")),
+        ("Iran helped the Houthis acquire ballistic missiles, the report said.",
+         ("alleges", "IRN", "houthis", "ballistic_missile")),
+    ],
+)
+def test_signing_up_a_buyer_getting_hold_of_goods_and_letting_others_acquire_them(text, expected):
+    assert tuples(text) == {expected}
+
+
+def test_a_buyer_signing_up_for_goods_is_not_their_supplier():
+    assert not any(t[1] == "COL" for t in tuples("Colombia signed up for 24 Super Tucano aircraft."))

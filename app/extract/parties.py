@@ -322,6 +322,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
 
 _LATER_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?:[\w-]+\s+){0,3}$")
 _TO_WORD = re.compile(r"\bto\s+", re.I)
+_ENABLER_BEFORE = re.compile(r"\b(?:allow|let|help|enabl|permit)\w*\s+(?:the\s+)?$", re.I)
 
 
 def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
@@ -354,6 +355,11 @@ def _acquire(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         if recipient is None and pronoun_subject(st, lo, tg.start):
             from_pronoun = True
         supplier = prep_actor(st, tg.end, win_hi, "from")
+        enabler = _ENABLER_BEFORE.search(text_before(t, subj.start - st.start, 40)) if subj is not None else None
+        if supplier is None and enabler is not None:
+            # "gunmakers allow Mexican cartels to get hold of guns": who lets them have the goods supplies them
+            at = subj.start - st.start - len(text_before(t, subj.start - st.start, 40)) + enabler.start()
+            supplier = subject_actor(st, speech_floor(st, lo, at), at)
         span.prev_subject = subj
     if supplier is None:
         supplier = origin_actor(st, tg.end, win_hi)

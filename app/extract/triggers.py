@@ -28,7 +28,8 @@ _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\
 _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
 
 
-_ARM_VERBS = frozenset({"arm", "armed"})
+# verbs that name a transfer only with a party as their object ("armed the rebels", "signed up the air force for")
+_ARM_VERBS = frozenset({"arm", "armed", "signed up", "signs up", "signing up"})
 # a word every ORIGIN_RE match contains (the sentence's ASCII words; a guard before the scan)
 _ORIGIN_WORDS = frozenset({"came", "come", "comes", "coming", "originate", "originates", "originated", "originating",
                            "made", "manufactured", "produced", "traced"})
@@ -62,7 +63,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         word = m.group(0).lower()
         after = t[m.end():]
         if word in _ARM_VERBS and not _object_is_actor(st, m.end()):
-            continue  # "armed groups", "an armed drone": "arm" names a transfer only with a party as its object
+            continue  # "armed groups", "signed up for": a transfer only with a party as its object
         if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
