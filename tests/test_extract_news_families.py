@@ -523,3 +523,15 @@ def test_signing_up_a_buyer_getting_hold_of_goods_and_letting_others_acquire_the
 
 def test_a_buyer_signing_up_for_goods_is_not_their_supplier():
     assert not any(t[1] == "COL" for t in tuples("Colombia signed up for 24 Super Tucano aircraft."))
+
+
+@pytest.mark.parametrize("text", [
+    "Iran secretly arms Hezbollah, Israel says.",
+    "The seizure was one of several by Western navies, which say Iran arms Hezbollah, an accusation Tehran rejects.",
+])
+def test_arms_as_a_verb_with_a_party_on_each_side(text):
+    assert ("alleges", "IRN", "hezbollah", "unspecified") in tuples(text)
+
+
+def test_arms_as_a_noun_before_a_party_is_no_verb():
+    assert tuples("Iranian arms the Houthis used were found in the port.") == set()

@@ -18,7 +18,7 @@ from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
 
 _DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", re.I)
-_ARMING = re.compile(r"arm(?:ing|ed)?\b", re.I)
+_ARMING = re.compile(r"arm(?:s|ing|ed)?\b", re.I)
 _PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
 _QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
 _FOLLOW_BEFORE = re.compile(r"\b(?:follow(?:s|ed|ing)?|join(?:s|ed|ing)?)\s+(?:the\s+)?$", re.I)

@@ -24,7 +24,8 @@ _TO = r"to|into|toward|towards|bound for|destined for|intended for|headed for|he
 _POSSESSIVE_BEFORE = re.compile(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“”’'-]+\s+){0,2}$")
 _ITS_THEIR_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", re.I)
 _BY_END = re.compile(r"\b(?:by|[Bb]y)\s+$")
-_WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?:it|they|\w+)\s+(?:\w+\s+)?$")
+_WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?!(?:say|says|said|claim\w*|alleg\w*|accus\w*|believ\w*|report\w*|insist\w*|argu\w*)\b)"
+                                r"(?:it|they|\w+)\s+(?:\w+\s+)?$")  # "Ukraine, which Iran armed" (not ", which say Iran arms")
 _AID_NOUN = re.compile(r"\b(?:package|packages|aid|assistance)\b", re.I)
 _AND_OR_END = re.compile(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$")
 _FOR_AFTER = re.compile(r"^\s+(?:of\s+)?(?:\w+\s+){0,3}?for\s+")

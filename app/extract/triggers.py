@@ -29,7 +29,7 @@ _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession",
 
 
 # verbs that name a transfer only with a party as their object ("armed the rebels", "signed up the air force for")
-_ARM_VERBS = frozenset({"arm", "armed", "signed up", "signs up", "signing up"})
+_ARM_VERBS = frozenset({"arm", "armed", "arms", "signed up", "signs up", "signing up"})
 # a word every ORIGIN_RE match contains (the sentence's ASCII words; a guard before the scan)
 _ORIGIN_WORDS = frozenset({"came", "come", "comes", "coming", "originate", "originates", "originated", "originating",
                            "made", "manufactured", "produced", "traced"})
@@ -39,6 +39,17 @@ _THE = re.compile(r"\s+(?:the\s+)?")
 def _object_is_actor(st: Sentence, pos: int) -> bool:
     m = _THE.match(st.text, pos)
     return m is not None and any(a.start - st.start == m.end() for a in st.actors)
+
+
+_SUBJECT_WORD_BEFORE = re.compile(r"\b(?:it|they|which|who|that)\s+(?:\w+ly\s+|also\s+|still\s+)?$", re.I)
+
+
+def _subject_right_before(st: Sentence, pos: int) -> bool:
+    """A state or group by name, or a subject pronoun, right before `pos` (adverbs allowed)."""
+    if _SUBJECT_WORD_BEFORE.search(st.text, max(0, pos - 30), pos):
+        return True
+    gap = re.compile(r"\s+(?:\w+ly\s+|also\s+|still\s+)?")
+    return any(a.form != "demonym" and gap.fullmatch(st.text, a.end - st.start, pos) for a in st.actors)
 
 
 _REDUCED_RELATIVE = {"bought", "ordered", "acquired", "purchased", "imported", "procured"}
@@ -63,7 +74,9 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         word = m.group(0).lower()
         after = t[m.end():]
         if word in _ARM_VERBS and not _object_is_actor(st, m.end()):
-            continue  # "armed groups", "signed up for": a transfer only with a party as its object
+            continue
+        if word == "arms" and not _subject_right_before(st, m.start()):
+            continue  # the noun ("Iranian arms the Houthis used"), not "Iran arms the Houthis"  # "armed groups", "signed up for": a transfer only with a party as its object
         if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
