@@ -535,3 +535,22 @@ def test_arms_as_a_verb_with_a_party_on_each_side(text):
 
 def test_arms_as_a_noun_before_a_party_is_no_verb():
     assert tuples("Iranian arms the Houthis used were found in the port.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Syria has acknowledged receiving drones from Iran but said they arrived before the war.",
+         ("confirms", "IRN", "SYR", "uav")),
+        ("Iran has admitted to sending drones to Russia.", ("confirms", "IRN", "RUS", "uav")),
+    ],
+)
+def test_a_party_admitting_a_transfer_in_a_gerund_confirms_it(text, expected):
+    assert tuples(text) == {expected}
+
+
+def test_a_straight_opening_quote_belongs_to_the_quoted_sentence():
+    text = 'A senior Belarusian official rejected the claims. "We have never sent weapons to Russia," the official said.'
+    assert tuples(text) == {("denies", "BLR", "RUS", "unspecified")}
+    quote = extract(text).statements[0].quote
+    assert quote.startswith('"We have never')

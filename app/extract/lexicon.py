@@ -202,7 +202,8 @@ class Lexicon:
         # an opening quote mark belongs to the sentence it opens
         for i in range(len(spans) - 1):
             a, b = spans[i]
-            if b - a > 1 and text[b - 1] in "“‘" and spans[i + 1][0] >= b and "\n" not in text[b:spans[i + 1][0]]:
+            opening = text[b - 1] in "“‘" or (text[b - 1] in "\"'" and text[b - 2].isspace())  # '... claims. "We'
+            if b - a > 1 and opening and spans[i + 1][0] >= b and "\n" not in text[b:spans[i + 1][0]]:
                 spans[i] = (a, b - 1 - (len(text[a:b - 1]) - len(text[a:b - 1].rstrip())))
                 spans[i + 1] = (b - 1, spans[i + 1][1])
         return _merge_short(text, spans)

@@ -323,6 +323,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
 
 _LATER_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?:[\w-]+\s+){0,3}$")
 _TO_WORD = re.compile(r"\bto\s+", re.I)
+_ADMITTED_GERUND = re.compile(r"\b(?:acknowledg|admit|confirm|conced|recogni[sz])\w*\s+(?:to\s+)?(?:having\s+)?$", re.I)
 _ENABLER_BEFORE = re.compile(r"\b(?:allow|let|help|enabl|permit)\w*\s+(?:the\s+)?$", re.I)
 
 
@@ -381,6 +382,10 @@ def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorM
     relative clause ("India, which ..., sold"), or the previous verb's subject ("X bought ... and sold")."""
     t, lo, prv = st.text, span.lo, span.prv
     subj = subject_actor(st, speech_floor(st, floor, tg.start), tg.start)
+    admitted = _ADMITTED_GERUND.search(t, max(floor, tg.start - 40), tg.start) \
+        if subj is None and t[tg.start:tg.end].lower().endswith("ing") else None
+    if admitted is not None:
+        subj = subject_actor(st, speech_floor(st, floor, admitted.start()), admitted.start())  # "Syria acknowledged receiving"
     head = relative_head(st, lo, tg.start) or relative_antecedent(st, tg.start)
     if head is not None:
         subj = head
