@@ -15,6 +15,8 @@ script cycling through the file, each thread from its own offset) runs each clas
   URLs also sent to Datasette (`/DB/allegation?supplier_id=..&_facet=supplier_id&_facet=
   recipient_id&_facet=category&_size=25`), so the two are compared on the same requests;
 - search: names of weapon systems and actors as search words, pages 1-3;
+- search, filtered: the same words with one or two facet values of an allegation (country,
+  supplier, recipient, category, named system, stance, claimant), pages 1-3;
 - allegation, article, actor, weapon: detail pages of random allegations, articles, actors,
   categories.
 
@@ -68,7 +70,7 @@ function request()
 end
 """
 # Targets of issue 14 (2 cores, 8 connections), p99 in ms; the list's is also >= 10x Datasette's req/s.
-TARGETS_P99 = {"list, Datasette's filters": 100, "list": 100, "search": 150, "allegation": 50, "article": 50}
+TARGETS_P99 = {"list, Datasette's filters": 100, "list": 100, "search": 150, "search, filtered": 150, "allegation": 50, "article": 50}
 AFTER_INGEST_P99 = 200
 
 
@@ -135,7 +137,13 @@ def draw_urls(db: Path, n: int, seed: int) -> dict[str, list[str]]:
         word = rng.choice(searchable)
         return "/?" + urlencode({"q": word, "page": rng.choice((1, 1, 2, 3))})
 
-    return {
+    def filtered_search() -> str:
+        values = facet_values(rng.choice(allegations))
+        keys = rng.sample(sorted(k for k in values if k not in ("since", "until")), k=rng.choice((1, 1, 2)))
+        return "/?" + urlencode([("q", rng.choice(searchable)), *((k, values[k]) for k in sorted(keys)),
+                                 ("page", rng.choice((1, 1, 2, 3)))])
+
+    return {  # drawn in this order from one seeded generator: a new class goes last
         "list": distinct(listing),
         "list, Datasette's filters": distinct(datasette_filter),
         "search": distinct(search),
@@ -143,6 +151,7 @@ def draw_urls(db: Path, n: int, seed: int) -> dict[str, list[str]]:
         "article": distinct(lambda: f"/articles/{rng.choice(article_ids)}"),
         "actor": distinct(lambda: f"/actors/{rng.choice(actor_codes)}"),
         "weapon": distinct(lambda: f"/weapons/{rng.choice(categories)}"),
+        "search, filtered": distinct(filtered_search),
     }
 
 
@@ -226,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", choices=("on", "off"), nargs="+", default=["on", "off"])
+    parser.add_argument("--only", nargs="+", metavar="CLASS", help="run only these classes of page (e.g. search "
+                        "'search, filtered'; default: all)")
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--postgres", metavar="URL",
                         help="serve armswatch from this empty PostgreSQL database instead (the ledger is moved there "
@@ -252,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         env = {**env, "ARMSWATCH_DATABASE_URL": args.postgres}
     urls = draw_urls(work, args.urls, args.seed)
     files = write_urls(urls)
+    if args.only:
+        unknown = set(args.only) - set(files)
+        if unknown:
+            raise SystemExit(f"--only: no class {', '.join(sorted(unknown))} (classes: {', '.join(files)})")
+        files = {k: v for k, v in files.items() if k in args.only}
     counts = {t: sqlite3.connect(work).execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
               for t in ("article", "statement", "allegation")}
     print(f"ledger: {args.db} ({', '.join(f'{v:,} {k}s' for k, v in counts.items())}); "
@@ -290,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             results += rows
         finally:
             stop(proc)
-    if datasette:
+    if datasette and "list, Datasette's filters" in files:
         ds_file = OUT / "mixed-urls" / "datasette.txt"
         ds_file.write_text("\n".join(datasette_urls(work, urls["list, Datasette's filters"])) + "\n")
         port = free_port()

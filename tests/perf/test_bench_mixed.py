@@ -16,7 +16,8 @@ def test_drawn_urls_are_distinct_pages_over_every_facet(session, db_url: str) ->
     session.commit()
     db = Path(db_url.removeprefix("sqlite:///"))
     urls = draw_urls(db, 40, seed=3)
-    assert set(urls) == {"list", "list, Datasette's filters", "search", "allegation", "article", "actor", "weapon"}
+    assert set(urls) == {"list", "list, Datasette's filters", "search", "allegation", "article", "actor", "weapon",
+                         "search, filtered"}
     for name, paths in urls.items():
         assert paths and len(paths) == len(set(paths)), name
     assert len(urls["list"]) == 40 and len(urls["allegation"]) == 40
@@ -24,6 +25,9 @@ def test_drawn_urls_are_distinct_pages_over_every_facet(session, db_url: str) ->
     assert used >= {"country", "supplier", "recipient", "category", "system", "stance", "claimant", "since", "until",
                     "page"}
     assert {v for p in urls["search"] for k, v in parse_qsl(urlsplit(p).query) if k == "page"} == {"1", "2", "3"}
+    filtered = [dict(parse_qsl(urlsplit(p).query)) for p in urls["search, filtered"]]
+    assert all(q.get("q") and len(q) >= 3 for q in filtered)  # a word, a facet or two, the page
+    assert {k for q in filtered for k in q} >= {"country", "category", "stance", "page"}
     assert draw_urls(db, 40, seed=3) == urls  # a fixed seed draws the same URLs
 
     from app.web.main import create_app
