@@ -1,12 +1,13 @@
 """What the read path keeps per allegation, counted from its statements: the counters, the
-system and claimant tallies and the pair's weapon-unspecified denials.
+system and claimant tallies, the pair's weapon-unspecified denials and the articles stating it
+(`allegation_article`, which the search maps matching articles through).
 
 Ingest adds a new article's statements to these incrementally (`app.ingest.store`); a review
 recounts the allegations it touched with `recount(conn, ids)`, and `recount(conn)` recounts
 them all (the from-scratch definition the tests hold ingest's increments equal to).
 
 A rejected statement counts nowhere but in `n_rejected`: not in the statements, articles, sources,
-stances, status, dates, tallies or the pair's denials. An allegation left with no other
+stances, status, dates, tallies, the pair's denials or the allegation's articles. An allegation left with no other
 statement has `n_statements == 0` and leaves the public lists (`app.facets.VISIBLE`).
 """
 from __future__ import annotations
@@ -16,13 +17,14 @@ from collections.abc import Iterable
 from sqlalchemy import Date, and_, bindparam, case, func, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
-from app.models import Allegation, AllegationClaimant, AllegationSystem, Article, Statement
+from app.models import Allegation, AllegationArticle, AllegationClaimant, AllegationSystem, Article, Statement
 from app.vocab import Review, Stance
 
 A = Allegation.__table__
 S = Statement.__table__
 ART = Article.__table__
 TALLIES = ((AllegationSystem.__table__, "system_id"), (AllegationClaimant.__table__, "claimant_id"))
+PAIRS = AllegationArticle.__table__
 UNSPECIFIED = "unspecified"
 PUBLIC = S.c.review != Review.rejected.value
 STATUS_OF = {2: "delivered", 1: "planned", 0: "unknown"}
@@ -79,6 +81,9 @@ def recount(conn: Connection, ids: Iterable[int] | None = None) -> None:
             select(S.c.allegation_id, S.c[column], func.count())
             .where(S.c[column].is_not(None), PUBLIC, *mine).group_by(S.c.allegation_id, S.c[column]),
         ))
+    conn.execute(PAIRS.delete().where(PAIRS.c.allegation_id.in_(ids)) if ids is not None else PAIRS.delete())
+    conn.execute(PAIRS.insert().from_select(
+        ["article_id", "allegation_id"], select(S.c.article_id, S.c.allegation_id).where(PUBLIC, *mine).distinct()))
 
 
 def _pair_denies(conn: Connection, ids: list[int] | None) -> None:

@@ -20,12 +20,14 @@ from app import migrate
 from app.db import make_engine
 from app.ingest.store import ANALYZE
 from app.models import (
-    Actor, Allegation, AllegationClaimant, AllegationSystem, Article, Statement, WeaponCategory, WeaponSystem,
+    Actor, Allegation, AllegationArticle, AllegationClaimant, AllegationSystem, Article, Statement, WeaponCategory,
+    WeaponSystem,
 )
 
 # Foreign-key order: a row's references are copied before it.
 TABLES = tuple(m.__table__ for m in (
     WeaponCategory, Actor, WeaponSystem, Article, Allegation, Statement, AllegationSystem, AllegationClaimant,
+    AllegationArticle,
 ))
 ACTOR = Actor.__table__
 BATCH = 1000

@@ -15,13 +15,13 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from sqlalchemy import cast, column, func, literal, or_, select, table, union
+from sqlalchemy import cast, column, func, literal, select, table, union
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.sql.elements import ColumnElement
 
 from app import facets
 from app.facets import AC, ACT, AS, DENIES, DENIES_FILTER, WS, A  # noqa: F401 - the tables, for importers
-from app.models import Article, Statement
+from app.models import AllegationArticle, Article, Statement
 from app.taxonomy import CATEGORY_SLUGS
 from app.counters import PUBLIC  # noqa: F401 - a statement the public sees, for importers
 from app.vocab import Answer, Review
@@ -51,6 +51,7 @@ _TERM = re.compile(r"\w+", re.UNICODE)
 
 S = Statement.__table__
 ART = Article.__table__
+AA = AllegationArticle.__table__
 # The "unspecified" allegation of the same pair: its denials answer every allegation of the pair.
 U = A.alias("u")
 # The FTS5 tables of migration 0001 (SQLite only); the column named like the table is FTS5's
@@ -224,17 +225,17 @@ class AllegationFilters(BaseModel):
         return clauses
 
     def search_ids(self, dialect: str):
-        """Allegation ids with a statement whose quote, or whose article (title or text), matches `q`.
+        """Allegation ids with a public statement whose quote, or whose article (title or text), matches `q`.
+
+        The articles' allegations are read from `allegation_article` (an article's pairs with a
+        public statement), one short index range per matching article, not its statements.
 
         SQLite searches its FTS5 tables, PostgreSQL its tsvector columns (both indexed, with the
         same meaning: every word of `q` as a prefix, accents ignored); another database falls
         back to a LIKE scan."""
-        article_ids = self.article_ids(dialect)
-        if dialect == "postgresql":  # an OR of the two would scan every statement
-            return union(select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect)), PUBLIC),
-                         select(S.c.allegation_id).where(S.c.article_id.in_(article_ids), PUBLIC))
-        return select(S.c.allegation_id).where(
-            or_(S.c.id.in_(self.quote_ids(dialect)), S.c.article_id.in_(article_ids)), PUBLIC).distinct()
+        in_articles = select(AA.c.allegation_id).where(AA.c.article_id.in_(self.article_ids(dialect)))
+        in_quotes = select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect)), PUBLIC)
+        return union(in_articles, in_quotes)
 
     def article_ids(self, dialect: str):
         """Ids of the articles (title or text) matching `q`."""

@@ -152,6 +152,20 @@ class Statement(SQLModel, table=True):
                         description="unreviewed | verified | rejected (a Review); copied from its Decision")
 
 
+class AllegationArticle(SQLModel, table=True):
+    """An article with a public statement on an allegation: kept by ingest and recounted after a
+    review, so a search maps its matching articles to allegations without reading statements."""
+
+    __tablename__ = "allegation_article"
+    __table_args__ = (
+        Index("ix_allegation_article_allegation", "allegation_id", "article_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    allegation_id: int = Field(foreign_key="allegation.id", primary_key=True)
+
+
 class AllegationSystem(SQLModel, table=True):
     """Statements of an allegation naming one weapon system: kept by ingest for facets and lists."""
 

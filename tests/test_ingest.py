@@ -199,6 +199,7 @@ def test_incremental_counters_equal_a_full_recount(db_url: str, engine: Engine, 
         "allegation": f"SELECT {columns} FROM allegation ORDER BY id",
         "allegation_system": "SELECT * FROM allegation_system ORDER BY allegation_id, system_id",
         "allegation_claimant": "SELECT * FROM allegation_claimant ORDER BY allegation_id, claimant_id",
+        "allegation_article": "SELECT allegation_id, article_id FROM allegation_article ORDER BY allegation_id, article_id",
     }
     with engine.connect() as conn:
         incremental = {name: conn.execute(text(sql)).all() for name, sql in derived.items()}
@@ -208,11 +209,12 @@ def test_incremental_counters_equal_a_full_recount(db_url: str, engine: Engine, 
                           "n_pair_denies = 0"))
         conn.execute(text("DELETE FROM allegation_system"))
         conn.execute(text("DELETE FROM allegation_claimant"))
+        conn.execute(text("DELETE FROM allegation_article"))
         recompute_counters(conn)
     with engine.connect() as conn:
         recounted = {name: conn.execute(text(sql)).all() for name, sql in derived.items()}
     assert incremental == recounted
-    assert incremental["allegation_system"] and incremental["allegation_claimant"]
+    assert incremental["allegation_system"] and incremental["allegation_claimant"] and incremental["allegation_article"]
     uav = allegation(engine, "IRN", "RUS", "uav")
     assert (uav["first_reported"], uav["last_reported"]) == ("2021-07-04", "2024-01-09")
     assert uav["n_articles"] == 6  # a1, a3, page.html, the "Kiev says" JSONL record, later, earlier

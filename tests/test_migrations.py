@@ -84,3 +84,33 @@ def test_fts_triggers_follow_article_rows(empty_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM article_fts WHERE article_fts MATCH 'lanterns'")).scalar_one() == 0
     engine.dispose()
+
+
+def test_allegation_article_is_filled_from_the_public_statements_of_an_existing_ledger(empty_url: str) -> None:
+    migrate.upgrade(empty_url, "0008")
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO actor (id, code, kind, name, aliases) VALUES (1, 'IRN', 'state', 'Iran', '[]'), "
+                          "(2, 'RUS', 'state', 'Russia', '[]')"))
+        conn.execute(text("INSERT INTO weapon_category (slug, label, description) VALUES ('uav', 'Drones', ''), "
+                          "('missile', 'Missiles', '')"))
+        conn.execute(text("INSERT INTO allegation (id, supplier_id, recipient_id, category, status, n_statements, "
+                          "n_sources, n_alleges, n_denies, n_confirms) "
+                          "VALUES (1, 1, 2, 'uav', 'unknown', 3, 2, 2, 1, 0), (2, 1, 2, 'missile', 'unknown', 0, 0, 0, 0, 0)"))
+        for i in (1, 2):
+            conn.execute(text("INSERT INTO article (id, source, text, sha256, ingested_at) "
+                              "VALUES (:i, :s, 'Iran sent drones and missiles.', :h, '2024-01-01')"),
+                         {"i": i, "s": f"a{i}.txt", "h": str(i)})
+        # Article 1 states allegation 1 twice; article 2 states 1 once and 2 only in a rejected statement.
+        for sid, article, allegation, stance, review in ((1, 1, 1, "alleges", "unreviewed"), (2, 1, 1, "denies", "verified"),
+                                                        (3, 2, 1, "alleges", "unreviewed"), (4, 2, 2, "alleges", "rejected")):
+            conn.execute(text("INSERT INTO statement (id, article_id, allegation_id, stance, status, quote, start, "
+                              "\"end\", prefix, suffix, review) VALUES (:s, :a, :l, :st, 'unknown', 'Iran', 0, 4, '', "
+                              "' sent', :r)"), {"s": sid, "a": article, "l": allegation, "st": stance, "r": review})
+    migrate.upgrade(empty_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT article_id, allegation_id FROM allegation_article ORDER BY 1, 2")).all() == [
+            (1, 1), (2, 1)]
+    migrate.downgrade(empty_url, "0008")
+    assert "allegation_article" not in _tables(empty_url)
+    engine.dispose()

@@ -126,6 +126,7 @@ def test_rejecting_a_denial_changes_every_public_count_and_undo_restores_them(ap
 
 def test_an_allegation_whose_statements_are_all_rejected_leaves_the_lists(api, session) -> None:
     total = api.get("/api/allegations").json()["total"]
+    assert PRK_RUS_ART in [a["id"] for a in api.get("/api/allegations?q=shells").json()["items"]]
     flows = {(f["supplier"]["code"], f["recipient"]["code"]): f["count"] for f in api.get("/api/flows").json()["flows"]}
     r = api.patch(f"/api/statements/{PRK_SHELLS}", json={"review": "rejected", "reason": "no source"}, headers=api.ed)
     assert r.status_code == 200
@@ -138,6 +139,28 @@ def test_an_allegation_whose_statements_are_all_rejected_leaves_the_lists(api, s
     weapons = {c["category"]["slug"]: c for c in api.get("/api/weapons/artillery").json()["allegations"]}
     assert weapons == {}
     assert api.get(f"/api/allegations/{PRK_RUS_ART}").status_code == 200  # the page stays, for editors to undo
+    # The search no longer finds it through its article, whose other allegations it still finds.
+    found = [a["id"] for a in api.get("/api/allegations?q=shells").json()["items"]]
+    assert PRK_RUS_ART not in found and IRN_RUS_UAV in found
+
+
+def test_a_search_leaves_out_an_allegation_whose_only_statement_in_the_article_is_rejected(api, session) -> None:
+    """IRN -> RUS drones is stated in three articles; 'Kirby' is in one, whose drone statement is rejected."""
+    kirby = lambda: [a["id"] for a in api.get("/api/allegations?q=Kirby").json()["items"]]  # noqa: E731
+    assert IRN_RUS_UAV in kirby() and PRK_RUS_ART in kirby()
+    r = api.patch("/api/statements/1", json={"review": "rejected", "reason": "unsourced"}, headers=api.ed)
+    event = r.json()["event_id"]
+    assert counters(session, IRN_RUS_UAV)["n_statements"] >= 1  # still listed, through the other articles
+    assert IRN_RUS_UAV not in kirby() and PRK_RUS_ART in kirby()
+
+    from app.accounts import User
+    from app.db import write_session
+    from app.review.changes import undo
+    from app.vocab import Role
+
+    with write_session() as conn:
+        undo(conn, event, user=User(id=1, name="ed", role=Role.editor))
+    assert IRN_RUS_UAV in kirby()
 
 
 def test_rejecting_a_weapon_unspecified_denial_updates_its_pair(api, session) -> None:
@@ -161,6 +184,9 @@ def test_verify_edit_and_move_keep_the_counters_exact(api, session) -> None:
     event = api.get("/api/audit?statement=7", headers=api.ed).json()["events"][0]
     assert event["action"] == "move" and event["target_allegation_id"] == moved["allegation"]["id"]
     assert event["changes"]["claimant"] == ["GBR", "USA"] and event["changes"]["category"] == ["ballistic_missile", "missile"]
+    # The search follows the move: the article's word finds the allegation the statement moved to.
+    found = {a["category"]["slug"] for a in api.get("/api/allegations?q=British").json()["items"]}
+    assert "missile" in found and "ballistic_missile" not in found
     # A span edit: the quote is re-cut from the article text.
     r = api.patch("/api/statements/2", json={"start": 0, "end": 28}, headers=api.ed)
     assert r.json()["statement"]["quote"] == "Iran sold hundreds of Shahed"

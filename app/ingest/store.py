@@ -36,8 +36,8 @@ from app.extract.types import ExtractedStatement
 from app.ingest import origins
 from app.ingest.types import Prepared, printable
 from app.models import (
-    STANCES, STATUSES, Actor, Allegation, AllegationClaimant, AllegationSystem, Article, Statement, WeaponCategory,
-    WeaponSystem,
+    STANCES, STATUSES, Actor, Allegation, AllegationArticle, AllegationClaimant, AllegationSystem, Article, Statement,
+    WeaponCategory, WeaponSystem,
 )
 from app.taxonomy import Taxonomy, load_taxonomy
 from app.vocab import Status
@@ -49,12 +49,13 @@ SYSTEM = WeaponSystem.__table__
 ALLEGATION = Allegation.__table__
 STATEMENT = Statement.__table__
 ALLEGATION_SYSTEM = AllegationSystem.__table__
+ALLEGATION_ARTICLE = AllegationArticle.__table__
 ALLEGATION_CLAIMANT = AllegationClaimant.__table__
 UNSPECIFIED = "unspecified"
 # Statistics for the tables the dashboard queries; see Ledger.optimize.
 ANALYZE = tuple(f"ANALYZE {table}" for table in (
     "article", "actor", "weapon_category", "weapon_system", "allegation", "statement", "allegation_system",
-    "allegation_claimant", "article_sketch", "article_band",
+    "allegation_claimant", "article_sketch", "article_band", "allegation_article",
 ))
 
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
@@ -488,6 +489,8 @@ class Ledger:
         ]
         if pair_denials:
             conn.execute(_BUMP_PAIR, pair_denials)
+        # The article is new, so each of its allegations is a new pair (a new statement is public).
+        conn.execute(ALLEGATION_ARTICLE.insert(), [{"article_id": article_id, "allegation_id": aid} for aid in deltas])
 
 
 _b_status = bindparam("b_status", type_=String)
