@@ -554,3 +554,33 @@ def test_a_straight_opening_quote_belongs_to_the_quoted_sentence():
     assert tuples(text) == {("denies", "BLR", "RUS", "unspecified")}
     quote = extract(text).statements[0].quote
     assert quote.startswith('"We have never')
+
+
+def test_a_reduced_passive_by_agent_supplies_and_made_possible_is_no_hedge():
+    text = ("The group's growth was made possible by the transfer of materiel and the training provided by "
+            "the IRGC and Hezbollah to the Houthis, the experts wrote.")
+    assert {("alleges", "IRN", "houthis", "unspecified"), ("alleges", "hezbollah", "houthis", "unspecified")} <= tuples(text)
+
+
+def test_entities_within_a_state_speak_for_its_transfers():
+    text = "There is evidence that entities within Iran are engaged in sending weapons components to the Houthis, the panel said."
+    assert ("alleges", "IRN", "houthis", "components") in tuples(text)
+
+
+def test_violating_an_embargo_by_sending_keeps_the_subject_before():
+    assert tuples("UN experts: Iran violated arms embargo by sending weapons to Houthis") == {
+        ("alleges", "IRN", "houthis", "unspecified")}
+
+
+@pytest.mark.parametrize("text", [
+    "The weapons reached the Houthis through the Iranian government, which has repeatedly denied sending them arms.",
+    "The Houthis showed off new missiles. Iran has repeatedly denied sending them arms.",
+])
+def test_them_before_the_goods_is_the_group_named_before(text):
+    assert ("denies", "IRN", "houthis", "unspecified") in tuples(text)
+
+
+def test_unnamed_officials_are_not_the_last_speaker():
+    text = "The Houthis showed off new missiles. Officials say Iran has been sending drones to the Houthis."
+    assert claimants(text, "alleges", "IRN", "houthis") == {"media"}
+    assert not any(t[0] == "confirms" for t in tuples(text))

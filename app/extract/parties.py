@@ -258,7 +258,8 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                     supplier = a
         else:
             supplier = actor_at(st, tg.end, 4)
-            recipient = prep_actor(st, tg.start, tg.end, "to")
+            # "provided to Y by X", "provided by X to Y"
+            recipient = prep_actor(st, tg.start, tg.end, "to") or prep_actor(st, tg.end, win_hi, "to")
         if recipient is None:
             floor = speech_floor(st, 0, tg.start)
             others = [a for a in st.actors if a.kind in ROLE_KINDS and supplier is not None and a.code != supplier.code
@@ -272,7 +273,12 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         if _BY_END.search(text_before(t, tg.start, 6)):
             # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
             supplier = next((a for a in st.actors if a.start - st.start > tg.end and a.kind in ROLE_KINDS
-                             and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None)
+                             and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None) \
+                or supplier  # "Iran violated the embargo by sending weapons": the subject before it
+        by_agent = _BY_AFTER.match(t, tg.end) if supplier is None else None
+        if by_agent is not None:  # "the training provided by the IRGC to the Houthis": a reduced passive
+            supplier = actor_at(st, by_agent.end(), 4)
+            supplier = supplier if supplier is not None and supplier.kind in ROLE_KINDS else None
         if supplier is not None and _LATER_IT_THEY.search(t, supplier.end - st.start, tg.start):
             supplier = None  # "Iran has fought IS in Syria, but it has also supplied": the pronoun is the subject
         if supplier is None and pronoun_subject(st, lo, tg.start):
@@ -300,6 +306,13 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                     break
         if recipient is None:
             recipient = prep_actor(st, tg.end, win_hi, _TO)
+        if recipient is None and _THEM_AFTER.match(t, tg.end) and any(
+                0 <= w.start - st.start - _THEM_AFTER.match(t, tg.end).end() < 25 for w in st.weapons):
+            # "Iran, which has denied sending them arms": the party named before that is not the subject
+            doers = {x.code for x in (supplier, subject_actor(st, lo, tg.start), relative_antecedent(st, tg.start)) if x is not None}
+            recipient = next((a for a in reversed(st.actors) if a.end - st.start <= tg.start and a.kind in ROLE_KINDS
+                              and a.code not in doers and not is_origin(st, a)
+                              and not (a.form == "demonym" and ACTOR_NOUN_AFTER.match(t[a.end - st.start:]))), None)
         if recipient is None:
             # "supplied weapons to groups including Hezbollah and Hamas": the first example
             to = _TO_WORD.search(t, tg.end, win_hi)
@@ -322,6 +335,8 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
 
 
 _LATER_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?:[\w-]+\s+){0,3}$")
+_BY_AFTER = re.compile(r"\s+(?:directly\s+|mainly\s+|largely\s+)?by\s+", re.I)
+_THEM_AFTER = re.compile(r"\s+them\s+", re.I)  # "sending them arms": them, then the goods
 _TO_WORD = re.compile(r"\bto\s+", re.I)
 _ADMITTED_GERUND = re.compile(r"\b(?:acknowledg|admit|confirm|conced|recogni[sz])\w*\s+(?:to\s+)?(?:having\s+)?$", re.I)
 _ENABLER_BEFORE = re.compile(r"\b(?:allow|let|help|enabl|permit)\w*\s+(?:the\s+)?$", re.I)

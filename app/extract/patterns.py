@@ -141,7 +141,7 @@ def may_match_outlet(text: str, folds: bool = True) -> bool:
 
 
 PRONOUN_SPEAKER_RE = re.compile(
-    r"^\s*(?:he|she|they|we|i|it|the official|the officials|officials|the minister|the spokesman|the spokeswoman|"
+    r"^\s*(?:he|she|they|we|i|it|the official|the officials|the minister|the spokesman|the spokeswoman|"
     r"the spokesperson|the ministry|the administration|the mission|the statement|the official said|the envoy|"
     r"the ambassador|the president|the secretary|the general|the commander|the agency|the government|the source|"
     r"the sources|the diplomat|the official,|the report|the adviser|the advisor|the aide|the analyst|the group|the spokesman,)\b",
@@ -182,7 +182,8 @@ NOT_GOODS_OBJECT_RE = re.compile(
     r"sanctuary|refuge|shelter)\b", I)
 NO_EVIDENCE_RE = re.compile(
     r"\bno (?:\w+ )?(?:evidence|sign|signs|indication|indications|proof|confirmation|information|trace)\b|"
-    r"\b(?:watch\w* for|monitor\w* for|look\w* for|possible|potential|how many|how much|what kind of|which kind of)\b|"
+    r"\b(?:watch\w* for|monitor\w* for|look\w* for|possible(?<!made possible)(?<!make possible)(?<!makes possible)|potential|"
+    r"how many|how much|what kind of|which kind of)\b|"
     r"\b(?:earlier version of this (?:article|story|report)|incorrectly (?:said|stated|reported)|has been corrected|we regret the error)\b|"
     r"\b(?:has|have|had) (?:not|n[’']t) (?:yet )?(?:seen|found|detected|observed)\b|\bnot (?:yet )?(?:seen|observed|confirmed)\b|"
     r"\bunable to (?:confirm|verify)\b|\bcould not (?:be )?(?:confirm|verif)\w*|\bunverified\b|\bno (?:such )?(?:deal|transfer|deliveries)\b", I)

@@ -122,7 +122,9 @@ def subject_actor(st: Sentence, lo: int, pos: int) -> ActorMention | None:
             continue
         if PREPS_BEFORE.search(text_before(st.text, s)) and not re.search(
                 r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy|"
-                r"mercenaries|fighters|militants|members|units|forces|troops|militias?|rebels|commanders|officers|soldiers)\s+(?:of|for)\s+(?:the\s+)?$",
+                r"mercenaries|fighters|militants|members|units|forces|troops|militias?|rebels|commanders|officers|soldiers)\s+(?:of|for)\s+(?:the\s+)?$"
+                r"|\b(?:entities|individuals|companies|firms|networks|smugglers|traders|brokers|elements|factions)\s+"
+                r"(?:in|within|inside|from|based\s+in)\s+(?:the\s+)?$",  # "entities within Iran are sending"
                 text_before(st.text, s), re.I):
             continue
         if is_origin(st, a) and not ACTOR_NOUN_AFTER.match(st.text[e:]):
@@ -166,6 +168,9 @@ def relative_head(st: Sentence, lo: int, pos: int) -> ActorMention | None:
 _INSIDE_RELATIVE = re.compile(r",\s*(?:which|who)\s+(?!(?:the|a|an|he|she|they|we|I)\b)(?![A-Z])[^,;]*$")
 
 
+_HEAD_NOUN_ONLY = re.compile(r"\s+(?:government|regime|authorities|military|army|navy|leadership|administration)\s*")
+
+
 def relative_antecedent(st: Sentence, pos: int) -> ActorMention | None:
     """ "the United States, which ... has been stepping up arms deliveries to Ukraine": a trigger inside a
     subject relative clause has the clause's antecedent as its subject."""
@@ -176,7 +181,8 @@ def relative_antecedent(st: Sentence, pos: int) -> ActorMention | None:
     if m is None:
         return None
     return next((a for a in reversed(st.actors) if a.kind in ROLE_KINDS and a.end - st.start <= m.start()
-                 and not t[a.end - st.start:m.start()].strip()), None)
+                 and (not t[a.end - st.start:m.start()].strip()
+                      or (a.form == "demonym" and _HEAD_NOUN_ONLY.fullmatch(t, a.end - st.start, m.start())))), None)
 
 
 def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:

@@ -93,6 +93,7 @@ class Sentence:
                      and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
                      and not (m.group(0).lower() in ("concluded", "concludes") and _DEAL_OBJECT.match(t, m.end()))
                      and not (m.group(0).lower() == "thanks" and t.startswith(" to ", m.end()))  # "thanks to": because of
+                     and not (m.group(0).lower() in ("showed", "shows") and t.startswith(" off", m.end()))  # "showed off"
                      and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
                               and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
                                    or _BE_BEFORE.search(t[max(0, m.start() - 12):m.start()])))]

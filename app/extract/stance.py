@@ -14,7 +14,7 @@ from app.extract import patterns as P
 from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
-from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, subject_actor
+from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, relative_antecedent, subject_actor
 from app.extract.sentences import Sentence, clause_of, has_any, rel_span, text_before
 from app.extract.state import ArticleState, Frame, PendingDenial, cat_order, make_statement
 
@@ -81,7 +81,7 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
             first_actor: ActorMention | None) -> str | None:
     """Who denies: the subject of the denial word, else the sentence's speaker."""
     t = st.text
-    denier_actor = subject_actor(st, clause_of(st.bounds(), dpos, len(t))[0], dpos)
+    denier_actor = subject_actor(st, clause_of(st.bounds(), dpos, len(t))[0], dpos) or relative_antecedent(st, dpos)
     if denier_actor is None:
         for a in st.actors:
             s, e = rel_span(st, a)
@@ -135,7 +135,7 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
             if sup is None and len(makers) == 1:
                 sup = makers.pop()  # "Egypt denied buying Su-35 jets": the named system's maker
         if rec is None and sup is not None:
-            rec = state.partner(sup)
+            rec = them_recipient(st, f, sup, state) or state.partner(sup)
         if sup is None or rec is None or denier not in (sup, rec):
             continue
         denied_frames.add(i)
@@ -177,6 +177,18 @@ def _referred_goods(st: Sentence, f: Frame, pair: tuple[str, str], state: Articl
         return goods
     referred = sorted({(s.category, s.system) for c, s in state.claims_of_pair(pair) if c == latest[0]}, key=cat_order)
     return referred or goods
+
+
+_THEM_AFTER = re.compile(r"\s+them\s+")
+
+
+def them_recipient(st: Sentence, f: Frame, sup: str | None, state: ArticleState) -> str | None:
+    """ "The Houthis showed off new missiles. Iran denied sending them arms": "them" before the goods is the
+    armed group named last."""
+    them = _THEM_AFTER.match(st.text, f.trigger.end)
+    if them and any(0 <= pos - them.end() < 25 for _, _, pos in f.weapons) and state.last_group not in (None, sup):
+        return state.last_group
+    return None
 
 
 def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dpos: int, dend: int,

@@ -18,6 +18,7 @@ from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.parties import others_as_agent
 from app.extract.roles import IT_THEY, PREPS_BEFORE, ROLE_KINDS, bullet_actor, is_origin, speech_floor
 from app.extract.sentences import Sentence, clause_of, text_before
+from app.extract.stance import them_recipient
 from app.extract.state import ArticleState, Frame, Speaker, make_statement
 from app.extract.types import ExtractedStatement
 
@@ -198,18 +199,18 @@ def _sentence_parties(st: Sentence, f: Frame, frames: list[Frame], denied_frames
     if f.supplier_from_subject_pronoun:
         sup, rec = _pronoun_parties(st, f, sup, rec, claimant, state, first_actor)
     if rec is None and f.trigger.kind == "supply":
-        rec = _object_reference(st, f, claimant)
+        rec = _object_reference(st, f, claimant, state)
     return sup, rec, speaker
 
 
 _US_AFTER = re.compile(r"\s+(?:to\s+)?us\b")
 
 
-def _object_reference(st: Sentence, f: Frame, claimant: str | None) -> str | None:
+def _object_reference(st: Sentence, f: Frame, claimant: str | None, state: ArticleState) -> str | None:
     """ "Iran gave us rockets": the recipient is the speaker's side."""
     if _US_AFTER.match(st.text, f.trigger.end) and claimant not in (None, "media") and claimant != f.supplier:
         return claimant
-    return None
+    return them_recipient(st, f, f.supplier, state)
 
 
 def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, claimant: str | None,
