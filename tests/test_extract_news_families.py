@@ -584,3 +584,14 @@ def test_unnamed_officials_are_not_the_last_speaker():
     text = "The Houthis showed off new missiles. Officials say Iran has been sending drones to the Houthis."
     assert claimants(text, "alleges", "IRN", "houthis") == {"media"}
     assert not any(t[0] == "confirms" for t in tuples(text))
+
+
+def test_a_determination_approving_a_possible_sale_is_the_seller_s_confirmation():
+    text = ("The US State Department has made a determination approving a possible Foreign Military Sale to Jordan "
+            "of Javelin missiles, estimated at USD 80 million, it was announced on Tuesday.")
+    assert tuples(text) == {("confirms", "USA", "JOR", "missile")}
+
+
+def test_tank_ammunition_is_ammunition_not_tanks():
+    text = "The State Department said it approved a possible sale to Poland of 14,000 rounds of tank ammunition."
+    assert tuples(text) == {("confirms", "USA", "POL", "ammunition")}

@@ -188,7 +188,7 @@ NO_EVIDENCE_RE = re.compile(
     r"\b(?:has|have|had) (?:not|n[’']t) (?:yet )?(?:seen|found|detected|observed)\b|\bnot (?:yet )?(?:seen|observed|confirmed)\b|"
     r"\bunable to (?:confirm|verify)\b|\bcould not (?:be )?(?:confirm|verif)\w*|\bunverified\b|\bno (?:such )?(?:deal|transfer|deliveries)\b", I)
 CONDITIONAL_RE = re.compile(
-    r"\b(?:if|unless|whether|were to|should (?:\w+ )?(?:decide|choose)|in the event|in case|hypothetical\w*|would be (?:a|an) |would mark|would cross|would constitute|would represent|would be (?:crossing|a red line)|red line|warn\w* (?:\w+ ){0,3}against|deter\w*|prevent|stop\w* short)\b", I)
+    r"\b(?:if|unless|whether|were to|should (?:\w+ )?(?:decide|choose)|in the event|in case|hypothetical\w*|would be (?:a|an) |would mark|would cross|would constitute|would represent|would be (?:crossing|a red line)|red line|warn\w* (?:\w+ ){0,3}against|deter(?!min)\w*|prevent|stop\w* short)\b", I)
 REFUSAL_RE = re.compile(
     r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
     r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"

@@ -123,7 +123,7 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
     return False
 
 
-_APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*|green-?light\w*)\s+(?:(?:a|an|the)\s+)?"
+_APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*(?:\s+Congress\s+of)?|green-?l\w*)\s+(?:(?:a|an|the|this)\s+)?"
                                 r"(?:possible|potential)\b", re.I)
 _ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:[\w()-]+\s+){0,2}$", re.I)
 _BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|curbs?)\s+on\s+(?:\w+\s+){0,2}$", re.I)
