@@ -595,3 +595,15 @@ def test_a_determination_approving_a_possible_sale_is_the_seller_s_confirmation(
 def test_tank_ammunition_is_ammunition_not_tanks():
     text = "The State Department said it approved a possible sale to Poland of 14,000 rounds of tank ammunition."
     assert tuples(text) == {("confirms", "USA", "POL", "ammunition")}
+
+
+def test_a_boat_smuggling_goods_on_a_route_is_not_the_navy_that_caught_it():
+    text = ("The French navy said on Tuesday it had intercepted a fishing boat smuggling 3,000 assault rifles "
+            "in the Gulf of Aden on a maritime route from Iran to Yemen.")
+    assert tuples(text) == {("alleges", "IRN", "YEM", "small_arms")}
+    assert claimants(text, "alleges", "IRN", "YEM") == {"FRA"}
+
+
+def test_goods_smuggled_from_a_state_and_bound_for_another():
+    text = "The navy said it seized rifles and ammunition being smuggled by a fishing ship from Iran likely bound for Yemen."
+    assert tuples(text) == {("alleges", "IRN", "YEM", "small_arms"), ("alleges", "IRN", "YEM", "ammunition")}

@@ -160,7 +160,8 @@ def _carry(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         recipient = recipient if recipient is not None and recipient.kind in ROLE_KINDS else None
     else:
         recipient = prep_actor(st, tg.end, win_hi, _TO)
-    supplier = prep_actor(st, tg.start, win_hi, "from") or origin_actor(st, lo, win_hi)
+    supplier = prep_actor(st, tg.start, win_hi, "from") or prep_actor(st, max(lo, span.prv), tg.start, "from") \
+        or origin_actor(st, lo, win_hi)  # "smuggled by a fishing ship from Iran likely bound for Yemen"
     return supplier, recipient, False
 
 
@@ -275,6 +276,9 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             supplier = next((a for a in st.actors if a.start - st.start > tg.end and a.kind in ROLE_KINDS
                              and re.match(r"\s+(?:has|have|had|is|are|was|were|will|would|\w+ed)\b", t[a.end - st.start:])), None) \
                 or supplier  # "Iran violated the embargo by sending weapons": the subject before it
+        if _VEHICLE_BEFORE.search(t, max(0, tg.start - 30), tg.start):
+            # "intercepted a fishing boat smuggling rifles from Iran to Yemen": the boat carries; the route says who sends
+            supplier = prep_actor(st, tg.end, win_hi, "from")
         by_agent = _BY_AFTER.match(t, tg.end) if supplier is None else None
         if by_agent is not None:  # "the training provided by the IRGC to the Houthis": a reduced passive
             supplier = actor_at(st, by_agent.end(), 4)
@@ -337,6 +341,7 @@ def _supply(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
 _LATER_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?:[\w-]+\s+){0,3}$")
 _BY_AFTER = re.compile(r"\s+(?:directly\s+|mainly\s+|largely\s+)?by\s+", re.I)
 _THEM_AFTER = re.compile(r"\s+them\s+", re.I)  # "sending them arms": them, then the goods
+_VEHICLE_BEFORE = re.compile(r"\b(?:boat|vessel|ship|dhow|truck|lorry|plane|aircraft|convoy|freighter|smugglers?|network)s?\s+$", re.I)
 _TO_WORD = re.compile(r"\bto\s+", re.I)
 _ADMITTED_GERUND = re.compile(r"\b(?:acknowledg|admit|confirm|conced|recogni[sz])\w*\s+(?:to\s+)?(?:having\s+)?$", re.I)
 _ENABLER_BEFORE = re.compile(r"\b(?:allow|let|help|enabl|permit)\w*\s+(?:the\s+)?$", re.I)
