@@ -607,3 +607,14 @@ def test_a_boat_smuggling_goods_on_a_route_is_not_the_navy_that_caught_it():
 def test_goods_smuggled_from_a_state_and_bound_for_another():
     text = "The navy said it seized rifles and ammunition being smuggled by a fishing ship from Iran likely bound for Yemen."
     assert tuples(text) == {("alleges", "IRN", "YEM", "small_arms"), ("alleges", "IRN", "YEM", "ammunition")}
+
+
+def test_according_to_a_party_owns_the_evidence_it_cites():
+    text = ("According to the UN document, evidence suggested that Qatar had sent weapons to the RSF "
+            "via an airstrip in Chad several times a week.")
+    assert claimants(text, "alleges", "QAT", "rsf") == {"un"}
+
+
+def test_funnelling_weapons_is_supplying_them():
+    assert tuples("The general said Qatar had funnelled weapons to the RSF through Uganda and Chad.") == {
+        ("alleges", "QAT", "rsf", "unspecified")}

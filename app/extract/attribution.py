@@ -189,6 +189,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             whole = resolve_segment(st, 0, m.start(), state, first_actor)
             if whole is not None and whole.code:
                 sp = whole
+        if sp is not None and sp.code is None and sp.name is None:
+            sp = _according_before(st, m.start(), state, first_actor) or sp  # "According to the UN, evidence suggested"
         if sp is not None:
             return sp, True
         if _REPORT_NOUN_END.search(t[seg_lo:m.start()]):
@@ -215,6 +217,18 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in said if s.start() < pos and s.start() > 0]:
                 return sp, True
     return None, False
+
+def _according_before(st: Sentence, pos: int, state: ArticleState, first_actor: ActorMention | None) -> Speaker | None:
+    """The party an "according to X," before `pos` names, if any."""
+    t = st.text
+    for m in st.speech():
+        if m.end() <= pos and P.ACCORDING_RE.match(m.group(0)):
+            nb = _PHRASE_STOP.search(t, m.end(), pos)
+            sp = resolve_segment(st, m.end(), nb.start() if nb else pos, state, first_actor)
+            if sp is not None and sp.code:
+                return sp
+    return None
+
 
 _TITLE_HEAD = (r"(?i:counterpart|minister|ambassador|envoy|spokes(?:man|woman|person)|president|secretary|adviser|advisor|"
                r"chief|commander|official|representative|leader|premier|chancellor|king|emir|prince|general|admiral|director|head)")
