@@ -60,6 +60,9 @@ STMT_FTS = table("statement_fts", column("rowid"), column("statement_fts"))
 ART_FTS = table("article_fts", column("rowid"), column("article_fts"))
 # The tsvector columns of migration 0004 (PostgreSQL only; not in the models, the server fills them).
 STMT_TS = table("statement", column("id"), column("search"))
+# Migration 0010's generated column: the quote cuts a word at either end (see `search_ids`).
+STMT_CUT = table("statement", column("id"), column("allegation_id"), column("review"), column("quote_cut"),
+                 column("search"))
 ART_TS = table("article", column("id"), column("search"))
 TS_CONFIG = "armswatch_search"
 
@@ -228,13 +231,25 @@ class AllegationFilters(BaseModel):
         """Allegation ids with a public statement whose quote, or whose article (title or text), matches `q`.
 
         The articles' allegations are read from `allegation_article` (an article's pairs with a
-        public statement), one short index range per matching article, not its statements.
+        public statement), one short index range per matching article, not its statements. A
+        quote is a span of its article, so its article matches whenever it does, unless the span
+        cuts a word (`statement.quote_cut`, migration 0010): only those quotes are matched one
+        by one (each a seek in the quotes' index), not every statement whose quote matches.
 
         SQLite searches its FTS5 tables, PostgreSQL its tsvector columns (both indexed, with the
         same meaning: every word of `q` as a prefix, accents ignored); another database falls
         back to a LIKE scan."""
         in_articles = select(AA.c.allegation_id).where(AA.c.article_id.in_(self.article_ids(dialect)))
-        in_quotes = select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect)), PUBLIC)
+        public = STMT_CUT.c.review != Review.rejected.value
+        if dialect == "sqlite":
+            match = select(STMT_FTS.c.rowid).where(STMT_FTS.c.statement_fts.op("MATCH")(self.fts_query()),
+                                                   STMT_FTS.c.rowid == STMT_CUT.c.id)
+            in_quotes = select(STMT_CUT.c.allegation_id).where(STMT_CUT.c.quote_cut, public, match.exists())
+        elif dialect == "postgresql":
+            in_quotes = select(STMT_CUT.c.allegation_id).where(
+                STMT_CUT.c.quote_cut, public, STMT_CUT.c.search.op("@@")(self._tsquery()))
+        else:
+            in_quotes = select(S.c.allegation_id).where(S.c.id.in_(self.quote_ids(dialect)), PUBLIC)
         return union(in_articles, in_quotes)
 
     def article_ids(self, dialect: str):

@@ -163,6 +163,21 @@ def test_a_search_leaves_out_an_allegation_whose_only_statement_in_the_article_i
     assert IRN_RUS_UAV in kirby()
 
 
+def test_a_span_that_cuts_a_word_is_searched_by_its_own_quote(api) -> None:
+    """'ussia' is no word of the article, only of a quote an editor starts one letter into 'Russia'."""
+    text = api.get("/api/articles/1").json()["text"]
+    start = text.index("Russia is training")
+    found = lambda q: {(a["supplier"]["code"], a["category"]["slug"])  # noqa: E731
+                       for a in api.get("/api/allegations", params={"q": q}).json()["items"]}
+    assert found("ussia") == set()
+    r = api.patch("/api/statements/2", json={"start": start + 1, "end": start + 18}, headers=api.ed)
+    assert r.json()["statement"]["quote"] == "ussia is training"
+    assert found("ussia") == {("RUS", "combat_aircraft")}
+    assert found("ussia training") == {("RUS", "combat_aircraft")} and found("ussia Kirby") == set()
+    api.patch("/api/statements/2", json={"review": "rejected", "reason": "bad span"}, headers=api.ed)
+    assert found("ussia") == set()  # a rejected statement matches nothing
+
+
 def test_rejecting_a_weapon_unspecified_denial_updates_its_pair(api, session) -> None:
     assert counters(session, PRK_RUS_ART)["n_pair_denies"] == 1
     api.patch(f"/api/statements/{PYONGYANG_DENIES}", json={"review": "rejected", "reason": "not a denial"},

@@ -20,7 +20,7 @@ from tests.factories import standard_ledger
 from tests.test_postgres import pg_url  # noqa: F401 - the fixture
 
 FILTERS = [F(), F(stance=["denied"]), F(review=["verified"]), F(review=["rejected"]), F(category=["artillery"]),
-           F(q="drones")]
+           F(q="drones"), F(q="ussia"), F(q="ussia Iranian")]
 
 
 def _reviewed(url: str) -> list:
@@ -39,6 +39,7 @@ def _reviewed(url: str) -> list:
         change_statement(conn, 5, {"review": "rejected"}, user=ed, reason="misattributed")
         change_statement(conn, 3, {"review": "rejected"}, user=ed, reason="no source")
         change_statement(conn, 1, {"review": "verified"}, user=ed)
+        change_statement(conn, 2, {"start": 97, "end": 129}, user=ed)  # "ussia is training Iranian pilots": cuts a word
         change_statement(conn, 7, {"category": "missile", "system": None}, user=ed)
         merge(conn, 7, 6, user=ed, reason="same shipments")
         first = audit_events(session=Session(bind=conn), statement=3)[0].id
@@ -63,6 +64,8 @@ def _reviewed(url: str) -> list:
                           for a in session.exec(select(Allegation)).scalars()))
         out.append([(e.user, e.action, e.statement_id, e.changes, e.reason, e.undone_by_id is not None)
                     for e in audit_events(session=session)])
+        cut = queries.list_allegations(session=session, filters=F(q="ussia Iranian"), page_size=25)
+        out.append([(a.supplier.code, a.category.slug) for a in cut.items])
         d = queries.get_allegation(session=session, allegation_id=1, rejected=True)
         out.append(sorted((s.id, s.review) for s in d.statements))
     engine.dispose()
@@ -77,8 +80,9 @@ def test_reviews_agree_on_postgresql_and_sqlite(pg_url: str, tmp_path: Path) -> 
     assert len(on_pg) == len(on_sqlite)
     for i, (a, b) in enumerate(zip(on_pg, on_sqlite)):
         assert a == b, f"item {i} differs"
-    audit = on_sqlite[-2]
-    assert [a for _, a, *_ in audit] == ["undo", "merge", "move", "verify", "reject", "reject"]
+    audit = on_sqlite[-3]
+    assert [a for _, a, *_ in audit] == ["undo", "merge", "move", "edit", "verify", "reject", "reject"]
+    assert on_sqlite[-2] == [("RUS", "combat_aircraft")]  # found by its quote alone, which cuts 'Russia'
     assert (5, "rejected") in on_sqlite[-1]
 
 
