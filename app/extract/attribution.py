@@ -9,12 +9,11 @@ the pronouns of the next ones.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
 from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, is_origin
-from app.extract.sentences import Sentence, rel_span, text_before
+from app.extract.sentences import Sentence, rel_span, sentence_index, sentence_para, sentence_text, text_before
 from app.extract.state import ArticleState, Speaker
 
 
@@ -293,10 +292,12 @@ def document_voice(sents: list[Sentence]) -> str | None:
 
 def find_interviewee(sents: list[Sentence]) -> str | None:
     """In a Q&A interview, the state of the person introduced before the first question."""
-    first_q = next((i for i, s in enumerate(sents) if _QUESTION.match(s.text)), None)
-    if first_q is None or not any(ANSWER_RE.match(s.text) for s in sents[first_q:]):
+    n = len(sents)
+    first_q = next((i for i in range(n) if _QUESTION.match(sentence_text(sents, i))), None)
+    if first_q is None or not any(ANSWER_RE.match(sentence_text(sents, i)) for i in range(first_q, n)):
         return None
-    for s in reversed(sents[:first_q]):
+    for i in range(first_q - 1, -1, -1):
+        s = sents[i]
         if re.search(r"\b(?:head|minister|secretary|officer|official|director|chief|commander|spokes\w+|adviser|advisor|"
                      r"ambassador|general|envoy)\b", s.text, re.I):
             for a in s.actors:
@@ -309,7 +310,8 @@ def read_voices(sents: list[Sentence], state: ArticleState) -> None:
     """The article-wide voices: a press release's issuer, an interview's interviewee and answers."""
     state.doc_voice = document_voice(sents)
     state.interviewee = find_interviewee(sents)
-    state.answer_paras = {st.para for st in sents if ANSWER_RE.match(st.text)} if state.interviewee else set()
+    state.answer_paras = {sentence_para(sents, i) for i in range(len(sents)) if ANSWER_RE.match(sentence_text(sents, i))} \
+        if state.interviewee else set()
 
 
 def attribute_sentence(st: Sentence, idx: int, state: ArticleState,
@@ -352,7 +354,7 @@ def quote_speaker(st: Sentence, state: ArticleState) -> Speaker | None:
     if known is not None:
         return known
     sents = state.sentences
-    i = bisect_left(sents, st.start, key=lambda s: s.start)  # sentences are in text order
+    i = sentence_index(sents, st)
     for nxt in sents[i + 1: i + 5] if i < len(sents) and sents[i] is st else ():
         if nxt.para != st.para:
             break

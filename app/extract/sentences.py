@@ -8,6 +8,9 @@ boundaries, goods). `parse_date_header` reads the optional ` date YYYY-MM-DD` fi
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -142,23 +145,26 @@ class Sentence:
         return self._bounds
 
 
-def split_sentences(lex: Lexicon, text: str) -> list[Sentence]:
+WINDOW_CHARS = 50_000  # characters the lexicon reads at a time (a Doc of ~11k tokens, ~4 MB)
+
+
+def split_sentences(lex: Lexicon, text: str, window: int | None = None) -> SentenceList:
     """The article's sentences (after the date header), each with its paragraph, headline and quote state
-    and the actor and weapon mentions inside it (both lists are walked once, in step with the spans)."""
-    doc = lex.parse(text)
-    spans = lex.sentences(doc)
-    actors = lex.actors(doc)
-    weapons = lex.weapons(doc)
+    and the actor and weapon mentions inside it (both lists are walked once, in step with the spans).
+
+    The lexicon reads the text one window at a time (`Lexicon.scan`); what it keeps per sentence and per
+    mention is a few numbers, and a `Sentence` is built when a stage asks for it (`SentenceList`)."""
+    scan = lex.scan(text, window or WINDOW_CHARS)
+    actors, weapons = scan.actors, scan.weapons
+    n_actors, n_weapons = len(actors), len(weapons)
     header = DATE_HEADER.match(text)
-    article_folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
-    letters = P.ascii_letters(text)
-    sents: list[Sentence] = []
+    rows = array("q")  # per sentence: start, end, para, flags, first and last actor, first and last weapon
     para = 0
     prev_end = 0
     ai = wi = 0
     body_started = False
     quote_open = False
-    for s, e in spans:
+    for s, e in scan.spans:
         if header and s < header.end():
             s = header.end()
             while s < e and text[s].isspace():
@@ -182,20 +188,118 @@ def split_sentences(lex: Lexicon, text: str) -> list[Sentence]:
             quote_open = True
         elif closes > opens:
             quote_open = False
-        while ai < len(actors) and actors[ai].start < s:
-            ai += 1
+        # mentions are (start, end, row) triples
+        while ai < n_actors and actors[ai] < s:
+            ai += 3
         aj = ai
-        while aj < len(actors) and actors[aj].end <= e:
-            aj += 1
-        while wi < len(weapons) and weapons[wi].start < s:
-            wi += 1
+        while aj < n_actors and actors[aj + 1] <= e:
+            aj += 3
+        while wi < n_weapons and weapons[wi] < s:
+            wi += 3
         wj = wi
-        while wj < len(weapons) and weapons[wj].end <= e:
-            wj += 1
-        sents.append(Sentence(s, e, stext, para, headline, in_quote, actors[ai:aj], weapons[wi:wj],
-                              folds=article_folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None,
-                              article_letters=letters))
-    return sents
+        while wj < n_weapons and weapons[wj + 1] <= e:
+            wj += 3
+        rows.extend((s, e, para, headline | in_quote << 1, ai, aj, wi, wj))
+    return SentenceList(lex, text, scan, rows)
+
+
+class SentenceList(Sequence):
+    """An article's sentences, built on demand from the numbers `split_sentences` keeps.
+
+    Iterating builds each sentence once and lets it go a few sentences later (a stage that looks
+    ahead, as a quotation's closing attribution does, gets the same objects the iteration then
+    yields); indexing a sentence far from the iteration builds a new one. Memory stays bounded by
+    the window however long the article, instead of every sentence with its mentions and memos."""
+
+    BEHIND, AHEAD = 8, 8
+
+    def __init__(self, lex: Lexicon, text: str, scan, rows: array) -> None:
+        self._lex = lex
+        self._text = text
+        self._actors = scan.actors
+        self._weapons = scan.weapons
+        self._rows = rows
+        self._n = len(rows) // 8
+        self._folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
+        self._letters = P.ascii_letters(text)
+        self._cache: dict[int, Sentence] = {}
+        self._at = 0  # where the iteration is
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        st = self._cache.get(i)
+        if st is None:
+            st = self._build(i)
+            if self._at - self.BEHIND <= i <= self._at + self.AHEAD:
+                self._cache[i] = st
+        return st
+
+    def __iter__(self):
+        for i in range(self._n):
+            self._at = i
+            for old in [k for k in self._cache if k < i - self.BEHIND]:
+                del self._cache[old]
+            yield self[i]
+
+    def start_of(self, i: int) -> int:
+        return self._rows[8 * i]
+
+    def text_of(self, i: int) -> str:
+        r = self._rows
+        return self._text[r[8 * i]:r[8 * i + 1]]
+
+    def para_of(self, i: int) -> int:
+        return self._rows[8 * i + 2]
+
+    def index_at(self, start: int) -> int:
+        """The index of the first sentence starting at or after `start`."""
+        lo, hi = 0, self._n
+        r = self._rows
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if r[8 * mid] < start:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _build(self, i: int) -> Sentence:
+        s, e, para, flags, ai, aj, wi, wj = self._rows[8 * i: 8 * i + 8]
+        text, lex = self._text, self._lex
+        ar, wr = lex.actor_rows, lex.weapon_rows
+        a, w = self._actors, self._weapons
+        actors = [ActorMention(a[k], a[k + 1], *ar[a[k + 2]], text[a[k]:a[k + 1]]) for k in range(ai, aj, 3)]
+        weapons = []
+        for k in range(wi, wj, 3):
+            category, system, generic = wr[w[k + 2]]
+            weapons.append(WeaponMention(w[k], w[k + 1], category, system, text[w[k]:w[k + 1]], generic))
+        stext = text[s:e]
+        return Sentence(s, e, stext, para, bool(flags & 1), bool(flags & 2), actors, weapons,
+                        folds=self._folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None,
+                        article_letters=self._letters)
+
+
+def sentence_index(sents, st: Sentence) -> int:
+    """Where `st` stands in `sents` (sentences are in text order): the first at or after its start."""
+    if isinstance(sents, SentenceList):
+        return sents.index_at(st.start)
+    return bisect_left(sents, st.start, key=lambda s: s.start)
+
+
+def sentence_text(sents, i: int) -> str:
+    return sents.text_of(i) if isinstance(sents, SentenceList) else sents[i].text
+
+
+def sentence_para(sents, i: int) -> int:
+    return sents.para_of(i) if isinstance(sents, SentenceList) else sents[i].para
 
 
 def has_any(low: str, *keys: str) -> bool:

@@ -16,7 +16,7 @@ from app.extract.goods import weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, relative_antecedent, subject_actor
 from app.extract.sentences import Sentence, clause_of, has_any, rel_span, text_before
-from app.extract.state import ArticleState, Frame, PendingDenial, cat_order, make_statement
+from app.extract.state import ArticleState, Frame, PendingDenial, Quoted, cat_order, make_statement
 
 
 _DENIAL_HINTS = tuple(sorted(P.WORDS["denial"]["hints"]))  # every denial regex needs one
@@ -212,16 +212,16 @@ def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dp
             for cat, system, _ in f.weapons:
                 state.emit(make_statement("denies", f.supplier, f.recipient, cat, system, "unknown", None, denier, st, None), idx)
         return
-    target_idx = None
-    for cidx, stmt in state.claims_about(denier, reverse=True):
-        if cidx < idx + 1 and (not others or {stmt.supplier, stmt.recipient} & others):
-            target_idx = cidx
-            pair = (stmt.supplier, stmt.recipient)
-            break
-    if target_idx is None:
+    # the newest claim about the denier (and one of the others it names); every claim so far is from
+    # this sentence or an earlier one
+    last = state.last_claim_with(denier, others) if others else next(state.claims_about(denier, reverse=True), None)
+    if last is None:
         # a denial before any claim (a headline): it answers the first claim about the pair that follows
-        state.pending.append(PendingDenial(idx, st, denier, others, [(c, sy) for c, sy, _ in own_weapons]))
+        state.pending.append(PendingDenial(idx, Quoted(st.text, st.start, st.end), denier, others,
+                                           [(c, sy) for c, sy, _ in own_weapons]))
         return
+    target_idx, stmt = last
+    pair = (stmt.supplier, stmt.recipient)
     if own_weapons:
         cats = {(c, sy) for c, sy, _ in own_weapons}
     else:
@@ -238,11 +238,10 @@ def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dp
 def resolve_pending(state: ArticleState) -> None:
     """Denials met before any claim answer the first later claim about a pair the denier is party to."""
     for p in state.pending:
-        later = ((c, s_) for c, s_ in state.claims_about(p.denier, after=p.idx)
-                 if not p.others or {s_.supplier, s_.recipient} & p.others)
-        first_idx, first = next(later, (None, None))
-        if first is None:
+        later = state.first_claim_with(p.denier, p.others, after=p.idx)
+        if later is None:
             continue
+        first_idx, first = later
         pair = (first.supplier, first.recipient)
         cats = set(p.weapons)
         if not cats:

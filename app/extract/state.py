@@ -45,11 +45,20 @@ class Speaker:
 
 
 @dataclass(slots=True)
+class Quoted:
+    """What a statement takes from its sentence, kept instead of the whole `Sentence` (its mentions and memos)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class PendingDenial:
     """A denial met before any claim it could answer (a headline): it answers the first one after it."""
 
     idx: int
-    sentence: object  # the Sentence the denial is in
+    sentence: Quoted  # the sentence the denial is in
     denier: str
     others: set[str]
     weapons: list[tuple[str, str | None]]
@@ -185,6 +194,36 @@ class ArticleState:
             positions = positions[bisect_right(positions, after, key=lambda p: self.claims[p][0]):]
         for p in (reversed(positions) if reverse else positions):
             yield self.claims[p]
+
+    def last_claim_with(self, code: str, others: set[str]) -> tuple[int, ExtractedStatement] | None:
+        """The last claim `code` is party to whose other party is one of `others`: the pairs' own
+        indexes, not a walk back over every claim about `code`."""
+        best = -1
+        for o in others:
+            for pair in ((code, o), (o, code)):
+                positions = self._by_pair.get(pair)
+                if positions and positions[-1] > best:
+                    best = positions[-1]
+        return self.claims[best] if best >= 0 else None
+
+    def first_claim_with(self, code: str, others: set[str], after: int) -> tuple[int, ExtractedStatement] | None:
+        """The first claim made after sentence `after` that `code` is party to, with another party among
+        `others` (any, when `others` is empty)."""
+        if not others:
+            return next(self.claims_about(code, after=after), None)
+        best = len(self.claims)
+        key = self._claim_sentence
+        for o in others:
+            for pair in ((code, o), (o, code)):
+                positions = self._by_pair.get(pair)
+                if positions:
+                    i = bisect_right(positions, after, key=key)
+                    if i < len(positions) and positions[i] < best:
+                        best = positions[i]
+        return self.claims[best] if best < len(self.claims) else None
+
+    def _claim_sentence(self, pos: int) -> int:
+        return self.claims[pos][0]
 
     def claims_of_pair(self, pair: tuple[str, str]):
         """(sentence index, statement) of the claims about one supplier and recipient, newest first."""
