@@ -13,9 +13,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.extract import extract
+from app.extract import attribution, extract, stance
 from app.extract import patterns as P
 from app.extract.lexicon import _TOKEN_SPACE_RE
+
+# Regexes skipped when a sentence lacks every string `P.hints` reads from them.
+HINTED = [P.NOT_DENIAL_RE, P.CALL_PRED_RE, P.DESCRIBE_AS_RE, P.NON_TRANSFER_DENIAL, stance._CALLED_CLAIMS,
+          stance._WHAT_CALLED, attribution._APPOSITIVE_RE, attribution._TITLED_AFTER, attribution._TITLE_OF_BEFORE]
 
 # The patterns as they were before the rewrite, kept here as the reference.
 OLD_TOKEN_SPACE_RE = re.compile(r"((?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_)( ?)|(\s+)")
@@ -35,6 +39,9 @@ PIECES = [
     "U.S.A.", "a.b.c", "U.S", "Gen.", "Dmytro Kuleba", "John", "O'Brien", "al-Assad", "bin", "De", "X.", "naïve",
     "Kyiv’s", "“We", "”", "—", "-", "2024-05-01", "1,000", "_", "supply2", "2supply", "exports", "order", "orders",
     "arms", "weapons", "ask", "asked", "thank", "deny", "lies", "earlier", "Müller", "Erdoğan", "ŞAHED", "x",
+    "denied access", "did not respond", "refused", "Neither confirmed nor denied", "calls for", "called",
+    "branded", "described as", "war crimes", "Minister", "counterpart,", "Spokeswoman", "what he called", "baseless",
+    "Ambassador of", "cease-fire", "attacks on", "troops in", "n’t", "never", "x",
     "hundreds of", "a small number of", "more than", "at least 3", "tens of thousands", "a dozen", "40 ", "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
 ]
 texts = st.lists(
@@ -79,6 +86,26 @@ def _check_all(text: str) -> None:
     assert _spans(P.PERSON_RE, text) == _spans(OLD_PERSON_RE, text)
     assert _spans(P.CLAUSE_BOUNDARY_RE, text) == _spans(OLD_CLAUSE_BOUNDARY_RE, text)
     assert _TOKEN_SPACE_RE.findall(text) == OLD_TOKEN_SPACE_RE.findall(text)
+    # a hinted regex matches only where its lower case has one of its hints (or a letter that folds)
+    folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
+    for regex in HINTED:
+        if regex.search(text):
+            assert P.may_match(P.hints(regex), text.lower(), folds), (regex.pattern[:40], text)
+    if stance._WAS_FALSE.search(text):
+        assert P.may_match(stance._DENY_PRED_NEEDS, text.lower(), folds), text
+
+
+def test_hints_are_read_from_the_patterns() -> None:
+    assert set(P.hints(P.CALL_PRED_RE)) == {"call", "term", "brand", "label"}
+    assert "declin" in P.hints(P.NOT_DENIAL_RE) and "n't" in P.hints(P.NOT_DENIAL_RE)
+    assert "minister" in attribution._APPOSITIVE_NEEDS
+    assert P.hints(re.compile(r"(?:\w+\s+)?x")) == ("x",)  # the one literal every match holds
+    assert P.hints(re.compile(r"\w+\s+y?")) is None  # none
+    assert P.hints(re.compile(r"\b(?:ab|cd)e+f")) == ("ab", "cd")
+    # denial_spans scans text whose matches of NOT_DENIAL_RE became x's: no hint may hold an x
+    for needed in (stance._CALL_PRED_NEEDS, stance._DESCRIBE_AS_NEEDS, stance._CALLED_CLAIMS_NEEDS,
+                   stance._WHAT_CALLED_NEEDS, stance._DENY_PRED_NEEDS):
+        assert needed and not any("x" in h for h in needed)
 
 
 def test_guards_and_rewritten_patterns_on_edge_cases() -> None:

@@ -240,11 +240,17 @@ _TITLED_AFTER = re.compile(rf"(?:[’']s)?\s+((?:[\w-]+\s+){{0,3}}?{_TITLE_HEAD}
 # "President of Poland Andrzej Duda": title "of" actor, name
 _TITLE_OF_BEFORE = re.compile(rf"\b({_TITLE_HEAD}\w*)\s+(?:of|for)\s+(?:the\s+)?$")
 
+# every title-word pattern's hints; None (always scan) when one of them has none
+_APPOSITIVE_NEEDS = None if None in (_needs := [P.hints(r) for r in (_APPOSITIVE_RE, _TITLED_AFTER, _TITLE_OF_BEFORE)]) \
+    else tuple(sorted(set().union(*_needs)))
+
 
 def remember_appositives(st: Sentence, state: ArticleState) -> None:
     """A person introduced with the actor they speak for: "Russia's ambassador, Igor Petrov", "his Russian
     counterpart, Andrei Belousov", "Polish Prime Minister Mateusz Morawiecki", "President of Poland Andrzej
     Duda". The first introduction wins; "Morawiecki said" later speaks for Poland."""
+    if not P.may_match(_APPOSITIVE_NEEDS, st.low, st.folds):
+        return  # each pattern below needs a title word
     t = st.text
     for a in st.actors:
         if a.kind not in ("state", "group", "org") or a.form == "institution":

@@ -14,6 +14,66 @@ I = re.IGNORECASE
 CASE_FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def _starts(items: list, i: int) -> tuple[set[str], bool]:
+    """The strings one of which begins every match of `items[i:]` (a parsed sequence), lower-cased
+    and ASCII, and whether they are whole (the sequence is only those literals)."""
+    out = {""}
+    for op, av in items[i:]:
+        name = str(op)
+        if name == "AT":  # \b, ^: zero-width
+            continue
+        if name == "LITERAL" and av < 128:
+            out = {p + chr(av).lower() for p in out}
+            continue
+        if name in ("BRANCH", "SUBPATTERN"):
+            alts = av[1] if name == "BRANCH" else [av[3]]
+            parts = [_starts(list(alt), 0) for alt in alts]
+            out = {p + q for p in out for q_set, _ in parts for q in q_set}
+            if all(whole for _, whole in parts):
+                continue
+        return out, False
+    return out, True
+
+
+def _needs(items: list) -> set[str] | None:
+    """The best set of strings one of which every match of the sequence contains (None: none known)."""
+    best: set[str] | None = None
+    for i, (op, av) in enumerate(items):
+        name = str(op)
+        candidates = []
+        if name in ("LITERAL", "BRANCH", "SUBPATTERN"):
+            candidates.append(_starts(items, i)[0])
+        if name == "SUBPATTERN":
+            candidates.append(_needs(list(av[3])))
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+            candidates.append(_needs(list(av[2])))
+        for c in candidates:
+            if c and "" not in c and (best is None or min(map(len, c)) > min(map(len, best))):
+                best = c
+    return best
+
+
+def hints(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Lower-case ASCII strings one of which every match of `pattern` contains, read from the pattern
+    itself (so they follow any edit of it): a sentence whose lower case (with no letter that
+    IGNORECASE folds to ASCII, `CASE_FOLDS_TO_ASCII_RE`) has none of them needs no scan. None when
+    the pattern has no such strings."""
+    from re import _parser
+
+    found = _needs(list(_parser.parse(pattern.pattern, pattern.flags)))
+    return tuple(sorted(found)) if found else None
+
+
+def may_match(needed: tuple[str, ...] | None, low: str, folds: bool) -> bool:
+    """False only when a pattern whose `hints` are `needed` cannot match the text whose lower case is `low`."""
+    if needed is None or folds:
+        return True
+    for h in needed:  # a plain loop: faster than any() over a generator for a handful of strings
+        if h in low:
+            return True
+    return False
+
+
 def _trie_regex(words: list[str]) -> str:
     """An alternation of `words` as a prefix trie, so the regex engine does not try each word in turn."""
     trie: dict = {}

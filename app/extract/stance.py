@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from app.extract import patterns as P
+from app.extract.patterns import may_match
 from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
@@ -29,25 +30,41 @@ def denial_spans(st: Sentence) -> list[tuple[int, int, str]]:
     low = st.low
     if not has_any(low, *_DENIAL_HINTS):  # what a regex alternation of the hints would say, faster
         return []
-    if P.NOT_DENIAL_RE.search(t):
+    folds = st.folds
+    if may_match(_NOT_DENIAL_NEEDS, low, folds) and P.NOT_DENIAL_RE.search(t):
         cleaned = P.NOT_DENIAL_RE.sub(lambda m: "x" * len(m.group(0)), t)
     else:
         cleaned = t
+    # the regexes below are skipped when the sentence lacks what each needs (`P.hints`); `cleaned`
+    # only has x's where `t` had other letters, so it lacks whatever `t` lacks
     spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_RE.finditer(cleaned)]
-    for m in P.CALL_PRED_RE.finditer(cleaned):
+    for m in (P.CALL_PRED_RE.finditer(cleaned) if may_match(_CALL_PRED_NEEDS, low, folds) else ()):
         spans.append((m.start(), m.end(), "verb"))
-    for m in P.DESCRIBE_AS_RE.finditer(cleaned):
+    for m in (P.DESCRIBE_AS_RE.finditer(cleaned) if may_match(_DESCRIBE_AS_NEEDS, low, folds) else ()):
         if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 40]):
             spans.append((m.start(), m.end(), "verb"))
-    for m in re.finditer(r"\b(?:call\w*|brand\w*|label\w*)\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?|accusations?|allegations?|charges?)\b", cleaned, re.I):
+    for m in (_CALLED_CLAIMS.finditer(cleaned) if may_match(_CALLED_CLAIMS_NEEDS, low, folds) else ()):
         if P.DENY_PRED_RE.search(cleaned[m.end(): m.end() + 160]):
             spans.append((m.start(), m.end(), "verb"))
-    for m in re.finditer(r"\bwhat (?:he|she|it|they) (?:called|described as)\s+(?=(?:“|\")?(?:baseless|groundless|unfounded|false|fake|fabricated))", cleaned, re.I):
+    for m in (_WHAT_CALLED.finditer(cleaned) if may_match(_WHAT_CALLED_NEEDS, low, folds) else ()):
         spans.append((m.start(), m.end(), "verb"))
-    for m in re.finditer(r"\b(?:was|were|is|are|been)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", cleaned, re.I):
+    for m in (_WAS_FALSE.finditer(cleaned) if may_match(_DENY_PRED_NEEDS, low, folds) else ()):
         if re.search(r"\b(?:reports?|claims?|accusations?|allegations?|charges?|suggestions?)\b", cleaned[: m.start()], re.I):
             spans.append((m.start(), m.end(), "pred"))
     return sorted(spans)
+
+
+_CALLED_CLAIMS = re.compile(r"\b(?:call\w*|brand\w*|label\w*)\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?"
+                            r"(?:claims?|reports?|accusations?|allegations?|charges?)\b", re.I)
+_WHAT_CALLED = re.compile(r"\bwhat (?:he|she|it|they) (?:called|described as)\s+(?=(?:“|\")?(?:baseless|groundless|unfounded|false|fake|fabricated))", re.I)
+_WAS_FALSE = re.compile(r"\b(?:was|were|is|are|been)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", re.I)
+_NOT_DENIAL_NEEDS = P.hints(P.NOT_DENIAL_RE)
+_CALL_PRED_NEEDS = P.hints(P.CALL_PRED_RE)
+_DESCRIBE_AS_NEEDS = P.hints(P.DESCRIBE_AS_RE)
+_CALLED_CLAIMS_NEEDS = P.hints(_CALLED_CLAIMS)
+_WHAT_CALLED_NEEDS = P.hints(_WHAT_CALLED)
+# _WAS_FALSE's lookahead holds its predicate words: one of DENY_PRED_RE's must be there
+_DENY_PRED_NEEDS = P.hints(P.DENY_PRED_RE)
 
 
 def apply_denials(st: Sentence, idx: int, frames: list[Frame], denials: list[tuple[int, int, str]],
@@ -115,6 +132,7 @@ _CLAIM_OWNER_AFTER = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,2}?(?:allegatio
 _SCOPE_END = re.compile(r",\s+(?:stressing|saying|adding|insisting|noting|arguing|explaining|warning|while|but|and said)\b|;")
 _WHO_AFTER_NAME = re.compile(r"([A-Z][\w’'-]+),\s+who\s+(?:\w+\s+){0,2}$")
 _WESTERN_OWNER = re.compile(r"\bWestern\b")
+_NON_TRANSFER_NEEDS = P.hints(P.NON_TRANSFER_DENIAL)
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|inside|across|over)\s+(?:the\s+)?$", re.I)
 
 
@@ -202,7 +220,7 @@ def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dp
               and not _CLAIM_OWNER_AFTER.match(t, a.end - st.start)}  # "the Russian intelligence allegations": whose claim
     if st.headline and not others:
         return
-    if P.NON_TRANSFER_DENIAL.search(t, 0, min(len(t), dend + 25)):
+    if may_match(_NON_TRANSFER_NEEDS, st.low, st.folds) and P.NON_TRANSFER_DENIAL.search(t, 0, min(len(t), dend + 25)):
         return
     own_weapons = weapons_in(st, dend, dclause_hi, state)
     # "..., an allegation Pyongyang rejected": the claim is in this very sentence
