@@ -243,10 +243,11 @@ class SentenceList(Sequence):
         return st
 
     def __iter__(self):
+        cache = self._cache
         for i in range(self._n):
             self._at = i
-            for old in [k for k in self._cache if k < i - self.BEHIND]:
-                del self._cache[old]
+            # only sentences near the iteration are cached, so the one falling behind is the only stale one
+            cache.pop(i - self.BEHIND - 1, None)
             yield self[i]
 
     def start_of(self, i: int) -> int:
