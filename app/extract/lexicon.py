@@ -263,11 +263,11 @@ class Lexicon:
                 continue
             if text[a:b] in _GUARDED_NAMES and _in_person_name(text, a, b):
                 continue
-            found.append((a, b, rows[key]))
-        found.sort(key=lambda m: (m[0], m[0] - m[1]))
+            found.append((a, a - b, len(found), b, rows[key]))
+        found.sort()  # by start, the longest first, then in the matcher's order
         last_end = scan.actor_end
         out = scan.actors
-        for a, b, r in found:
+        for a, _, _, b, r in found:
             if a < last_end:
                 continue
             out.extend((a, b, r))
@@ -288,21 +288,24 @@ class Lexicon:
                     continue
                 b = ends[end - 1] + base
                 r = rows[key]
-                pending.append((info[r][1] is None, a - b, a, b, r))
+                pending.append((info[r][1] is None, a - b, a, scan.seq, b, r))
+                scan.seq += 1
 
 
 class Scan:
     """What `Lexicon.scan` reads from an article: sentence spans, and the kept actor and weapon mentions
     as flat arrays of (start, end, row) numbers, the row indexing `Lexicon.actor_rows` / `weapon_rows`."""
 
-    __slots__ = ("spans", "actors", "weapons", "actor_end", "pending_weapons")
+    __slots__ = ("spans", "actors", "weapons", "actor_end", "pending_weapons", "seq")
 
     def __init__(self) -> None:
         self.spans: list[tuple[int, int]] = []
         self.actors = array("q")
         self.weapons = array("q")
         self.actor_end = 0
-        self.pending_weapons: list[tuple[bool, int, int, int, int]] = []
+        # (not a system, minus its length, start, order found, end, row): sorted as the filter takes them
+        self.pending_weapons: list[tuple[bool, int, int, int, int, int]] = []
+        self.seq = 0
 
     def actor_triples(self):
         a = self.actors
@@ -314,7 +317,7 @@ class Scan:
 
     def weapons_closed_at(self, p: int) -> bool:
         """No pending weapon match reaches past `p`, so none can overlap one that starts after it."""
-        return all(m[3] <= p for m in self.pending_weapons)
+        return all(m[4] <= p for m in self.pending_weapons)
 
     def close_weapons(self) -> None:
         """The overlap filter over the pending matches: a system name wins over a category word that
@@ -325,16 +328,16 @@ class Scan:
         if not found:
             return
         self.pending_weapons = []
-        found.sort(key=lambda m: m[:3])
+        found.sort()  # systems first, then the longest, then the leftmost, then in the matchers' order
         lo = min(m[2] for m in found)
-        taken = bytearray(max(m[3] for m in found) - lo)
+        taken = bytearray(max(m[4] for m in found) - lo)
         kept: list[tuple[int, int, int]] = []
-        for _, _, a, b, r in found:
+        for _, _, a, _, b, r in found:
             if taken.find(1, a - lo, b - lo) >= 0:
                 continue
             kept.append((a, b, r))
             taken[a - lo:b - lo] = b"\x01" * (b - a)
-        kept.sort(key=lambda m: m[0])
+        kept.sort()  # kept matches do not overlap: by start
         out = self.weapons
         for m in kept:
             out.extend(m)
