@@ -8,7 +8,9 @@ look-up costs the same however long the article is.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.extract.types import ExtractedStatement
@@ -101,41 +103,85 @@ class ArticleState:
     answer_paras: set = field(default_factory=set)
     open_recipients: dict[str, int] = field(default_factory=dict)  # recipients named without a supplier -> count
     para_speaker: dict[int, Speaker] = field(default_factory=dict)
-    claims: list[tuple[int, ExtractedStatement]] = field(default_factory=list)  # (sentence index, statement), in order
     last_weapon: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # family -> (category, system)
     pending: list[PendingDenial] = field(default_factory=list)
     statements: list[ExtractedStatement] = field(default_factory=list)
     package: ExtractedStatement | None = None  # an announced package's transfer, while its contents may follow
     sentences: list = field(default_factory=list)  # the article's Sentences, for look-ahead (a quote's closing attribution)
+    # the claims (not denials), in order: their statements and sentence indexes (`claims` reads them as pairs)
+    _claim_stmts: list[ExtractedStatement] = field(default_factory=list)
+    _claim_sents: array = field(default_factory=lambda: array("q"))
+    # what `emit` has seen: the current sentence's statements (all share its start), and those of
+    # earlier sentences emitted late (pending denials), read back from the statements when needed
+    _seen_start: int = -1
     _seen: set[tuple] = field(default_factory=set)
-    # indexes over `claims`, kept by `emit`
+    _late: dict[int, set[tuple]] | None = None
+    _in_order: int = 0  # statements[:_in_order] were emitted sentence by sentence (by start)
+    # indexes over the claims, kept by `emit`
     _partner: dict[str, str] = field(default_factory=dict)  # code -> the other party of its last claim
     _last_recipient: dict[str, str] = field(default_factory=dict)  # supplier -> recipient of its last claim
     _recipient_counts: dict[str, int] = field(default_factory=dict)  # first-seen order
     _pair_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> other party -> claims
-    _by_code: dict[str, list[int]] = field(default_factory=dict)  # code -> positions in `claims`
-    _by_pair: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    _by_code: dict[str, array] = field(default_factory=dict)  # code -> positions among the claims
+    _by_pair: dict[tuple[str, str], array] = field(default_factory=dict)
+
+    @property
+    def claims(self) -> ClaimsView:
+        """(sentence index, statement) of the claims, in order."""
+        return ClaimsView(self._claim_sents, self._claim_stmts)
+
+    def _seen_at(self, start: int) -> set[tuple]:
+        """The keys of the statements emitted so far that start at `start`."""
+        if start == self._seen_start:
+            return self._seen
+        if self._late is None and start > self._seen_start:  # the next sentence: nothing of it yet
+            self._seen_start, self._seen = start, set()
+            self._in_order = len(self.statements)
+            return self._seen
+        if self._late is None:  # from now on, every start has its own set
+            self._late = {self._seen_start: self._seen}
+            self._in_order = len(self.statements)
+        seen = self._late.get(start)
+        if seen is None:
+            stmts = self.statements
+            i = bisect_left(stmts, start, 0, self._in_order, key=_start)
+            seen = set()
+            while i < self._in_order and stmts[i].start == start:
+                s = stmts[i]
+                seen.add((s.stance, s.supplier, s.recipient, s.category, s.claimant))
+                i += 1
+            self._late[start] = seen
+        return seen
 
     def emit(self, stmt: ExtractedStatement, idx: int) -> None:
         """Add a statement of sentence `idx` unless it repeats one; claims (not denials) are remembered."""
-        key = (stmt.start, stmt.stance, stmt.supplier, stmt.recipient, stmt.category, stmt.claimant)
-        if key in self._seen or stmt.supplier == stmt.recipient:
+        key = (stmt.stance, stmt.supplier, stmt.recipient, stmt.category, stmt.claimant)
+        seen = self._seen_at(stmt.start)
+        if key in seen or stmt.supplier == stmt.recipient:
             return
-        self._seen.add(key)
+        seen.add(key)
         self.statements.append(stmt)
         if stmt.stance == "denies":
             return
         sup, rec = stmt.supplier, stmt.recipient
-        pos = len(self.claims)
-        self.claims.append((idx, stmt))
+        pos = len(self._claim_stmts)
+        self._claim_stmts.append(stmt)
+        self._claim_sents.append(idx)
         self._partner[sup], self._partner[rec] = rec, sup
         self._last_recipient[sup] = rec
         self._recipient_counts[rec] = self._recipient_counts.get(rec, 0) + 1
+        by_code = self._by_code
         for a, b in ((sup, rec), (rec, sup)):
             counts = self._pair_counts.setdefault(a, {})
             counts[b] = counts.get(b, 0) + 1
-            self._by_code.setdefault(a, []).append(pos)
-        self._by_pair.setdefault((sup, rec), []).append(pos)
+            positions = by_code.get(a)
+            if positions is None:
+                positions = by_code[a] = array("q")
+            positions.append(pos)
+        positions = self._by_pair.get((sup, rec))
+        if positions is None:
+            positions = self._by_pair[(sup, rec)] = array("q")
+        positions.append(pos)
 
     def partner(self, code: str) -> str | None:
         """The other party of the last claim `code` is party to."""
@@ -150,7 +196,7 @@ class ArticleState:
 
     def common_recipient(self, exclude: str | None, least: int = 1) -> str | None:
         """The most frequent recipient of the claims other than `exclude`, when there are `least` such claims."""
-        n = len(self.claims) - self._recipient_counts.get(exclude, 0)
+        n = len(self._claim_stmts) - self._recipient_counts.get(exclude, 0)
         return _most_counted(self._recipient_counts, exclude) if n >= least and n > 0 else None
 
     def common_open_recipient(self, exclude: str | None) -> str | None:
@@ -172,28 +218,28 @@ class ArticleState:
 
     def claims_since(self, idx: int) -> list[ExtractedStatement]:
         """The claims made in sentence `idx` or later."""
-        if not self.claims or self.claims[-1][0] < idx:
+        sents = self._claim_sents
+        if not sents or sents[-1] < idx:
             return []
-        out: list[ExtractedStatement] = []
-        for c, stmt in reversed(self.claims):
-            if c < idx:
-                break
-            out.append(stmt)
-        return out[::-1]
+        i = len(sents)
+        while i > 0 and sents[i - 1] >= idx:
+            i -= 1
+        return self._claim_stmts[i:]
 
     def last_claim_since(self, idx: int) -> ExtractedStatement | None:
         """The last claim, when it was made in sentence `idx` or later (claims come in sentence order)."""
-        if self.claims and self.claims[-1][0] >= idx:
-            return self.claims[-1][1]
+        if self._claim_sents and self._claim_sents[-1] >= idx:
+            return self._claim_stmts[-1]
         return None
 
     def claims_about(self, code: str, reverse: bool = False, after: int = -1):
         """(sentence index, statement) of the claims `code` is party to, made after sentence `after`."""
-        positions = self._by_code.get(code, [])
+        positions = self._by_code.get(code, ())
+        sents, stmts = self._claim_sents, self._claim_stmts
         if after >= 0:
-            positions = positions[bisect_right(positions, after, key=lambda p: self.claims[p][0]):]
+            positions = positions[bisect_right(positions, after, key=sents.__getitem__):]
         for p in (reversed(positions) if reverse else positions):
-            yield self.claims[p]
+            yield sents[p], stmts[p]
 
     def last_claim_with(self, code: str, others: set[str]) -> tuple[int, ExtractedStatement] | None:
         """The last claim `code` is party to whose other party is one of `others`: the pairs' own
@@ -204,15 +250,15 @@ class ArticleState:
                 positions = self._by_pair.get(pair)
                 if positions and positions[-1] > best:
                     best = positions[-1]
-        return self.claims[best] if best >= 0 else None
+        return (self._claim_sents[best], self._claim_stmts[best]) if best >= 0 else None
 
     def first_claim_with(self, code: str, others: set[str], after: int) -> tuple[int, ExtractedStatement] | None:
         """The first claim made after sentence `after` that `code` is party to, with another party among
         `others` (any, when `others` is empty)."""
         if not others:
             return next(self.claims_about(code, after=after), None)
-        best = len(self.claims)
-        key = self._claim_sentence
+        n = best = len(self._claim_stmts)
+        key = self._claim_sents.__getitem__
         for o in others:
             for pair in ((code, o), (o, code)):
                 positions = self._by_pair.get(pair)
@@ -220,12 +266,31 @@ class ArticleState:
                     i = bisect_right(positions, after, key=key)
                     if i < len(positions) and positions[i] < best:
                         best = positions[i]
-        return self.claims[best] if best < len(self.claims) else None
-
-    def _claim_sentence(self, pos: int) -> int:
-        return self.claims[pos][0]
+        return (self._claim_sents[best], self._claim_stmts[best]) if best < n else None
 
     def claims_of_pair(self, pair: tuple[str, str]):
         """(sentence index, statement) of the claims about one supplier and recipient, newest first."""
-        for p in reversed(self._by_pair.get(pair, [])):
-            yield self.claims[p]
+        sents, stmts = self._claim_sents, self._claim_stmts
+        for p in reversed(self._by_pair.get(pair, ())):
+            yield sents[p], stmts[p]
+
+
+def _start(stmt: ExtractedStatement) -> int:
+    return stmt.start
+
+
+class ClaimsView(Sequence):
+    """The claims as (sentence index, statement) pairs, read from `ArticleState`'s two columns."""
+
+    __slots__ = ("_sents", "_stmts")
+
+    def __init__(self, sents: array, stmts: list[ExtractedStatement]) -> None:
+        self._sents, self._stmts = sents, stmts
+
+    def __len__(self) -> int:
+        return len(self._stmts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(zip(self._sents[i], self._stmts[i]))
+        return self._sents[i], self._stmts[i]

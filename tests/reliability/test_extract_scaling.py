@@ -25,6 +25,8 @@ import pytest
 from app.extract import extract
 from app.extract import sentences as sentences_module
 from app.extract.lexicon import Lexicon, get_lexicon
+from app.extract.state import ArticleState
+from app.extract.types import ExtractedStatement
 
 STATES = ["Iran", "Russia", "North Korea", "China", "Belarus", "Syria", "Turkey", "the United States"]
 LONE = ["Chad", "Fiji", "Peru", "Laos"]  # named in denials, never in a claim
@@ -145,3 +147,26 @@ def test_a_result_goes_to_the_writer_in_columns() -> None:
     pickler.dump(result)
     assert len(pickler.memo.copy()) < len(result.statements)
     assert pickle.loads(buffer.getvalue()) == result
+
+
+def test_the_ledger_of_an_article_keeps_per_sentence_keys_and_drops_the_same_repeats() -> None:
+    # emit() de-duplicates by (start, stance, parties, category, claimant) with a set for the current
+    # sentence only (not one key per statement of the article); a statement of an earlier sentence
+    # (a pending denial resolved at the end) reads that sentence's keys back from the statements.
+    rnd = random.Random(3)
+    state, seen, expected = ArticleState(), set(), []
+    start = 0
+    for i in range(3000):
+        if i < 2500:
+            start += rnd.choice([0, 0, 0, 40])  # sentence by sentence
+        s = start if i < 2500 else rnd.randrange(0, start + 1, 40)  # then earlier sentences, late
+        stmt = ExtractedStatement(rnd.choice(["alleges", "denies"]), rnd.choice("AB"), rnd.choice("BC"), "uav", None,
+                                  "unknown", rnd.choice([None, "A"]), None, "q", s, s + 1)
+        key = (stmt.start, stmt.stance, stmt.supplier, stmt.recipient, stmt.category, stmt.claimant)
+        if key not in seen and stmt.supplier != stmt.recipient:
+            seen.add(key)
+            expected.append(stmt)
+        state.emit(stmt, s // 40)
+    assert state.statements == expected
+    assert len(state.claims) == sum(1 for s in expected if s.stance != "denies")
+    assert len(expected) > 300 and sum(1 for s in state.statements[-500:] if s.start < start) > 50
