@@ -11,7 +11,8 @@ import re
 from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
-from app.extract.parties import Window, parties_of
+from app.extract.forms import parties_of
+from app.extract.parties import Window
 from app.extract.roles import ROLE_KINDS, coordinated_before, listed_after, speech_floor, subject_actor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
