@@ -618,3 +618,16 @@ def test_according_to_a_party_owns_the_evidence_it_cites():
 def test_funnelling_weapons_is_supplying_them():
     assert tuples("The general said Qatar had funnelled weapons to the RSF through Uganda and Chad.") == {
         ("alleges", "QAT", "rsf", "unspecified")}
+
+
+def test_the_signatory_of_an_agreement_to_supply_is_the_supplier():
+    text = "Ankara has become a major arms exporter and recently signed an agreement to supply Romania with drones."
+    assert ("alleges", "TUR", "ROU", "uav") in tuples(text)
+    assert not any(t[1] != "TUR" for t in tuples(text))
+
+
+def test_a_place_visited_before_a_pronoun_signatory_is_not_the_supplier():
+    text = ("When the Russian defence minister visited Naypyitaw in January, he signed an agreement to supply "
+            "the Myanmar military with Orlan-10 drones, Russia's defence ministry said.")
+    assert ("confirms", "RUS", "MMR", "uav") in tuples(text)
+    assert not any(t[1] == "MMR" for t in tuples(text))

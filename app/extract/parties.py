@@ -149,6 +149,12 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                 recipient = others[-1]
     else:  # verb / train
         subj = _verb_subject(st, tg, span, max(lo, prv if span.i and span.trigs[span.i - 1].kind != tg.kind else lo))
+        if subj is None and span.i and span.trigs[span.i - 1].form == "contract" and _TO_GAP.fullmatch(t, prv, tg.start):
+            signed_at = span.trigs[span.i - 1].start
+            subj = subject_actor(st, speech_floor(st, lo, signed_at), signed_at)
+            if subj is not None and _CLAUSE_OR_PRONOUN.search(t, subj.end - st.start, signed_at):
+                subj = None  # "When X visited Naypyitaw, he signed ...": not the place before
+            # "Ankara signed an agreement to supply Romania with ...": the signatory supplies
         supplier = subj
         if _BY_END.search(text_before(t, tg.start, 6)):
             # "by supplying F-16s Denmark has become a party": the gerund's subject follows it
@@ -221,6 +227,8 @@ _LATER_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?:[\w
 _BY_AFTER = re.compile(r"\s+(?:directly\s+|mainly\s+|largely\s+)?by\s+", re.I)
 _THEM_AFTER = re.compile(r"\s+them\s+", re.I)  # "sending them arms": them, then the goods
 _VEHICLE_BEFORE = re.compile(r"\b(?:boat|vessel|ship|dhow|truck|lorry|plane|aircraft|convoy|freighter|smugglers?|network)s?\s+$", re.I)
+_TO_GAP = re.compile(r"\s+(?:with\s+\w+\s+)?to\s+", re.I)
+_CLAUSE_OR_PRONOUN = re.compile(r"[,;]|\b(?:he|she|it|they|we)\b", re.I)
 _TO_WORD = re.compile(r"\bto\s+", re.I)
 _ADMITTED_GERUND = re.compile(r"\b(?:acknowledg|admit|confirm|conced|recogni[sz])\w*\s+(?:to\s+)?(?:having\s+)?$", re.I)
 _ENABLER_BEFORE = re.compile(r"\b(?:allow|let|help|enabl|permit)\w*\s+(?:the\s+)?$", re.I)
