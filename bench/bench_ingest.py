@@ -9,7 +9,10 @@ with its fixed seed, in folders of 1000 files; N articles are the first N/1000 f
 the 10k run reads a prefix of the 100k corpus. Each run starts from an empty database file
 (`armswatch ingest` migrates it) and is timed from process start to exit, reading the files
 included. Memory is the resident set of the ingest process and its workers, sampled every
-200 ms: the peak of the sum and the peak of the largest single process.
+200 ms: the peak of the sum and the peak of the largest single process. CPU is the user and
+system time of the ingest process and its workers, per article: on a machine shared with
+other work it moves less than the wall-clock rate; the writer's share (the ingest process
+itself, which stores every article alone) is sampled with the memory.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -52,11 +56,13 @@ def run_ingest(folders: list[Path], workers: int, db: Path, log: Path) -> dict:
     env = {**os.environ, "ARMSWATCH_DATABASE_URL": f"sqlite:///{db}"}
     cmd = [venv_bin("armswatch"), "ingest", *map(str, folders), "--workers", str(workers)]
     t0 = time.perf_counter()
+    cpu0 = _children_cpu()
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=repo_root())
         with RssSampler(proc.pid) as rss:
             code = proc.wait()
     wall = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0
     tail = log.read_text(errors="replace").splitlines()[-3:]
     summary = " | ".join(tail)
     new = int(m.group(1)) if (m := re.search(r"articles:\s+(\d+) new", summary)) else -1
@@ -66,10 +72,19 @@ def run_ingest(folders: list[Path], workers: int, db: Path, log: Path) -> dict:
     return {
         "workers": workers, "exit": code, "wall_s": round(wall, 1), "new": new,
         "articles": articles, "statements": statements, "allegations": allegations,
-        "articles_per_s": round(articles / wall, 1), "peak_rss_total": rss.peak_total,
+        "articles_per_s": round(articles / wall, 1), "cpu_s": round(cpu, 1),
+        "cpu_ms_per_article": round(cpu / max(articles, 1) * 1000, 1),
+        "writer_cpu_ms_per_article": round(rss.cpu.get(proc.pid, 0.0) / max(articles, 1) * 1000, 1),
+        "peak_rss_total": rss.peak_total,
         "peak_rss_single": rss.peak_single, "processes": rss.processes,
         "db_bytes": db.stat().st_size, "summary": summary, "command": " ".join(cmd[1:]),
     }
+
+
+def _children_cpu() -> float:
+    """User + system seconds of the waited-for child processes (ingest and, through it, its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,10 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     record = {"machine": machine(), "conditions": conditions(), "runs": results}
     (OUT / "ingest-results.json").write_text(json.dumps(record, indent=2))
     print()
-    print("| articles | --workers | articles/s | wall | peak RSS (all processes) | largest process | statements | allegations |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| articles | --workers | articles/s | wall | CPU per article (writer) | peak RSS (all processes) "
+          "| largest process | statements | allegations |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['n']:,} | {r['workers']} | {r['articles_per_s']:.0f} | {r['wall_s']:.0f} s | {mib(r['peak_rss_total'])} "
+        print(f"| {r['n']:,} | {r['workers']} | {r['articles_per_s']:.0f} | {r['wall_s']:.0f} s | {r['cpu_ms_per_article']:.1f} ms ({r['writer_cpu_ms_per_article']:.1f}) "
+              f"| {mib(r['peak_rss_total'])} "
               f"| {mib(r['peak_rss_single'])} | {r['statements']:,} | {r['allegations']:,} |")
     return 0 if all(r["exit"] == 0 for r in results) else 1
 

@@ -96,10 +96,20 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (None when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class RssSampler:
     """Samples the resident memory of a process and its descendants until stopped.
 
-    `peak_total`: the largest sum over the tree; `peak_single`: the largest single process."""
+    `peak_total`: the largest sum over the tree; `peak_single`: the largest single process;
+    `cpu`: each process's CPU seconds when last seen (a process's last 200 ms may be missing)."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid = pid
@@ -108,6 +118,7 @@ class RssSampler:
         self.peak_single = 0
         self.last_total = 0
         self.processes = 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -117,7 +128,11 @@ class RssSampler:
             self._stop.wait(self.interval)
 
     def sample(self) -> int:
-        sizes = [rss_bytes(p) for p in tree_pids(self.pid)]
+        pids = tree_pids(self.pid)
+        sizes = [rss_bytes(p) for p in pids]
+        for p in pids:
+            if (seconds := cpu_seconds(p)) is not None:
+                self.cpu[p] = seconds
         total = sum(sizes)
         self.last_total = total
         self.processes = max(self.processes, len(sizes))

@@ -218,7 +218,10 @@ def test_incremental_counters_equal_a_full_recount(db_url: str, engine: Engine, 
     uav = allegation(engine, "IRN", "RUS", "uav")
     assert (uav["first_reported"], uav["last_reported"]) == ("2021-07-04", "2024-01-09")
     assert uav["n_articles"] == 6  # a1, a3, page.html, the "Kiev says" JSONL record, later, earlier
-    assert uav["n_sources"] == 5  # later.txt is a1's first sentence word for word: a copy of a1
+    # later.txt is a1's first sentence word for word: a copy of a1; a3 repeats the first sentence of
+    # the "Kiev says" record word for word, 7 of that short record's 13 shingles: a copy of it too
+    # (counted exactly since the estimates alone, noisy on short texts, missed it)
+    assert uav["n_sources"] == 4
 
 
 def test_a_pairs_unspecified_denials_count_for_its_allegations_old_and_new(

@@ -6,6 +6,7 @@ import io
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -107,14 +108,92 @@ def test_the_article_page_lists_the_other_copies_of_its_story(client, tmp_path) 
     assert client.get("/api/articles/1").json()["n_copies"] == 2
 
 
+def _store_text(conn, article_id: int, body: str, bands: tuple[int, ...] | None = None) -> origins.Sketch:
+    """An article row and its sketch, as the writer leaves them (its band keys may be forced)."""
+    conn.execute(text("INSERT INTO article (id, source, text, sha256, ingested_at) VALUES (:i, :s, :t, :h, '2024-01-01')"),
+                 {"i": article_id, "s": f"a{article_id}.txt", "t": body, "h": str(article_id)})
+    s = origins.sketch(body)
+    origins.remember(conn, article_id, s if bands is None else origins.Sketch(s.n_shingles, s.signature, bands, s.hashes))
+    return s
+
+
+def _sentences(tag: str, n: int) -> list[str]:
+    """n sentences of their own words, none shared with another tag's (no 5-word run in common)."""
+    return [" ".join(f"{tag}w{i}x{j}" for j in range(12)) + "." for i in range(n)]
+
+
+def test_shingle_hashes_count_exactly_what_five_word_runs_of_the_texts_share() -> None:
+    # The hashes stand for the texts' 5-word runs: the share computed from them is the share of the
+    # runs themselves (case-folded words), for every pair of the demo set.
+    import re
+    from itertools import combinations
+
+    def runs(body: str) -> set[str]:
+        words = re.findall(r"\w+", body.casefold())
+        return {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+
+    texts = [p.read_text() for p in sorted(DEMO.glob("*.txt"))]
+    for a, b in combinations(texts, 2):
+        ra, rb = runs(a), runs(b)
+        assert len(origins.shingle_hashes(a)) == len(ra)
+        assert origins.exact_share(origins.shingle_hashes(a), origins.shingle_hashes(b)) == pytest.approx(
+            len(ra & rb) / min(len(ra), len(rb)))
+
+
+def test_texts_sharing_stock_sentences_with_many_articles_are_not_copies(engine) -> None:
+    # Forty stored articles each share 45% of their text with the new one (the same stock sentences),
+    # the case where the best of many estimates from signatures passed 0.5 by chance: an exact
+    # check finds less than half in common, so the new article is an origin of its own.
+    stock = _sentences("stock", 9)
+    with engine.begin() as conn:
+        for k in range(1, 41):
+            _store_text(conn, k, " ".join(stock + _sentences(f"own{k}x", 11)))
+        new = origins.sketch(" ".join(stock + _sentences("newest", 11)))
+        estimates = origins.estimated_shares(
+            new, np.array([new.n_shingles] * 40), np.frombuffer(b"".join(
+                conn.execute(text("SELECT signature FROM article_sketch ORDER BY article_id")).scalars()), "<u4").reshape(40, -1))
+        assert estimates.max() >= origins.SCREEN  # some estimates are high enough to be checked ...
+        assert origins.find_origin(conn, new) is None  # ... and the exact share turns them down
+        copy = origins.sketch(" ".join(stock + _sentences("own7x", 11)[:9] + _sentences("newest", 2)))
+        assert origins.find_origin(conn, copy) == 7  # a real copy among them is still found
+
+
+def test_a_band_key_shared_by_many_articles_brings_a_bounded_number_of_candidates(engine) -> None:
+    # Boilerplate makes some band keys common to thousands of articles; each key brings at most
+    # PER_KEY candidates (its earliest articles), and a copy still finds its original through the
+    # keys they share alone.
+    original = " ".join(_sentences("wire", 20))
+    copy = origins.sketch(" ".join(_sentences("wire", 20)[:16]) + " Read more at the Courier.")
+    common = copy.bands[0]
+    n_junk = origins.PER_KEY * 3
+    with engine.begin() as conn:
+        for k in range(1, n_junk + 1):  # stored first, sharing one key with the copy
+            _store_text(conn, k, " ".join(_sentences(f"junk{k}x", 20)), bands=(common,))
+        _store_text(conn, n_junk + 1, original)
+        rows = conn.execute(origins._candidates(len(copy.bands)), {f"k{i}": key for i, key in enumerate(copy.bands)}).all()
+        assert n_junk + 1 in {r.article_id for r in rows}
+        assert len(rows) == origins.PER_KEY + 1  # not every article holding the common key
+        assert origins.find_origin(conn, copy) == n_junk + 1
+
+
+def test_the_workers_sketch_each_article_for_the_writer(engine) -> None:
+    from app.ingest.runner import Preparer
+    from app.ingest.types import FileJob
+
+    prepared = Preparer(engine, 10_000_000)(FileJob(WIRE, "text"))
+    assert prepared.sketch == origins.sketch(prepared.article.text)
+
+
 def test_short_texts_stay_their_own_origin() -> None:
     brief = "Iran denied it."
     assert origins.sketch(brief).bands == ()
 
 
-def test_migration_groups_a_ledger_stored_before_it(tmp_path) -> None:
+def _old_ledger(tmp_path: Path, revision: str) -> tuple[str, Engine]:
+    """A ledger at `revision` holding the wire story, its copy and another story, each stating
+    Iran -> Russia: drones, as 3 articles and 3 sources."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    migrate.upgrade(url, "0007")
+    migrate.upgrade(url, revision)
     engine = make_engine(url)
     texts = [WIRE.read_text(), COPY.read_text(), OTHER.read_text()]
     with engine.begin() as conn:
@@ -130,6 +209,11 @@ def test_migration_groups_a_ledger_stored_before_it(tmp_path) -> None:
             conn.execute(text("INSERT INTO statement (article_id, allegation_id, stance, status, quote, start, \"end\", "
                               "prefix, suffix) VALUES (:i, 1, 'alleges', 'unknown', :q, 0, 5, '', '')"),
                          {"i": i, "q": body[:5]})
+    return url, engine
+
+
+def test_migration_groups_a_ledger_stored_before_it(tmp_path) -> None:
+    url, engine = _old_ledger(tmp_path, "0007")
     migrate.upgrade(url)
     with engine.connect() as conn:
         assert dict(conn.execute(text("SELECT id, origin_id FROM article")).all()) == {1: None, 2: 1, 3: None}
@@ -138,4 +222,21 @@ def test_migration_groups_a_ledger_stored_before_it(tmp_path) -> None:
     migrate.downgrade(url, "0007")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT n_sources FROM allegation")).scalar_one() == 3
-    engine.dispose()
+
+
+def test_migration_regroups_a_ledger_grouped_by_0008(tmp_path) -> None:
+    # 0008 took the best of many estimates, so a different story could land in a group; 0011
+    # sketches every article again, groups them as ingest now does and recounts the sources.
+    url, engine = _old_ledger(tmp_path, "0008")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE article SET origin_id = 1 WHERE id IN (2, 3)"))
+        conn.execute(text("UPDATE allegation SET n_articles = 3, n_sources = 1"))
+        conn.execute(text("INSERT INTO article_sketch (article_id, n_shingles, signature) VALUES (1, 1, x'00')"))
+        conn.execute(text("INSERT INTO article_band (band_key, article_id) VALUES (7, 1), (7, 3)"))
+    migrate.upgrade(url)
+    with engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT id, origin_id FROM article")).all()) == {1: None, 2: 1, 3: None}
+        assert conn.execute(text("SELECT n_articles, n_sources FROM allegation")).one() == (3, 2)
+        assert conn.execute(text("SELECT count(*) FROM article_band WHERE band_key = 7")).scalar_one() == 0
+        stored = conn.execute(text("SELECT n_shingles, signature FROM article_sketch WHERE article_id = 1")).one()
+    assert tuple(stored) == (origins.sketch(WIRE.read_text()).n_shingles, origins.sketch(WIRE.read_text()).signature)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from app import migrate
@@ -93,6 +93,15 @@ def _transfers(url: str) -> set[tuple[str, str, str, int, int]]:
     return {tuple(r) for r in rows}
 
 
+def _origins(url: str) -> dict[str, str | None]:
+    """Each article's source and its origin's (None: an origin itself)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT a.source, o.source FROM article a LEFT JOIN article o ON o.id = a.origin_id")).all()
+    engine.dispose()
+    return {Path(a).name: o and Path(o).name for a, o in rows}
+
+
 def test_migrations_ingest_and_queries_on_postgresql(pg_url: str, tmp_path: Path, monkeypatch) -> None:
     migrate.upgrade(pg_url)
     migrate.downgrade(pg_url, "base")
@@ -109,6 +118,13 @@ def test_migrations_ingest_and_queries_on_postgresql(pg_url: str, tmp_path: Path
     _use(sqlite_url, monkeypatch)
     assert run_ingest([SEEDS]) == 0
     assert on_pg == _transfers(sqlite_url)
+    grouped = _origins(pg_url)  # the copies in seeds/demo are grouped alike (band lookups, exact checks)
+    assert grouped == _origins(sqlite_url)
+    # read in name order: the copy comes before the wire story, which joins it
+    assert grouped["2024-02-12-meridian-iran-russia-drones.txt"] == "2024-02-12-baltic-ledger-iran-drones-copy.txt"
+    migrate.downgrade(pg_url, "0010")
+    migrate.upgrade(pg_url)  # 0011 groups the stored ledger again, as ingest did
+    assert _origins(pg_url) == grouped and _transfers(pg_url) == on_pg
     assert ("PRK", "RUS", "artillery") in {t[:3] for t in on_pg}
 
     engine = make_engine(pg_url)

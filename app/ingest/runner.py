@@ -24,7 +24,7 @@ from app import migrate
 from app.config import get_settings
 from app.db import describe_error, get_engine, is_fatal, make_engine
 from app.extract import extract
-from app.ingest import sources
+from app.ingest import origins, sources
 from app.ingest.progress import Progress, make_progress
 from app.ingest.store import ARTICLE, Ledger
 from app.ingest.types import Failed, Job, PageJob, Prepared, ReadError, Skipped
@@ -91,7 +91,8 @@ class Preparer:
             raise
         except Exception as exc:
             return Failed(article.source, f"extraction failed ({type(exc).__name__}: {exc})")
-        return Prepared(article, digest, result)
+        # Sketched here, in parallel, rather than by the single writer (about as costly as storing).
+        return Prepared(article, digest, result, origins.sketch(article.text))
 
 
 _KNOWN = select(ARTICLE.c.id).where(ARTICLE.c.sha256 == bindparam("digest"))
@@ -173,7 +174,9 @@ class WorkerPool:
         # Workers, replacements included, are forked from this process: what it holds now (the
         # extractor's tables, hundreds of MB) moves out of the collector's reach, or a new worker's
         # first collection walks it all and copies every page it touches (seconds on a busy
-        # machine, charged to that worker's first article).
+        # machine, charged to that worker's first article). datasketch is imported before, so a
+        # worker, a replacement too, does not pay its import within an article's budget.
+        origins.warm()
         gc.collect()
         gc.freeze()
         self.workers = workers

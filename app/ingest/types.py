@@ -92,7 +92,7 @@ class Prepared:
     article: RawArticle
     sha256: str
     result: ExtractionResult
-    sketch: Sketch | None = None  # computed by the writer when not given
+    sketch: Sketch | None = None  # computed by the worker; by the writer when not given
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ Create Date: 2026-12-05 10:00:00
 - allegation.n_articles: distinct articles stating the allegation (what n_sources counted so
   far); allegation.n_sources becomes the number of independent origins among them.
 
-An existing ledger is grouped here, article by article in the order they were stored, exactly
-as ingest would have grouped them (about 2 ms per article), then n_sources is recounted.
+An existing ledger is grouped by migration 0011 (this one grouped it until 0011 changed how
+shingles are hashed and candidates checked; grouping here too would do the work twice).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -26,25 +26,6 @@ RECOUNT = (
     "UPDATE allegation SET n_sources = (SELECT count(DISTINCT coalesce(ar.origin_id, ar.id)) FROM statement s "
     "JOIN article ar ON ar.id = s.article_id WHERE s.allegation_id = allegation.id)",
 )
-
-
-def _group_existing() -> None:
-    from app.ingest import origins  # the grouping ingest uses, so old and new articles agree
-
-    conn = op.get_bind()
-    last = 0
-    while True:
-        rows = conn.execute(sa.text("SELECT id, text FROM article WHERE id > :last ORDER BY id LIMIT 500"),
-                            {"last": last}).all()
-        if not rows:
-            return
-        for article_id, text in rows:
-            sketch = origins.sketch(text)
-            origin = origins.find_origin(conn, sketch)
-            if origin is not None:
-                conn.execute(sa.text("UPDATE article SET origin_id = :o WHERE id = :id"), {"o": origin, "id": article_id})
-            origins.remember(conn, article_id, sketch)
-        last = rows[-1][0]
 
 
 def upgrade() -> None:
@@ -65,7 +46,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("band_key", "article_id"),
         sqlite_with_rowid=False,
     )
-    _group_existing()
     for sql in RECOUNT:
         op.execute(sql)
 

@@ -1,12 +1,18 @@
 """How well ingest groups copies of one story: precision and recall over a labelled set of pairs.
 
-    python -m tests.perf.origins_eval [--labels tests/fixtures/origins/stories.tsv]
+    python -m tests.perf.origins_eval [--labels tests/fixtures/origins/stories.tsv] [--generated 3000]
 
 The labelled set (`stories.tsv`) names each file's story; every pair of its files is a labelled
 pair (same story = one origin). The files are stored in the listed order by the real ingest path
 (reader, extraction, `Ledger.store`) into a fresh SQLite file, and a pair counts as grouped when
 both articles end up under the same origin. Precision = grouped pairs that are one story /
 grouped pairs; recall = pairs of one story that were grouped / pairs of one story.
+
+`--generated N` then stores the first N articles of tests/perf/generate.py's corpus (the one the
+benchmarks ingest) the same way, extraction left out: each is a story of its own, but they are
+written from a small stock of sentences, so many overlap by a quarter to a half, the hard case
+for an estimate of containment. Every article grouped there is a false grouping; each is listed
+with the share of its shingles its group's first article really holds.
 """
 from __future__ import annotations
 
@@ -21,9 +27,11 @@ from sqlalchemy import text
 
 from app import migrate
 from app.db import make_engine
-from app.ingest.runner import Preparer
+from app.extract.types import ExtractionResult
+from app.ingest import origins
+from app.ingest.runner import Preparer, sha256
 from app.ingest.store import Ledger
-from app.ingest.types import FileJob, Prepared
+from app.ingest.types import FileJob, Prepared, RawArticle
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO / "tests" / "fixtures" / "origins" / "stories.tsv"
@@ -113,10 +121,38 @@ def evaluate(labels: Path = LABELS) -> Scores:
         return score(labelled, group(labelled, Path(tmp)))
 
 
+def group_generated(n: int, workdir: Path) -> list[tuple[int, int, float]]:
+    """Store generated articles 0..n-1 in order through `Ledger.store` (no statements); for each
+    article that joined a group: (its index, its origin's index, the exact share they have)."""
+    from tests.perf.generate import iter_articles
+
+    url = f"sqlite:///{workdir / 'generated.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    ledger = Ledger(engine)
+    ledger.prepare()
+    for a in iter_articles(n):
+        body = a.as_txt()
+        ledger.store(Prepared(RawArticle(a.url, body, a.title, a.outlet, a.published), sha256(body),
+                              ExtractionResult(a.published), origins.sketch(body)))
+    with engine.connect() as conn:
+        texts = dict(conn.execute(text("SELECT id, text FROM article")).all())
+        grouped = conn.execute(text("SELECT id, origin_id FROM article WHERE origin_id IS NOT NULL ORDER BY id")).all()
+    engine.dispose()
+
+    def share(a: int, b: int) -> float:
+        return origins.exact_share(origins.shingle_hashes(texts[a]), origins.shingle_hashes(texts[b]))
+
+    return [(i - 1, o - 1, share(i, o)) for i, o in grouped]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=LABELS)
-    s = evaluate(parser.parse_args().labels)
+    parser.add_argument("--generated", type=int, default=0, metavar="N",
+                        help="also store N generated articles, each its own story, and count those grouped")
+    args = parser.parse_args()
+    s = evaluate(args.labels)
     same = s.true_pos + s.false_neg
     print(f"{s.pairs} labelled pairs, {same} of one story; grouped {s.true_pos + s.false_pos}")
     print(f"precision {s.precision:.3f} ({s.true_pos}/{s.true_pos + s.false_pos})  "
@@ -127,6 +163,14 @@ def main() -> None:
         print(f"  missed: {a} ~ {b} ({version})")
     for a, b in s.wrong:
         print(f"  wrongly grouped: {a} ~ {b}")
+    if args.generated:
+        with tempfile.TemporaryDirectory(prefix="armswatch-origins-") as tmp:
+            wrong = group_generated(args.generated, Path(tmp))
+        print(f"generated corpus: {args.generated} articles, each its own story; {len(wrong)} wrongly grouped")
+        for i, o, share in wrong[:10]:
+            print(f"  article {i} grouped under article {o}: {share:.3f} of the shorter text's shingles in common")
+        if len(wrong) > 10:
+            print(f"  ... and {len(wrong) - 10} more")
 
 
 if __name__ == "__main__":
