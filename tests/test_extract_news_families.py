@@ -631,3 +631,11 @@ def test_a_place_visited_before_a_pronoun_signatory_is_not_the_supplier():
             "the Myanmar military with Orlan-10 drones, Russia's defence ministry said.")
     assert ("confirms", "RUS", "MMR", "uav") in tuples(text)
     assert not any(t[1] == "MMR" for t in tuples(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Washington was close to a deal to buy 100,000 artillery rounds from Seoul for delivery to Kyiv.",
+    "The United States bought shells from South Korea, to be sent on to Ukraine.",
+])
+def test_goods_bought_for_delivery_to_a_third_party_are_passed_on(text):
+    assert {t[1:3] for t in tuples(text)} == {("KOR", "USA"), ("USA", "UKR")}

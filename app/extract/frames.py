@@ -7,6 +7,7 @@ status and quantity, and the actors coordinated with each party.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
@@ -68,7 +69,28 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             more_suppliers=followed + [c for c in _listed_with(st, tg, supplier) if c not in followed],
             more_recipients=_listed_with(st, tg, recipient),
         ))
+        onward = _onward_recipient(st, tg, span, recipient)
+        if onward is not None:  # "buy shells from Seoul for delivery to Kyiv": the buyer passes them on
+            frames.append(replace(frames[-1], supplier=recipient.code, recipient=onward.code, more_suppliers=[],
+                                  more_recipients=[]))
     return frames
+
+
+_ONWARD = re.compile(r"\s*,?\s+(?:for\s+(?:delivery|transfer|shipment|onward\s+delivery)\s+to|to\s+be\s+(?:sent|delivered|"
+                     r"transferred|passed\s+on|shipped)\s+(?:on\s+)?to|destined\s+for)\s+(?:the\s+)?", re.I)
+
+
+def _onward_recipient(st: Sentence, tg: Trigger, span: Window, recipient: ActorMention | None) -> ActorMention | None:
+    """ "Washington was close to a deal to buy 100,000 shells from South Korea for delivery to Ukraine":
+    the party the buyer's goods go on to."""
+    if tg.kind != "acquire" or recipient is None:
+        return None
+    t = st.text
+    for m in _ONWARD.finditer(t, tg.end, span.hi):
+        nxt = next((a for a in st.actors if a.start - st.start == m.end() and a.kind in ROLE_KINDS), None)
+        if nxt is not None and nxt.code != recipient.code:
+            return nxt
+    return None
 
 
 def _follower(st: Sentence, tg: Trigger, lo: int, supplier: ActorMention | None) -> tuple[ActorMention | None, list[str]]:
