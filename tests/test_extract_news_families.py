@@ -639,3 +639,19 @@ def test_a_place_visited_before_a_pronoun_signatory_is_not_the_supplier():
 ])
 def test_goods_bought_for_delivery_to_a_third_party_are_passed_on(text):
     assert {t[1:3] for t in tuples(text)} == {("KOR", "USA"), ("USA", "UKR")}
+
+
+def test_a_from_in_an_aside_is_not_the_source_of_goods_of_stated_origin():
+    assert tuples("Niger receives massive supplies of Russian military hardware amid Moscow's pivot from Syria.") == {
+        ("alleges", "RUS", "NER", "unspecified")}
+
+
+def test_goods_received_for_the_armed_forces_of_a_state():
+    text = ("The ruling junta reportedly received a new shipment of Russian equipment for the armed forces of Niger, "
+            "including two Mi-35 attack helicopters.")
+    assert tuples(text) == {("alleges", "RUS", "NER", "helicopter")}
+
+
+def test_the_members_of_a_joint_force_are_recipients():
+    text = "Russia has agreed to provide arms and military training to a newly formed joint force of Mali, Niger and Burkina Faso."
+    assert {t[2] for t in tuples(text)} == {"MLI", "NER", "BFA"}

@@ -234,6 +234,19 @@ _ADMITTED_GERUND = re.compile(r"\b(?:acknowledg|admit|confirm|conced|recogni[sz]
 _ENABLER_BEFORE = re.compile(r"\b(?:allow|let|help|enabl|permit)\w*\s+(?:the\s+)?$", re.I)
 
 
+_ASIDE = re.compile(r"\b(?:amid|after|despite|during|following|as|while|since|because|before)\b", re.I)
+_FOR_FORCES_OF = re.compile(r"\bfor\s+(?:the\s+)?(?:\w+\s+)?(?:armed forces|army|military|navy|air force|troops|forces)\s+of\s+", re.I)
+
+
+def _source(st: Sentence, tg: Trigger, win_hi: int) -> ActorMention | None:
+    """The actor after "from" that the goods come from: not one in an aside ("received Russian hardware
+    amid Moscow's pivot from Syria", where the goods' origin says who sent them)."""
+    a = prep_actor(st, tg.end, win_hi, "from")
+    if a is not None and _ASIDE.search(st.text, tg.end, a.start - st.start) and origin_actor(st, tg.end, a.start - st.start):
+        return None
+    return a
+
+
 def acquire_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """A recipient-side trigger: "bought ... from X", "X's purchase of", "acquired by X"."""
     t, lo, win_hi = st.text, span.lo, span.win_hi
@@ -241,7 +254,7 @@ def acquire_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     from_pronoun = False
     if tg.form == "passive":
         recipient = prep_actor(st, tg.end, win_hi, "by")
-        supplier = prep_actor(st, tg.end, win_hi, "from")
+        supplier = _source(st, tg, win_hi)
     elif tg.form == "noun":
         tail = max(0, tg.start - 60)
         m = re.search(r"(\S+)[’']s\s+(?:\w+\s+){0,2}$", t[tail:tg.start])
@@ -257,19 +270,23 @@ def acquire_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                     recipient = a
         if recipient is None:
             recipient = prep_actor(st, tg.end, win_hi, "by")
-        supplier = prep_actor(st, tg.end, win_hi, "from")
+        supplier = _source(st, tg, win_hi)
     else:
         subj = _verb_subject(st, tg, span, lo)
         recipient = subj
         if recipient is None and pronoun_subject(st, lo, tg.start):
             from_pronoun = True
-        supplier = prep_actor(st, tg.end, win_hi, "from")
+        supplier = _source(st, tg, win_hi)
         enabler = _ENABLER_BEFORE.search(text_before(t, subj.start - st.start, 40)) if subj is not None else None
         if supplier is None and enabler is not None:
             # "gunmakers allow Mexican cartels to get hold of guns": who lets them have the goods supplies them
             at = subj.start - st.start - len(text_before(t, subj.start - st.start, 40)) + enabler.start()
             supplier = subject_actor(st, speech_floor(st, lo, at), at)
         span.prev_subject = subj
+    if recipient is None:
+        fm = _FOR_FORCES_OF.search(t, tg.end, win_hi)  # "received ... for the armed forces of Niger"
+        recipient = actor_at(st, fm.end(), 2) if fm else None
+        recipient = recipient if recipient is not None and recipient.kind in ROLE_KINDS else None
     if supplier is None:
         supplier = origin_actor(st, tg.end, win_hi)
     if supplier is None and tg.form == "verb":

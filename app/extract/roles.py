@@ -210,9 +210,10 @@ def coordinated(st: Sentence, a: ActorMention | None) -> list[str]:
 
 # "to a host of militant groups, among them Hezbollah and Hamas", "and other countries, including Ethiopia"
 _EXAMPLES_RE = re.compile(
-    r"(?:[\w-]+\s+){0,5}?(?:groups|countries|states|nations|customers|buyers|clients|allies|partners|proxies|militias|"
+    r"(?:[\w-]+\s+){0,5}?(?:(?:groups|countries|states|nations|customers|buyers|clients|allies|partners|proxies|militias|"
     r"factions|organi[sz]ations|movements|governments|militaries|armies|actors)\s*(?:,|[–—-])?\s*"
-    r"(?:including|among them|such as|notably|namely|in particular|like)\s+", re.I)
+    r"(?:including|among them|such as|notably|namely|in particular|like)"
+    r"|(?:force|coalition|alliance|confederation|bloc)\s+(?:of|made up of|formed by))\s+", re.I)  # "a joint force of Mali, Niger and ..."
 _TO_OR_AND = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:to\s+)?", re.I)
 
 
