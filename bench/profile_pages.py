@@ -6,8 +6,9 @@ the rest (routing, records, templates).
     python bench/profile_pages.py --db ... --only search --n 50 --cprofile 25   # + cProfile's top 25 functions
 
 The URLs are bench_mixed.py's files (bench/out/mixed-urls/, drawn from the same ledger by a run
-of it, or by --draw). Times are per request: wall clock and the SQL part of it (from
-SQLAlchemy's cursor events), as mean, p50 and p99 over the class; the first request of the
+of it, or by --draw). Times are per request: wall clock, the SQL part of it (from
+SQLAlchemy's cursor events) and the process's CPU time (which other programs on a shared
+machine do not inflate), as mean, p50 and p99 over the class; the first request of the
 process (which builds the bitmap index) is reported apart, as what a request after an ingest pays.
 The slowest SQL statements of each class are printed with their share, to EXPLAIN them.
 """
@@ -80,31 +81,33 @@ def main(argv: list[str] | None = None) -> int:
         gc.callbacks.append(lambda phase, info: gc_started.append(time.perf_counter()) if phase == "start"
                             else print(f"  gc gen2 pause {(time.perf_counter() - gc_started.pop()) * 1e3:.1f} ms")
                             if info["generation"] == 2 else gc_started.pop())
-    print(f"{'class':<28} {'n':>4} {'mean':>8} {'p50':>8} {'p99':>8} {'sql mean':>9} {'sql p99':>8}")
+    print(f"{'class':<28} {'n':>4} {'mean':>8} {'p50':>8} {'p99':>8} {'sql mean':>9} {'sql p99':>8} {'cpu mean':>9} "
+          f"{'cpu p99':>8}")
     files = sorted((OUT / "mixed-urls").glob("*.txt"))
     for path in files:
         name = path.stem
         if name == "datasette" or (args.only and name not in args.only):
             continue
         urls = path.read_text().split()[: args.n]
-        walls, sqls = [], []
+        walls, sqls, cpus = [], [], []
         per_statement.clear()
         profiler = cProfile.Profile() if args.cprofile else None
         for url in urls:
             sql["now"] = 0.0
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             r = client.get(url)
             if profiler:
                 profiler.disable()
             walls.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
             sqls.append(sql["now"])
             if r.status_code != 200:
                 print(f"  {url}: {r.status_code}")
         ms = lambda v: f"{v * 1e3:7.1f}"  # noqa: E731
         print(f"{name:<28} {len(urls):>4} {ms(statistics.mean(walls))} {ms(pct(walls, 0.5))} {ms(pct(walls, 0.99))}"
-              f"  {ms(statistics.mean(sqls))} {ms(pct(sqls, 0.99))}")
+              f"  {ms(statistics.mean(sqls))} {ms(pct(sqls, 0.99))}  {ms(statistics.mean(cpus))} {ms(pct(cpus, 0.99))}")
         slowest = sorted(zip(walls, urls), reverse=True)[:3]
         print("      slowest: " + ", ".join(f"{u} {w * 1e3:.0f} ms" for w, u in slowest))
         top = sorted(per_statement.items(), key=lambda kv: -sum(kv[1]))[:4]
