@@ -7,8 +7,8 @@ recounts the allegations it touched with `recount(conn, ids)`, and `recount(conn
 them all (the from-scratch definition the tests hold ingest's increments equal to).
 
 A rejected statement counts nowhere but in `n_rejected`: not in the statements, articles, sources,
-stances, status, dates, tallies, the pair's denials or the allegation's articles. An allegation left with no other
-statement has `n_statements == 0` and leaves the public lists (`app.facets.VISIBLE`).
+stances, status, dates, tallies, the pair's denials or `allegation_article`. An allegation left
+with no other statement has `n_statements == 0` and leaves the public lists (`app.facets.VISIBLE`).
 """
 from __future__ import annotations
 
