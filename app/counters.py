@@ -9,6 +9,7 @@ them all (the from-scratch definition the tests hold ingest's increments equal t
 A rejected statement counts nowhere but in `n_rejected`: not in the statements, articles, sources,
 stances, status, dates, tallies, the pair's denials or `allegation_article`. An allegation left
 with no other statement has `n_statements == 0` and leaves the public lists (`app.facets.VISIBLE`).
+The changes the Atom feeds report (`app.alerts`) are derived again with the counters.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import Date, and_, bindparam, case, func, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
+from app import alerts
 from app.models import Allegation, AllegationArticle, AllegationClaimant, AllegationSystem, Article, Statement
 from app.vocab import Review, Stance
 
@@ -84,6 +86,7 @@ def recount(conn: Connection, ids: Iterable[int] | None = None) -> None:
     conn.execute(PAIRS.delete().where(PAIRS.c.allegation_id.in_(ids)) if ids is not None else PAIRS.delete())
     conn.execute(PAIRS.insert().from_select(
         ["article_id", "allegation_id"], select(S.c.article_id, S.c.allegation_id).where(PUBLIC, *mine).distinct()))
+    alerts.derive(conn, ids)  # which statement is first changes with what is public
 
 
 def _pair_denies(conn: Connection, ids: list[int] | None) -> None:

@@ -177,6 +177,26 @@ class AllegationSystem(SQLModel, table=True):
     n_statements: int
 
 
+class AllegationChange(SQLModel, table=True):
+    """A change to an allegation that the Atom feeds report (`app/alerts.py`): it became known,
+    was first denied or confirmed, or named a new recipient of its supplier. Written by the writer
+    as it stores the statement that caused it, and derived again when reviews change statements."""
+
+    __tablename__ = "allegation_change"
+    __table_args__ = (
+        UniqueConstraint("allegation_id", "kind", name="uq_allegation_change_kind"),
+        Index("ix_allegation_change_recorded", "recorded_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    allegation_id: int = Field(foreign_key="allegation.id", ondelete="CASCADE")
+    kind: str = Field(max_length=24, description="new-allegation | first-denial | first-confirmation | new-recipient "
+                                                 "(a ChangeKind)")
+    statement_id: int = Field(foreign_key="statement.id", index=True, ondelete="CASCADE",
+                              description="The statement that caused it")
+    recorded_at: datetime = Field(description="When its article was stored (UTC)")
+
+
 class AllegationClaimant(SQLModel, table=True):
     """Statements of an allegation made by one claimant: kept by ingest for facets and filters."""
 

@@ -69,3 +69,17 @@ class Role(StrEnum):
     @property
     def may_edit(self) -> bool:
         return self is not Role.viewer
+
+
+class ChangeKind(StrEnum):
+    """What an Atom feed entry says happened to an allegation (`app/alerts.py`)."""
+
+    new_allegation = "new-allegation"
+    first_denial = "first-denial"
+    first_confirmation = "first-confirmation"
+    new_recipient = "new-recipient"
+
+    @property
+    def label(self) -> str:
+        return {"new-allegation": "New allegation", "first-denial": "First denial",
+                "first-confirmation": "First confirmation", "new-recipient": "New recipient"}[self.value]

@@ -30,6 +30,7 @@ import pycountry
 from sqlalchemy import Date, Integer, String, bindparam, case, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from app import alerts
 from app.counters import recount
 from app.db import one_writer
 from app.extract.types import ExtractedStatement
@@ -175,7 +176,8 @@ class _Statements:
         self.article = (
             _insert(conn, ARTICLE).on_conflict_do_nothing(index_elements=["sha256"]).returning(ARTICLE.c.id)
         )
-        self.statement = STATEMENT.insert()
+        # Their ids, in the order given: the changes the feeds report name the statement causing each.
+        self.statement = STATEMENT.insert().returning(STATEMENT.c.id, sort_by_parameter_order=True)
         self.insert_new: dict[str, object] = {}
         self.select_id: dict[str, object] = {}
         for table, keys in ((ACTOR, ["code"]), (SYSTEM, ["name"]),
@@ -313,7 +315,8 @@ class Ledger:
         article_id = conn.execute(self.sql.article, {
             "source": printable(art.source), "outlet": art.outlet and printable(art.outlet),
             "title": (title := art.title or item.result.title) and printable(title), "published": published,
-            "text": art.text, "sha256": item.sha256, "ingested_at": datetime.now(timezone.utc), "origin_id": origin,
+            "text": art.text, "sha256": item.sha256, "ingested_at": (stored_at := datetime.now(timezone.utc)),
+            "origin_id": origin,
         }).scalar()
         if article_id is None:
             return Stored(new=False)
@@ -321,6 +324,7 @@ class Ledger:
 
         outcome = Stored(new=True, implausible_date=implausible)
         rows: dict[tuple[int, str, int, int], dict] = {}
+        pairs: dict[int, tuple[int, int]] = {}  # allegation -> (supplier, recipient)
         for s in item.result.statements:
             if not self._valid(s, art.text):
                 outcome.dropped += 1
@@ -328,6 +332,7 @@ class Ledger:
             supplier = self._actor(conn, s.supplier, pending)
             recipient = self._actor(conn, s.recipient, pending)
             allegation, created = self._allegation(conn, supplier, recipient, s.category, pending)
+            pairs[allegation] = (supplier, recipient)
             outcome.new_allegations += created
             key = (allegation, s.stance, s.start, s.end)
             row = rows.get(key)
@@ -346,7 +351,8 @@ class Ledger:
             else:  # the same span said twice: keep one, filling what the first lacked
                 self._merge_duplicate(conn, row, s, pending)
         if rows:
-            conn.execute(self.sql.statement, list(rows.values()))
+            ids = conn.execute(self.sql.statement, list(rows.values())).scalars().all()
+            alerts.record(conn, ({**row, "id": sid} for row, sid in zip(rows.values(), ids)), pairs, stored_at)
             self._bump_counters(conn, rows.values(), published, pending, (article_id, origin))
         outcome.statements = len(rows)
         return outcome

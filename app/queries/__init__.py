@@ -5,6 +5,7 @@ and never build SQL.
 - `facets_flows`: the filter column's facet counts and the flow picture;
 - `statements`: statements with their article, allegation and speakers (for the pages below);
 - `allegation`, `article`, `actor`, `weapon`: the detail pages and the indexes;
+- `changes`: the changes to the filtered allegations that `/feed.atom` reports;
 - `records`: the records the pages and the JSON API are made of;
 - `request` and `engines`: what a request computes once (the search, the data version) and
   the counting engine it uses (the process's bitmap index, or SQL).

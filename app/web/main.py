@@ -22,7 +22,7 @@ from app.db import begin_request, disarm_budget, get_engine, is_interrupted, sql
 from app.facet_index import settle
 from app.queries import SearchTooBroad, request as query_request
 from app.terminal import safe_logger, shown
-from app.web import api, api_review, auth, pages, review_pages
+from app.web import api, api_review, auth, feeds, pages, review_pages
 from app.web.caching import ConcurrencyLimitMiddleware, ConditionalGetMiddleware
 from app.web.http import HeadAsGetMiddleware, SafeLocationMiddleware
 from app.web.security import COMMON, STRICT_CSP, SecurityHeadersMiddleware
@@ -166,6 +166,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(Exception, on_crash)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(pages.router)
+    app.include_router(feeds.router)
     app.include_router(auth.router)
     app.include_router(review_pages.router)
     app.include_router(api.router)
