@@ -266,12 +266,13 @@ class Lexicon:
             found.append((a, a - b, len(found), b, rows[key]))
         found.sort()  # by start, the longest first, then in the matcher's order
         last_end = scan.actor_end
-        out = scan.actors
+        kept: list[int] = []
         for a, _, _, b, r in found:
             if a < last_end:
                 continue
-            out.extend((a, b, r))
+            kept += (a, b, r)
             last_end = b
+        scan.actors.extend(kept)
         scan.actor_end = last_end
 
     def _weapon_rows_of(self, doc, base: int, p: int, scan: Scan) -> None:
@@ -338,9 +339,7 @@ class Scan:
             kept.append((a, b, r))
             taken[a - lo:b - lo] = b"\x01" * (b - a)
         kept.sort()  # kept matches do not overlap: by start
-        out = self.weapons
-        for m in kept:
-            out.extend(m)
+        self.weapons.extend([x for m in kept for x in m])
 
 
 # Where a window may end: after a sentence-final mark and one space, before an ASCII letter or digit (a

@@ -244,11 +244,16 @@ class SentenceList(Sequence):
 
     def __iter__(self):
         cache = self._cache
+        build = self._build
+        behind = self.BEHIND + 1
         for i in range(self._n):
             self._at = i
             # only sentences near the iteration are cached, so the one falling behind is the only stale one
-            cache.pop(i - self.BEHIND - 1, None)
-            yield self[i]
+            cache.pop(i - behind, None)
+            st = cache.get(i)
+            if st is None:
+                st = cache[i] = build(i)
+            yield st
 
     def start_of(self, i: int) -> int:
         return self._rows[8 * i]
@@ -276,12 +281,19 @@ class SentenceList(Sequence):
         s, e, para, flags, ai, aj, wi, wj = self._rows[8 * i: 8 * i + 8]
         text, lex = self._text, self._lex
         ar, wr = lex.actor_rows, lex.weapon_rows
-        a, w = self._actors, self._weapons
-        actors = [ActorMention(a[k], a[k + 1], *ar[a[k + 2]], text[a[k]:a[k + 1]]) for k in range(ai, aj, 3)]
+        actors = []
+        if aj > ai:
+            a = self._actors[ai:aj].tolist()
+            for k in range(0, aj - ai, 3):
+                x, y = a[k], a[k + 1]
+                actors.append(ActorMention(x, y, *ar[a[k + 2]], text[x:y]))
         weapons = []
-        for k in range(wi, wj, 3):
-            category, system, generic = wr[w[k + 2]]
-            weapons.append(WeaponMention(w[k], w[k + 1], category, system, text[w[k]:w[k + 1]], generic))
+        if wj > wi:
+            w = self._weapons[wi:wj].tolist()
+            for k in range(0, wj - wi, 3):
+                x, y = w[k], w[k + 1]
+                category, system, generic = wr[w[k + 2]]
+                weapons.append(WeaponMention(x, y, category, system, text[x:y], generic))
         stext = text[s:e]
         return Sentence(s, e, stext, para, bool(flags & 1), bool(flags & 2), actors, weapons,
                         folds=self._folds and P.CASE_FOLDS_TO_ASCII_RE.search(stext) is not None,
