@@ -249,12 +249,15 @@ def remember_appositives(st: Sentence, state: ArticleState) -> None:
     """A person introduced with the actor they speak for: "Russia's ambassador, Igor Petrov", "his Russian
     counterpart, Andrei Belousov", "Polish Prime Minister Mateusz Morawiecki", "President of Poland Andrzej
     Duda". The first introduction wins; "Morawiecki said" later speaks for Poland."""
-    if not P.may_match(_APPOSITIVE_NEEDS, st.low, st.folds):
-        return  # each pattern below needs a title word
     t = st.text
+    guarded = False
     for a in st.actors:
         if a.kind not in ("state", "group", "org") or a.form == "institution":
             continue
+        if not guarded:  # at the first actor that may introduce someone
+            if not P.may_match(_APPOSITIVE_NEEDS, st.low, st.folds):
+                return  # each pattern below needs a title word
+            guarded = True
         e = a.end - st.start
         m = _APPOSITIVE_RE.match(t, e)
         if m and m.start() - e <= 1:
