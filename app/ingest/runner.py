@@ -7,10 +7,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, TimeoutError
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -156,6 +158,60 @@ def _warm_up() -> int:
     return os.getpid()
 
 
+class _ForkGate:
+    """Workers are forked only while the thread that consumes the pool's results waits for one.
+
+    A fork copies every lock as it is at that instant, and only the forking thread lives on in the
+    child: a lock another thread held then stays held in the worker for ever. pebble forks
+    replacement workers from its manager thread while the writer goes on storing; when the writer
+    was inside SQLite at that instant, the new worker inherited SQLite's allocator mutex held and hung
+    in its first connect until its article's budget ran out, so an innocent article was reported as
+    over budget. The consumer holds the gate while it works (storing, printing, reading inputs) and
+    opens it only while it waits on the pool, when it is in none of that. A replacement may thus
+    wait for a batch to be stored; its article's clock starts only when it takes the article."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lock.acquire()
+
+    @contextmanager
+    def open(self) -> Iterator[None]:
+        """For the consumer: forks may happen meanwhile."""
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
+
+    def __enter__(self) -> None:  # for the forking thread
+        self._lock.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
+class _GatedContext:
+    """A multiprocessing context whose processes start (fork) only when `gate` lets them."""
+
+    def __init__(self, ctx: multiprocessing.context.BaseContext, gate: _ForkGate) -> None:
+        self._ctx = ctx
+        self._gate = gate
+
+    def __getattr__(self, name: str):  # Pipe, RLock...: the context's own
+        return getattr(self._ctx, name)
+
+    def Process(self, *args, **kwargs):  # noqa: N802 - multiprocessing's name
+        process = self._ctx.Process(*args, **kwargs)
+        start = process.start
+
+        def gated_start() -> None:
+            with self._gate:
+                start()
+
+        process.start = gated_start
+        return process
+
+
 class WorkerPool:
     """Reading and extraction in worker processes, each job within a time budget; results in input order.
 
@@ -163,14 +219,16 @@ class WorkerPool:
     worker killed and replaced (a regex or a C loop cannot be interrupted any other way), and is
     reported as `path: reason` while the other workers go on. A worker that dies (out of memory,
     a crash) costs only the job it was running. Memory is bounded by the in-flight window and by
-    each worker's address-space limit (`_limit_memory`).
+    each worker's address-space limit (`_limit_memory`). Workers are forked only while the thread
+    iterating `run` waits for a result (`_ForkGate`).
     """
 
     def __init__(self, workers: int, database_url: str, max_bytes: int, *, seconds: float, fetch_seconds: float,
                  memory_mb: int) -> None:
         # fork: workers start fast and share the loaded extractor; each opens its own DB engine.
         methods = multiprocessing.get_all_start_methods()
-        self.ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.gate = _ForkGate()
+        self.ctx = _GatedContext(multiprocessing.get_context("fork" if "fork" in methods else None), self.gate)
         # Workers, replacements included, are forked from this process: what it holds now (the
         # extractor's tables, hundreds of MB) moves out of the collector's reach, or a new worker's
         # first collection walks it all and copies every page it touches (seconds on a busy
@@ -185,7 +243,8 @@ class WorkerPool:
         self.pool = ProcessPool(workers, initializer=_init_worker, initargs=(database_url, max_bytes, memory_mb),
                                 context=self.ctx)
         # fork now, before the writer opens connections or the progress thread starts
-        self.pool.schedule(_warm_up).result()
+        with self.gate.open():
+            self.pool.schedule(_warm_up).result()
 
     def budget(self, item: Job) -> float:
         # A page's budget also covers its download, which has its own deadline.
@@ -210,13 +269,15 @@ class WorkerPool:
                 item, future = window.popleft()
                 yield item if future is None else self._outcome(item, future)
         finally:
-            self.pool.stop()
-            self.pool.join()
+            with self.gate.open():  # the manager thread may be waiting to fork a replacement
+                self.pool.stop()
+                self.pool.join()
             gc.unfreeze()
 
     def _outcome(self, item: Job, future: Future) -> Result:
         try:
-            return future.result()
+            with self.gate.open():
+                return future.result()
         except TimeoutError:
             return Failed(item.source, f"took longer than {self.budget(item):g} s to read and extract; skipped "
                                        "(the worker was stopped; ARMSWATCH_ARTICLE_SECONDS sets the budget)")

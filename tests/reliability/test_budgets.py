@@ -3,6 +3,8 @@
 - an article whose reading and extraction overruns ARMSWATCH_ARTICLE_SECONDS is reported as
   `path: reason`, its worker is stopped and replaced (even inside a regex that no signal can
   interrupt), and the run goes on, with one worker and with two;
+- a replacement worker is never forked while the writer is storing (a fork then copied SQLite's
+  mutexes held, and the new worker hung in its first connect: an innocent article overran);
 - an article that needs more memory than ARMSWATCH_WORKER_MEMORY_MB is reported the same way;
 - a server that trickles bytes cannot hold a fetch past ARMSWATCH_FETCH_SECONDS (real sockets);
 - links from feeds (and redirects) to loopback, private or link-local addresses are refused
@@ -12,6 +14,7 @@ No assertion is on a tight time: budgets are a few seconds and the bounds are ge
 """
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -26,6 +29,7 @@ from sqlalchemy.engine import Engine
 from app.config import get_settings
 from app.ingest import runner
 from app.ingest.feeds import non_public_reason
+from app.ingest.store import Ledger
 from tests.fixtures.ingest.fakes import fake_extract
 from tests.reliability.helpers import ingest_in_process as ingest, stored_sources
 
@@ -71,6 +75,53 @@ def test_an_article_over_its_time_budget_is_reported_and_the_run_goes_on(
     assert "7 new, 0 skipped, 2 failed" in result.stdout, result.output
     assert stored_sources(engine) == {str(tmp_path / "a-before.txt"), *(str(tmp_path / f"d-after-{n}.txt") for n in range(6))}
     assert result.exit_code == 1
+
+
+def test_no_worker_is_forked_while_the_writer_stores(
+        db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork copies each lock as it is at that instant, and only the forking thread lives on in the
+    child. pebble forks replacements from its manager thread; when the writer was inside SQLite at
+    that moment, the new worker sometimes inherited SQLite's allocator mutex held and hung in its
+    first connect until its (innocent) article's budget ran out. Here every store is long and every
+    fork a little late, as on a loaded machine, so that without a guard the replacement forked at
+    the stalls' timeout lands in the middle of the store the timeout itself sets off."""
+    monkeypatch.setattr(runner, "extract", pathological)
+    setting(monkeypatch, article_seconds="3")
+    forks: list[tuple[float, float]] = []  # in the ingesting process: when each os.fork ran
+    stores: list[tuple[float, float]] = []  # ...and when the writer was storing a batch
+    real_fork, real_store = os.fork, Ledger.store_batch
+
+    def late_fork() -> int:
+        time.sleep(0.3)
+        started = time.monotonic()
+        pid = real_fork()
+        if pid:
+            forks.append((started, time.monotonic()))
+        return pid
+
+    def long_store(self: Ledger, items: list) -> list:
+        started = time.monotonic()
+        try:
+            return real_store(self, items)
+        finally:
+            time.sleep(1)
+            stores.append((started, time.monotonic()))
+
+    monkeypatch.setattr(os, "fork", late_fork)
+    monkeypatch.setattr(Ledger, "store_batch", long_store)
+    (tmp_path / "a-before.txt").write_text(ALLEGES)
+    (tmp_path / "b-stall.txt").write_text("STALL " + PRK)
+    (tmp_path / "c-stall.txt").write_text("STALL again " + PRK)
+    for n in range(4):
+        (tmp_path / f"d-after-{n}.txt").write_text(f"{n} {ALLEGES}")
+
+    result = ingest(tmp_path, "--workers", "2")
+
+    assert len(forks) >= 3 and stores  # the first two workers and at least one replacement
+    overlaps = [(f, s) for f in forks for s in stores if f[0] < s[1] and s[0] < f[1]]
+    assert not overlaps, (overlaps, forks, stores)
+    assert "5 new, 0 skipped, 2 failed" in result.stdout, result.output
+    assert "d-after" not in result.stderr
 
 
 def test_an_article_over_the_memory_limit_is_reported(
