@@ -28,8 +28,9 @@ _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|we)\b", re.I)
 _REPORT_NOUN_END = re.compile(r"\b(?:reports?|claims?|accusations?|allegations?)\s*$", re.I)
 _THE_OPTIONAL = re.compile(r"\s*(?:(?:the|an?|one|two|three|four|several|some)\s+)?"
                            r"(?:(?:senior|former|top|high-ranking|unnamed|anonymous|retired|serving)\s+){0,2}", re.I)
-_SENTENCE_STOP = re.compile(r"[.;]|$")
-_PHRASE_STOP = re.compile(r"[,;.]")
+# a full stop inside "U.S." or "U.N." stops nothing
+_SENTENCE_STOP = re.compile(r"(?<![A-Z])\.(?![A-Za-z])|;|$")
+_PHRASE_STOP = re.compile(r"[,;]|(?<![A-Z])\.(?![A-Za-z])")
 _BARE_SUBJECT = re.compile(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*")
 _QUESTION = re.compile(r"\s*Q\s*:")
 ANSWER_RE = re.compile(r"\s*A\s*:")

@@ -163,7 +163,25 @@ def _embargo(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     return supplier, recipient, False
 
 
-BY_FORM = {"embargo": _embargo, "origin": _origin, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun, "customers": _customers,
+_BUYER_SUBJECT_GAP = re.compile(r"\s*(?:,\s*(?:the|a|an|one of the)\s|\s(?:has\s+|have\s+|had\s+)?(?:long\s+|now\s+|also\s+|since\s+)?"
+                                r"(?:is|was|are|were|been|remains|remained|became|becomes|become|emerged as|ranks as|ranked as|as)\s)", re.I)
+
+
+def _buyer(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
+    """ "India is the largest buyer of Russian arms", "Egypt, a major customer for French jets": the
+    subject buys from the origin of the goods (or the actor after "from")."""
+    t, lo, win_hi = st.text, span.lo, span.win_hi
+    recipient = subject_actor(st, speech_floor(st, lo, tg.start), tg.start)
+    if recipient is None or not _BUYER_SUBJECT_GAP.match(t, recipient.end - st.start) \
+            or len(t[recipient.end - st.start:tg.start].split()) > 8:
+        return None
+    supplier = origin_actor(st, tg.end, win_hi) or prep_actor(st, tg.end, win_hi, "from")
+    if supplier is None or supplier.code == recipient.code:
+        return None
+    return supplier, recipient, False
+
+
+BY_FORM = {"embargo": _embargo, "origin": _origin, "turned": _turned, "contract": _contract, "dealings": _dealings, "supplier": _supplier_noun, "customers": _customers, "buyer": _buyer,
             "possess": _possess, "thank": _thank, "carry": _carry, "arrive": _arrive}
 
 

@@ -55,7 +55,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             continue
         t = st.text
         planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
-        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) or tg.form == "customers" else "unknown")
+        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) or tg.form in ("customers", "buyer") else "unknown")
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
@@ -224,6 +224,10 @@ def _dashed_items(st: Sentence, after: int, state: ArticleState) -> list[tuple[s
     return [w for w in items if w[0] != "unspecified"]
 
 
+_NO_SUBJECT_PASSIVE = re.compile(r"\b(?:[Nn]o|not a single|not one)\s+(?:[\w-]+\s+){0,3}?(?:was|were|has been|have been|had been|is|are|"
+                                 r"will be|is being|are being)\s+(?:\w+ly\s+)?$")
+
+
 def _negated(st: Sentence, tg: Trigger, span: Window, supplier: ActorMention | None) -> bool | None:
     """A negation between the subject and the trigger, or "no weapons" after it; None: "any" without a
     negation ("any transfer would ...") asserts nothing."""
@@ -233,6 +237,8 @@ def _negated(st: Sentence, tg: Trigger, span: Window, supplier: ActorMention | N
         neg_lo = max(neg_lo, neg_lo + wm.end())
     neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
     negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
+    if tg.form == "passive" and _NO_SUBJECT_PASSIVE.search(t, max(lo, tg.start - 60), tg.start):
+        negated = True  # "No missile was sent to Russia"
     if tg.form in {"noun", "contract"} and re.search(r"\b(?:no|any|never a)\s+(?:\w+\s+)?$", text_before(t, tg.start, 24), re.I):
         if re.search(r"\bany\s+(?:\w+\s+)?$", text_before(t, tg.start, 24), re.I) and not P.NEGATION_RE.search(t, lo, tg.start):
             return None

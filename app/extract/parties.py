@@ -271,6 +271,8 @@ def acquire_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         if recipient is None:
             recipient = prep_actor(st, tg.end, win_hi, "by")
         supplier = _source(st, tg, win_hi)
+        if supplier is None and recipient is not None and tg.kind == "acquire":
+            supplier = _share_holder(st, recipient, span)
     else:
         subj = _verb_subject(st, tg, span, lo)
         recipient = subj
@@ -296,6 +298,24 @@ def acquire_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             supplier = actor_at(st, dm.end(), 4)
             supplier = supplier if supplier is not None and supplier.kind in ROLE_KINDS and supplier is not recipient else None
     return supplier, recipient, from_pronoun
+
+
+# "Israel accounts for 60 percent of Azerbaijan's arms imports", "France was the main source of India's ..."
+_SHARE_OF = re.compile(r"\s+(?:\w+\s+){0,2}?(?:account\w*\s+for|made\s+up|makes?\s+up|represent\w*|supplied|provided|delivered|"
+                       r"(?:is|was|are|were|has been|remains|remained|became)\s+(?:the\s+|a\s+)?(?:\w+\s+){0,2}?"
+                       r"(?:source|supplier|share|bulk|majority|half|third|quarter))\s+(?:of\s+|for\s+)?(?:(?:about|around|some|nearly|"
+                       r"almost|over|roughly|more than|less than|a|the|its|[\d.,]+\s*(?:%|per\s*cent|percent)|half|a third|a quarter)\s+)*"
+                       r"(?:of\s+)?$", re.I)
+
+
+def _share_holder(st: Sentence, recipient: ActorMention, span: Window) -> ActorMention | None:
+    """The subject whose share of the recipient's imports the sentence states."""
+    t = st.text
+    at = recipient.start - st.start
+    subj = subject_actor(st, speech_floor(st, span.lo, at), at)
+    if subj is None or subj.code == recipient.code or not _SHARE_OF.fullmatch(t, subj.end - st.start, at):
+        return None
+    return subj
 
 
 _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|talks|negotiations)\s+with\s+(?=[^,;]*\bto\s*$)", re.I)

@@ -70,12 +70,31 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
             claimant = sup if f.trigger.kind == "supply" else rec
             speaker = Speaker(claimant)
         if f.negated:
+            if claimant in (None, "media") and _own_official_denies(st, f, sup, rec, first_actor):
+                claimant = sup if f.trigger.kind == "supply" else rec
+                speaker = Speaker(claimant)
             if claimant in (sup, rec):
                 for cat, system, _ in f.weapons:
                     state.emit(make_statement("denies", sup, rec, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
             continue
         status = "planned" if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]) else f.status
         _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state, self_claim)
+
+
+# "..., a foreign ministry spokeswoman said", "..., said the ministry": an official named by title alone
+_UNNAMED_OFFICIAL = re.compile(
+    r"(?:[,”\"]\s*(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:spokes(?:man|woman|person)|ministry|embassy|government|statement)\s+"
+    r"(?:\w+ly\s+)?(?:said|says|told|added|stated|insisted|maintained)"
+    r"|[,”\"]\s*(?:said|says|added|stated)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:spokes(?:man|woman|person)|ministry|embassy|government))\b", re.I)
+
+
+def _own_official_denies(st: Sentence, f: Frame, sup: str | None, rec: str | None, first_actor: ActorMention | None) -> bool:
+    """ "Egypt has never sent weapons to Libya, the spokesman said": a party denying its own transfer,
+    through an official the sentence names by title alone, speaks for that party (the subject)."""
+    actor_side = sup if f.trigger.kind == "supply" else rec
+    if first_actor is None or first_actor.code != actor_side or first_actor.start - st.start > f.trigger.start:
+        return False
+    return _UNNAMED_OFFICIAL.search(st.text, f.trigger.end) is not None
 
 
 _HEADLINE_TO = re.compile(r"\b[Tt]o\b")
@@ -231,11 +250,31 @@ def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, c
                         and not PREPS_BEFORE.search(text_before(t, a.start - st.start)) and not is_origin(st, a)), None)
         if earlier is not None and earlier.code != rec:
             sup = earlier.code
+    if sup is None and f.trigger.kind == "supply":
+        sup = _accused_pronoun(st, f, claimant, state)
     if claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
         sup = claimant
     if rec is None and f.trigger.kind == "acquire":
         rec = first_actor.code if first_actor else None
     return sup, rec
+
+
+_ACCUSED_PRONOUN = re.compile(r"\b(?:accus\w*|suspect\w*|blam\w*|charg\w*|condemn\w*|criticis\w*|criticiz\w*)\s+(?:it|them)\s+"
+                              r"(?:of|for)\s+(?:\w+ly\s+)?(?:\w+\s+){0,2}$", re.I)
+
+
+def _accused_pronoun(st: Sentence, f: Frame, claimant: str | None, state: ArticleState) -> str | None:
+    """ "Sudan cut ties with the UAE, accusing it of arming the RSF": the accused is the actor the
+    pronoun points back to (the last one before it other than the accuser), never the accuser."""
+    t = st.text
+    m = _ACCUSED_PRONOUN.search(t, max(0, f.trigger.start - 80), f.trigger.start)
+    if m is None:
+        return None
+    before = [a for a in st.actors if a.end - st.start <= m.start() and a.kind in ROLE_KINDS and a.code != claimant
+              and not is_origin(st, a)]
+    if before:
+        return before[-1].code
+    return state.last_subject if state.last_subject != claimant else None
 
 
 def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | None, rec: str | None,

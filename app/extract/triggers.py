@@ -2,7 +2,7 @@
 
 `find_triggers(st)` returns the sentence's `Trigger`s in order, each with its kind (supply /
 acquire) and form (verb, passive, noun, adj, turned, train, contract, arrive, dealings,
-supplier, possess, thank, carry). Every regex scan here is skipped by an exact word guard.
+supplier, buyer, possess, thank, carry). Every regex scan here is skipped by an exact word guard.
 """
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ _SUPPLIER_RE = re.compile(r"\b(?:arms\s+|weapons\s+)?suppliers?\b", re.I)
 # "the S-400's customers include China, India and Turkey", "customers for the TB2 have included ..."
 _CUSTOMERS_RE = re.compile(r"\b(?:customers|buyers|clients|operators|importers)\b(?=(?:\s+[\w’'-]+){0,6}?\s+"
                            r"(?:have\s+|has\s+)?(?:include[ds]?|included|are|were|such as|among them)\b)", re.I)
+# "India is the largest buyer of Russian arms", "Egypt, a major customer for French jets"
+_BUYER_RE = re.compile(r"\b(?:buyers?|customers?|importers?|clients?|purchasers?)\s+(?:of|for)\b", re.I)
 _POSSESSION_RE = re.compile(r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?(?:[’']s?)?\s+"
                             r"(?:arsenals?|inventor(?:y|ies)|stockpiles?|stocks|possession|service|units)\b")
 _POSSESSION_NOUNS = ("arsenal", "inventor", "stockpile", "stocks", "possession", "service", "units")  # guard for the above
@@ -87,6 +89,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         if _HYPHEN_END.search(before):
+            if any(w.start - st.start < m.start() and m.end() <= w.end - st.start for w in st.weapons):
+                continue  # a weapon's own name ("anti-ship missiles"), not "X-supplied"
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
             continue
         if word.endswith(("ed", "sold", "sent", "given", "lent", "handed over")) and any(
@@ -146,6 +150,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), "supply", "supplier"))
     for m in (_CUSTOMERS_RE.finditer(t) if has_any(low, "customers", "buyers", "clients", "operators", "importers") else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "customers"))
+    for m in (_BUYER_RE.finditer(t) if has_any(low, "buyer", "customer", "importer", "client", "purchaser") else ()):
+        found.append(Trigger(m.start(), m.end(), "acquire", "buyer"))
     for m in (_POSSESSION_RE.finditer(t) if has_any(low, *_POSSESSION_NOUNS) else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "possess"))
     for m in (P.THANK_RE.finditer(t) if "thank" in low else ()):
