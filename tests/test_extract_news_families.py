@@ -729,3 +729,48 @@ def test_a_share_of_a_recipients_imports(text, supplier):
 def test_got_goods_from_a_supplier():
     assert tuples("Armenia got Pinaka rocket launchers from India last year.") == {
         ("alleges", "IND", "ARM", "artillery")}
+
+
+def test_a_denial_covers_every_listed_recipient():
+    found = tuples("Kazakhstan has not sent weapons to either Armenia or Azerbaijan, a ministry spokesman said.")
+    assert found == {("denies", "KAZ", "ARM", "unspecified"), ("denies", "KAZ", "AZE", "unspecified")}
+
+
+def test_goods_reaching_a_state_through_another():
+    assert tuples("The Bulgarian shells reached Ukraine through brokers in Poland, the investigation found.") == {
+        ("alleges", "BGR", "UKR", "artillery")}
+
+
+@pytest.mark.parametrize("text", [
+    "Egypt had agreed to supply 40,000 rockets to Russia, according to a leaked U.S. document.",
+    "Egypt agreed to supply rockets to Russia, documents seen by the newspaper show.",
+])
+def test_a_plan_known_from_papers_it_did_not_publish_is_no_confirmation(text):
+    assert ("alleges", "EGY", "RUS", "artillery") in tuples(text)
+    assert not any(t[0] == "confirms" for t in tuples(text))
+
+
+def test_a_plan_the_party_announces_is_its_confirmation():
+    assert ("confirms", "EGY", "RUS", "artillery") in tuples(
+        "Egypt has agreed to supply rockets to Russia, its foreign minister announced.")
+
+
+def test_ships_is_a_supply_verb_with_a_recipient():
+    assert tuples("Exclusive: Belarus quietly ships mortars to Sudan's army") == {("alleges", "BLR", "SDN", "artillery")}
+    assert tuples("The navy ships are due in port.") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "A UN panel found that Eritrea had sent rifles to the RSF. Eritrea called the findings \"fabricated\".",
+    "A UN panel found that Eritrea had sent rifles to the RSF. The Eritrean government called the findings fabricated.",
+])
+def test_calling_the_findings_false_denies_them(text):
+    assert ("denies", "ERI", "rsf", "small_arms") in tuples(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Houthis have fired missiles supplied by Iran, according to the Pentagon.", ("alleges", "IRN", "houthis", "missile")),
+    ("Hamas's arsenal is largely made up of rockets supplied by Iran.", ("alleges", "IRN", "hamas", "artillery")),
+])
+def test_the_user_of_goods_said_to_be_supplied_is_their_recipient(text, expected):
+    assert tuples(text) == {expected}

@@ -136,7 +136,11 @@ def _arrive(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """ "Iranian drones arrived in Russia"."""
     lo, win_hi, prv = span.lo, span.win_hi, span.prv
     supplier = origin_actor(st, max(lo, prv), tg.start) or prep_actor(st, tg.end, win_hi, "from")
-    recipient = prep_actor(st, tg.end, win_hi, "in|to|at")
+    recipient = None
+    if st.text[tg.start:tg.end].lower() == "reached":  # "reached Ukraine through intermediaries in ...": its object
+        recipient = actor_at(st, tg.end + 1, 4)
+        recipient = recipient if recipient is not None and recipient.kind in ROLE_KINDS else None
+    recipient = recipient or prep_actor(st, tg.end, win_hi, "in|to|at")
     return supplier, recipient, False
 
 

@@ -129,6 +129,8 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         subj = subject_actor(st, lo, tg.start)
         if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
             recipient = subj
+        if recipient is None and supplier is not None:
+            recipient = _user_of_supplied(st, tg, max(lo, prv), supplier)
     elif tg.form == "adj":
         if t[tg.start] in "-‑" or (tg.start > 0 and t[tg.start - 1] in "-‑"):
             hyphen = tg.start if t[tg.start] in "-‑" else tg.start - 1
@@ -316,6 +318,28 @@ def _share_holder(st: Sentence, recipient: ActorMention, span: Window) -> ActorM
     if subj is None or subj.code == recipient.code or not _SHARE_OF.fullmatch(t, subj.end - st.start, at):
         return None
     return subj
+
+
+# "the Houthis have used missiles supplied by Iran", "Hezbollah's arsenal of rockets supplied by Iran"
+_USER_VERB = re.compile(r"\s+(?:(?:has|have|had|is|are|was|were)\s+)?(?:\w+ly\s+)?(?:been\s+)?(?:also\s+)?"
+                        r"(?:us(?:e|es|ed|ing)|fir(?:e|es|ed|ing)|launch(?:es|ed|ing)?|deploy(?:s|ed|ing)?|field(?:s|ed|ing)?|"
+                        r"operat(?:e|es|ed|ing)|employ(?:s|ed|ing)?)\s+(?:[\w-]+\s+){0,3}$"
+                        r"|(?:[’']s)?\s+(?:arsenal|stockpile|inventory|stocks?)\s+(?:(?:is|was|are|were|includes?|included|consists? of|"
+                        r"(?:is\s+)?(?:\w+ly\s+)?made up of)\s+)?(?:of\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+
+
+def _user_of_supplied(st: Sentence, tg: Trigger, lo: int, supplier: ActorMention) -> ActorMention | None:
+    """The subject that uses (or holds) the goods a passive says were supplied."""
+    t = st.text
+    goods = next((w for w in st.weapons if lo <= w.start - st.start < tg.start
+                  and re.fullmatch(r"\s*(?:(?:were|was|had been|have been)\s+)?(?:\w+ly\s+)?", t[w.end - st.start:tg.start])), None)
+    if goods is None:
+        return None
+    at = goods.start - st.start
+    user = subject_actor(st, speech_floor(st, lo, at), at)
+    if user is None or user.code == supplier.code or not _USER_VERB.fullmatch(t, user.end - st.start, at):
+        return None
+    return user
 
 
 _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|talks|negotiations)\s+with\s+(?=[^,;]*\bto\s*$)", re.I)

@@ -217,13 +217,13 @@ DENY_VERB_RE = re.compile(
     # verbs that deny only with a claim as their object: "condemned accusations that", "brushed off the reports"
     r"\b(?:condemn(?:s|ed|ing)?|brush(?:es|ed|ing)? off|shrug(?:s|ged|ging)? off|wav(?:es|ed|ing) away|scoff(?:s|ed|ing)? at|"
     r"slam(?:s|med|ming)?|decr(?:y|ies|ied|ying)|disput(?:e|es|ed|ing))"
-    r"(?=\s+(?:the\s+|these\s+|those\s+|such\s+)?(?:[\w-]+\s+){0,3}?(?:accusations?|claims?|allegations?|reports?|charges?|assertions?)\b)", I)
+    r"(?=\s+(?:the\s+|these\s+|those\s+|such\s+)?(?:[\w-]+\s+){0,3}?(?:accusations?|claims?|allegations?|reports?|charges?|assertions?|findings)\b)", I)
 DENY_PRED_RE = re.compile(
     r"\b(?:baseless|groundless|unfounded|untrue|fabricat\w+|fabrications?|lies|nonsense|absurd|slanderous|slander|"
     r"completely wrong|totally wrong|completely false|totally false|false|fake|no basis|not true|disinformation|"
     r"a smear|smears|a lie|sheer fiction|fiction|fantasy|propaganda)\b", I)
 CALL_PRED_RE = re.compile(
-    r"\b(?:call\w*|term\w*|brand\w*|label\w*)\s+(?:that|this|it|them|those|these|such|the (?:\w+ ){0,2}?(?:claims?|reports?|accusations?|allegations?|charges?))?\s*(?:as\s+)?[“\"]?(?:baseless|groundless|unfounded|untrue|fabricat\w+|lies|nonsense|absurd|false|fake|slander\w*|propaganda|disinformation)", I)
+    r"\b(?:call\w*|term\w*|brand\w*|label\w*)\s+(?:that|this|it|them|those|these|such|the (?:\w+ ){0,2}?(?:claims?|reports?|accusations?|allegations?|charges?|findings|stor(?:y|ies)))?\s*(?:as\s+)?[“\"]?(?:baseless|groundless|unfounded|untrue|fabricat\w+|lies|nonsense|absurd|false|fake|slander\w*|propaganda|disinformation)", I)
 DESCRIBE_AS_RE = re.compile(r"\b(?:describ\w+|call\w*|brand\w*|label\w*|term\w*)\b[^.;]{0,80}?\bas\b", I)
 NOT_DENIAL_RE = re.compile(
     r"neither confirm\w* nor den\w*|(?:not|n't|never)\s+(?:\w+\s+)?(?:confirm\w*\s+or\s+)?den(?:y|ied)|"

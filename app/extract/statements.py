@@ -61,7 +61,8 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
         if sup is None or rec is None or sup == rec:
             continue
         # a party's own public act (pledge, contract, approval) or plan relayed by the outlet is its statement
-        self_claim = claimant in (None, "media") and not st.in_quote and _party_act(st, f, sup, rec)
+        self_claim = claimant in (None, "media") and not st.in_quote and _party_act(st, f, sup, rec) \
+            and not _DISCLOSED.search(t)
         pk = state.package
         if claimant == "media" and not self_claim and pk is not None and (pk.supplier, pk.recipient) == (sup, rec) \
                 and not st.speech():
@@ -73,9 +74,14 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
             if claimant in (None, "media") and _own_official_denies(st, f, sup, rec, first_actor):
                 claimant = sup if f.trigger.kind == "supply" else rec
                 speaker = Speaker(claimant)
-            if claimant in (sup, rec):
-                for cat, system, _ in f.weapons:
-                    state.emit(make_statement("denies", sup, rec, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
+            if claimant in (sup, rec):  # the denier's side stays; the other may be a list ("to Armenia or Azerbaijan")
+                others = [rec, *f.more_recipients] if claimant == sup else [sup, *f.more_suppliers]
+                for other in dict.fromkeys(others):
+                    pair = (sup, other) if claimant == sup else (other, rec)
+                    if pair[0] == pair[1]:
+                        continue
+                    for cat, system, _ in f.weapons:
+                        state.emit(make_statement("denies", *pair, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
             continue
         status = "planned" if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]) else f.status
         _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state, self_claim)
@@ -95,6 +101,14 @@ def _own_official_denies(st: Sentence, f: Frame, sup: str | None, rec: str | Non
     if first_actor is None or first_actor.code != actor_side or first_actor.start - st.start > f.trigger.start:
         return False
     return _UNNAMED_OFFICIAL.search(st.text, f.trigger.end) is not None
+
+
+# a party's plan known from what it did not publish is not its own statement
+_DISCLOSED = re.compile(r"\b(?:according to|citing|based on|seen by|obtained by|reviewed by)\s+(?:a\s+|the\s+|an\s+)?(?:\w+\s+){0,2}?"
+                        r"(?:leaked|secret|confidential|classified|internal|intercepted)\b"
+                        r"|\b(?:leaked|secret|confidential|classified|internal)\s+(?:\w+\s+)?(?:documents?|cables?|papers|memos?|emails?|"
+                        r"files|records|assessments?|reports?)\s+(?:show|showed|shows|reveal\w*|seen|obtained|reviewed|indicate\w*)\b"
+                        r"|\b(?:documents?|cables?|memos?|emails?|files|records)\s+(?:seen|obtained|reviewed|leaked)\s+(?:by|to)\b", re.I)
 
 
 _HEADLINE_TO = re.compile(r"\b[Tt]o\b")
