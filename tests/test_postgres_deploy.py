@@ -9,22 +9,25 @@ import itertools
 import os
 import re
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app import migrate, queries
-from app.db import make_engine
-from app.dbcopy import TABLES
+from app import accounts, migrate, queries
+from app.db import make_engine, write_session
+from app.dbcopy import copy_ledger
 from app.filters import AllegationFilters as F
 from app.ingest.store import recompute_counters
-from app.models import Allegation, AllegationClaimant, AllegationSystem, Article
+from app.models import Account, Allegation, AllegationClaimant, AllegationSystem, Article, LoginSession, SourcePoll
+from app.review.changes import change_statement
 from tests.factories import Ledger, random_ledger, standard_ledger
 from tests.reliability.corpus import write_corpus
 from tests.reliability.helpers import armswatch
+from tests.test_dbcopy import assert_copies_whole_schema, reviewed_ledger, rows
 from tests.test_postgres import pg_url  # noqa: F401 - the fixture
 from tests.test_queries import assert_engines_agree
 
@@ -174,14 +177,6 @@ def _transfers(url: str) -> list[tuple]:
     return out
 
 
-def _rows(url: str) -> dict[str, list[tuple]]:
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        out = {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))] for t in TABLES}
-    engine.dispose()
-    return out
-
-
 def test_db_copy_moves_a_sqlite_ledger_to_postgresql_with_every_row(pg_db: str, tmp_path: Path) -> None:
     source = _sqlite(tmp_path)
     engine = make_engine(source)
@@ -199,7 +194,7 @@ def test_db_copy_moves_a_sqlite_ledger_to_postgresql_with_every_row(pg_db: str, 
     copy = subprocess.run([*armswatch(), "db", "copy", source, pg_db], capture_output=True, text=True)
     assert copy.returncode == 0, copy.stderr
     assert "every table's count matches" in copy.stdout and re.search(r"statement\s+\d+ rows", copy.stdout)
-    before, after = _rows(source), _rows(pg_db)
+    before, after = rows(source), rows(pg_db)
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
     assert after == before  # every row, ids and values
     assert _transfers(pg_db) == _transfers(source)
@@ -220,3 +215,45 @@ def test_db_copy_moves_a_sqlite_ledger_to_postgresql_with_every_row(pg_db: str, 
         newest = session.execute(select(func.max(Article.__table__.c.id))).scalar()
     engine.dispose()
     assert newest == max(r[0] for r in before["article"]) + 1
+
+
+def test_db_copy_moves_a_reviewed_ledger_with_every_table_and_back(pg_db: str, tmp_path: Path) -> None:
+    """Reviews, decisions, the audit trail, accounts and sessions, alert changes, watched sources
+    and the copy-grouping index all arrive, and PostgreSQL's sequences continue after the copied ids."""
+    assert_copies_whole_schema(pg_db)  # nothing of PostgreSQL's schema is left out either
+    source = reviewed_ledger(tmp_path / "source.db", tmp_path / "corpus")
+    copy = subprocess.run([*armswatch(), "db", "copy", source, pg_db], capture_output=True, text=True)
+    assert copy.returncode == 0, copy.stderr
+    for table in ("review_decision", "audit_event", "login_session", "allegation_change", "article_band"):
+        assert re.search(rf"^{table}\s+[1-9]\d* rows", copy.stdout, re.M), copy.stdout
+    before, after = rows(source), rows(pg_db)
+    assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
+    assert after == before
+
+    engine = make_engine(pg_db)
+    with write_session(engine) as conn:  # every table with an id hands out the next one
+        ed = accounts.authenticate(conn, "ed", "a long password")
+        assert ed is not None
+        accounts.start_session(conn, ed)
+        accounts.add_account(conn, "admin2", "admin", "another long password")
+        event = change_statement(conn, 4, {"review": "verified"}, user=ed)
+        poll = conn.execute(insert(SourcePoll.__table__).values(
+            source_id=1, polled_at=datetime(2026, 12, 2, tzinfo=timezone.utc), status="ok", new_articles=0,
+        ).returning(SourcePoll.__table__.c.id)).scalar_one()
+    with Session(engine) as session:
+        Ledger(session).article(["A new report after the move."], title="After")
+        session.commit()
+        newest = session.execute(select(func.max(Article.__table__.c.id))).scalar()
+    with engine.connect() as conn:
+        n_sessions = conn.execute(select(func.max(LoginSession.__table__.c.id))).scalar()
+        n_accounts = conn.execute(select(func.max(Account.__table__.c.id))).scalar()
+    engine.dispose()
+    assert event == max(r[0] for r in before["audit_event"]) + 1
+    assert poll == max(r[0] for r in before["source_poll"]) + 1
+    assert newest == max(r[0] for r in before["article"]) + 1
+    assert n_sessions == max(r[0] for r in before["login_session"]) + 1
+    assert n_accounts == max(r[0] for r in before["account"]) + 1
+
+    back = f"sqlite:///{tmp_path / 'back.db'}"  # and back from PostgreSQL into a new SQLite file
+    copied = copy_ledger(pg_db, back, batch=50)
+    assert rows(back) == rows(pg_db) and copied["audit_event"] == len(before["audit_event"]) + 1
