@@ -129,6 +129,7 @@ class Statement(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("article_id", "allegation_id", "stance", "start", "end", name="uq_statement_span"),
         Index("ix_statement_allegation_published", "allegation_id", "stance", "published"),
+        Index("ix_statement_allegation_id", "allegation_id", "id"),  # a row's statements in id order (0013)
         Index("ix_statement_claimant_published", "claimant_id", "published", "stance"),
         Index("ix_statement_speaker_published", "speaker_id", "published", "stance"),
     )

@@ -233,3 +233,48 @@ def test_weapon_index_from_the_bitmaps_equals_the_sql_counts(session, lg):
     assert {slug: (n, d) for slug, n, d in from_index if n} == from_sql
     assert [n for _, n, _ in from_index] == sorted((n for _, n, _ in from_index), reverse=True)
     assert dict((slug, denied) for slug, _, denied in from_index)["artillery"] >= 1  # PRK's unspecified denial counts
+
+
+def test_a_rows_matching_quotes_are_the_same_walked_from_the_row_or_from_the_quotes(session, engine, lg, monkeypatch):
+    """A common word's quotes are found from each row's statements (the first three by id), a rare
+    word's from its matching quotes: the same quotes either way, a rejected one in neither."""
+    from app.queries import listing
+    from app.filters import S
+    random_ledger(session, n=200, lg=lg)
+    walked: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, st, *_a: walked.append(st) if " AS t" in st else None)
+
+    def hits(q: str, many_articles: int) -> dict[int, list[int]]:
+        monkeypatch.setattr(listing, "MANY_ARTICLES", many_articles)
+        session.commit()  # a new request: the search is counted again
+        found = {}
+        for page in (1, 2):
+            items = queries.list_allegations(session=session, filters=F(q=q, page=page), page_size=20).items
+            found.update({a.id: [h.statement_id for h in a.hits] for a in items})
+        return found
+
+    for q in ("linked", "transfers Iran", "drones", "Report 1"):
+        walked.clear()
+        from_quotes = hits(q, 10**9)
+        assert walked == []
+        from_rows = hits(q, 0)
+        assert walked, "the rows' statements were not walked"
+        assert from_rows == from_quotes and any(from_rows.values()), q
+        assert all(v == sorted(v) and len(v) <= 3 for v in from_rows.values())
+    crowded = hits("linked", 0)
+    allegation_id, first3 = next((a, v) for a, v in crowded.items() if len(v) == 3)
+    session.execute(S.update().where(S.c.id == first3[0]).values(review="rejected"))
+    session.commit()
+    after_rows, after_quotes = hits("linked", 0), hits("linked", 10**9)
+    assert after_rows == after_quotes
+    assert first3[0] not in after_rows[allegation_id] and after_rows[allegation_id][:2] == first3[1:]
+
+
+def test_the_page_reads_newest_quotes_only_for_rows_without_matching_quotes(session, lg):
+    both = queries.list_allegations(session=session, filters=F(q="drone"), page_size=25, with_quotes=True)
+    page = queries.list_allegations(session=session, filters=F(q="drone"), page_size=25, with_quotes=True,
+                                    latest_beside_hits=False)
+    assert [a.id for a in both.items] == [a.id for a in page.items]
+    for a, b in zip(both.items, page.items):
+        assert b.hits == a.hits and b.latest == ([] if a.hits else a.latest)
+    assert any(a.hits for a in page.items) and any(a.latest and not a.hits for a in page.items)

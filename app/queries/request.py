@@ -54,7 +54,7 @@ def check_search(session: Session, filters: AllegationFilters) -> None:
     name = dialect(session)
     if not filters.terms or name not in ("sqlite", "postgresql"):
         return
-    checked, key = memo(session), ("search-checked", filters.fts_query())
+    checked, key = memo(session), ("search-articles", filters.fts_query())
     if key in checked:
         return
     found = filters.article_ids(name)
@@ -62,7 +62,13 @@ def check_search(session: Session, filters: AllegationFilters) -> None:
     if n > SEARCH_MAX_ARTICLES:
         raise SearchTooBroad(f"“{' '.join(filters.terms)}” is in more than {SEARCH_MAX_ARTICLES:,} articles: "
                              "add a word or a filter to narrow the search")
-    checked[key] = True
+    checked[key] = n
+
+
+def search_articles(session: Session, filters: AllegationFilters) -> int | None:
+    """How many articles match `q` (counted once per request by `check_search`; None where it does not count)."""
+    check_search(session, filters)
+    return memo(session).get(("search-articles", filters.fts_query()))
 
 
 def search_hits(session: Session, filters: AllegationFilters):

@@ -28,7 +28,9 @@ def _render(request: Request, name: str, context: dict) -> Response:
 
 
 def list_context(session, filters: AllegationFilters, page_size: int) -> dict:
-    page = queries.list_allegations(session=session, filters=filters, page_size=page_size, with_quotes=True)
+    # A card shows its quotes matching the search, or else its newest quotes.
+    page = queries.list_allegations(session=session, filters=filters, page_size=page_size, with_quotes=True,
+                                    latest_beside_hits=False)
     facets = queries.facet_counts(session=session, filters=filters)
     labels = {(f.name, v.value): v.label for f in facets for v in f.values}
     chips = [
