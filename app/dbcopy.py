@@ -17,7 +17,7 @@ Rows stream in batches in one transaction; a foreign key that refers to its own 
 actor's affiliation) or closes a cycle is filled in a second streaming pass, since the row it
 names may come later. Then PostgreSQL's sequences and identities are moved past the copied ids,
 the rows of every table are counted on both sides (the copy fails unless every count matches)
-and the planner's statistics of the copied tables are taken (ANALYZE), as ingest does.
+and the planner's statistics are taken (ANALYZE), as ingest does.
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from sqlalchemy.schema import sort_tables_and_constraints
 
 from app import migrate
 from app.db import make_engine
+from app.ingest.store import ANALYZE
 
 BATCH = 1000
 BOOKKEEPING = frozenset({"alembic_version"})
@@ -156,22 +157,24 @@ def copy_ledger(source_url: str, target_url: str, *, report: Callable[[str, int]
             if before != after:
                 raise CopyError("row counts differ after the copy: " + ", ".join(
                     f"{t}: {before[t]} -> {after[t]}" for t in before if before[t] != after[t]))
-        _analyze(target, [s.table.name for s in steps])
+        _analyze(target)
         return before
     finally:
         source.dispose()
         target.dispose()
 
 
-def _analyze(engine: Engine, names: list[str]) -> None:
-    """Planner statistics for the copied tables, before the first page is asked for (FTS5's
-    shadow tables are not among them, see LedgerStore.analyze)."""
+def _analyze(engine: Engine) -> None:
+    """Planner statistics before the first page is asked for: on PostgreSQL of the whole database
+    (it held nothing before the copy), on SQLite of the tables ingest keeps them for, sampled
+    (not of FTS5's shadow tables, see LedgerStore.analyze)."""
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # sampled, as ingest takes them
-        quote = conn.dialect.identifier_preparer.quote
-        for name in names:
-            conn.exec_driver_sql(f"ANALYZE {quote(name)}")
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            for statement in ANALYZE:
+                conn.exec_driver_sql(statement)
+        else:
+            conn.exec_driver_sql("ANALYZE")
         conn.commit()
 
 
