@@ -47,7 +47,7 @@ def test_frames_take_parties_by_trigger_form() -> None:
     assert _frames("Kenya sold armoured vehicles to Uganda.") == [
         ("verb", "KEN", "UGA", [("armoured_vehicle", None)], False, "delivered")]
     assert _frames("Peru bought T-72 tanks from Belarus.") == [
-        ("verb", "BLR", "PER", [("armoured_vehicle", "T-72"), ("armoured_vehicle", None)], False, "delivered")]
+        ("verb", "BLR", "PER", [("armoured_vehicle", "T-72")], False, "delivered")]
     assert _frames("Rifles were supplied to Ghana by Togo.") == [
         ("passive", "TGO", "GHA", [("small_arms", None)], False, "delivered")]
     assert _frames("Indonesia is considering the purchase of Rafale jets from France.")[0][1:4] == (

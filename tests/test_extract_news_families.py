@@ -774,3 +774,21 @@ def test_calling_the_findings_false_denies_them(text):
 ])
 def test_the_user_of_goods_said_to_be_supplied_is_their_recipient(text, expected):
     assert tuples(text) == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "Rosoboronexport signed a contract with Laos for the supply of Yak-130 trainers.",
+    "Russia signed a deal with Laos to supply Yak-130 trainers.",
+])
+def test_the_transfer_named_by_a_signed_deal_has_the_deals_parties(text):
+    assert ("alleges", "RUS", "LAO", "aircraft") in tuples(text)
+
+
+def test_we_received_is_the_speakers_side():
+    text = "\"We have received the Caesar guns from France,\" Armenia's defence minister said."
+    assert tuples(text) == {("confirms", "FRA", "ARM", "artillery")}  # the guns are the Caesars, no small arms
+
+
+def test_ammunition_named_after_a_system_is_other_goods():
+    found = tuples("The Pentagon announced a package for Kyiv, including HIMARS ammunition.")
+    assert {t[3] for t in found} == {"artillery", "ammunition"}

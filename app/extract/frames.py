@@ -46,6 +46,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if found is None:
             continue
         supplier, recipient, from_pronoun = found
+        supplier, recipient = _deal_parties(st, tg, span, supplier, recipient)
         supplier, followed = _follower(st, tg, lo, supplier)
         weapons = _frame_weapons(st, tg, span, recipient, state)
         if not weapons:
@@ -74,6 +75,34 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             frames.append(replace(frames[-1], supplier=recipient.code, recipient=onward.code, more_suppliers=[],
                                   more_recipients=[]))
     return frames
+
+
+_DEAL_GAP = re.compile(r"\s+(?:for\s+the|to)\s+$", re.I)
+
+
+def _deal_parties(st: Sentence, tg: Trigger, span: Window, supplier: ActorMention | None,
+                  recipient: ActorMention | None) -> tuple[ActorMention | None, ActorMention | None]:
+    """ "Russia signed a deal with Vietnam to supply Yak-130s": the transfer named right after a signed deal
+    has the deal's parties, its signatory on the side of the transfer's verb."""
+    if tg.form == "contract":
+        span.deal = (tg.end, supplier, recipient) if tg.kind == "supply" else (tg.end, recipient, supplier)
+        return supplier, recipient
+    deal, span.deal = span.deal, None
+    if deal is None or deal[1] is None or deal[2] is None or not _DEAL_GAP.fullmatch(st.text, _deal_end(st, deal), tg.start):
+        return supplier, recipient
+    _, signatory, other = deal
+    if tg.kind == "supply" and supplier in (None, signatory) and recipient is None:
+        return signatory, other
+    if tg.kind == "acquire" and recipient in (None, signatory) and supplier is None:
+        return other, signatory
+    return supplier, recipient
+
+
+def _deal_end(st: Sentence, deal: tuple[int, ActorMention, ActorMention]) -> int:
+    """Where the deal's phrase ends: after "with <other party>" when it follows the contract noun."""
+    end, _, other = deal
+    o_end = other.end - st.start
+    return o_end if end <= other.start - st.start and o_end > end else end
 
 
 _ONWARD = re.compile(r"\s*,?\s+(?:for\s+(?:delivery|transfer|shipment|onward\s+delivery)\s+to|to\s+be\s+(?:sent|delivered|"

@@ -28,6 +28,9 @@ _COUNTED_BEFORE = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine
 _INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|compris\w+|consist\w+ of|contain\w*|such as|like|notably|in particular|namely|among them|among which|ranging from|from)\b|:", re.I)
 
 
+_NOT_A_HEAD = frozenset({"ammunition", "components"})  # "HIMARS ammunition", "Shahed engines": other goods
+
+
 def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tuple[str, str | None, int]]:
     stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo else None
     if stop:
@@ -37,8 +40,13 @@ def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tupl
         return []
     specific = [w for w in ms if not w.generic]
     out: list[tuple[str, str | None, int]] = []
+    named_end: int | None = None
     for w in ms:
         ws = w.start - st.start
+        if w.system is None and named_end is not None and w.category not in _NOT_A_HEAD and 0 < w.start - named_end <= 1:
+            continue  # "Caesar guns", "Leopard tanks": the noun heads the system just named
+        if w.system is not None:
+            named_end = w.end
         cat, system = w.category, w.system
         if w.generic and w.text.lower() == "weapon":
             # "a further IRIS-T system, a weapon that ..." names no new good; "the weapon" alone

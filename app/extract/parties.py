@@ -38,7 +38,8 @@ _NOUN_MODIFIERS = P.WORDS["triggers"]["noun_modifiers"]
 @dataclass(slots=True)
 class Window:
     """Where a trigger's roles are looked for: its clause [lo, hi), up to the next trigger (win_hi),
-    after the previous one (prv); `prev_subject` carries a subject to a coordinated verb."""
+    after the previous one (prv); `prev_subject` carries a subject to a coordinated verb, `deal` a signed
+    deal's parties to the transfer it names ("signed a deal with Vietnam to supply ...")."""
 
     i: int
     trigs: list[Trigger]
@@ -47,6 +48,7 @@ class Window:
     win_hi: int
     prv: int
     prev_subject: ActorMention | None = None
+    deal: tuple[int, ActorMention, ActorMention] | None = None  # a contract trigger's end, its subject and other party
 
 
 Parties = tuple[ActorMention | None, ActorMention | None, bool]  # supplier, recipient, supplier is a pronoun

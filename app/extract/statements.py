@@ -246,6 +246,9 @@ def _object_reference(st: Sentence, f: Frame, claimant: str | None, state: Artic
     return them_recipient(st, f, f.supplier, state)
 
 
+_WE_BEFORE = re.compile(r"\b(?:we|our country|our army|our forces)\s+(?:[\w’']+\s+){0,3}$", re.I)
+
+
 def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, claimant: str | None,
                      state: ArticleState, first_actor: ActorMention | None) -> tuple[str | None, str | None]:
     """ "It sold ...", "..., and they bought ...": the pronoun's antecedent."""
@@ -268,6 +271,9 @@ def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, c
         sup = _accused_pronoun(st, f, claimant, state)
     if claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
         sup = claimant
+    if rec is None and f.trigger.kind == "acquire" and claimant not in (None, "media", sup) \
+            and _WE_BEFORE.search(t, max(0, f.trigger.start - 40), f.trigger.start):
+        rec = claimant  # "“We have received the guns from France,” Armenia's minister said"
     if rec is None and f.trigger.kind == "acquire":
         rec = first_actor.code if first_actor else None
     return sup, rec
