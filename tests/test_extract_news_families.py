@@ -792,3 +792,14 @@ def test_we_received_is_the_speakers_side():
 def test_ammunition_named_after_a_system_is_other_goods():
     found = tuples("The Pentagon announced a package for Kyiv, including HIMARS ammunition.")
     assert {t[3] for t in found} == {"artillery", "ammunition"}
+
+
+def test_a_negated_comment_after_the_attribution_is_no_speaker():
+    text = "Cuba has acquired Iranian drones, the opposition claimed, though Havana did not comment."
+    assert tuples(text) == {("alleges", "IRN", "CUB", "uav")}  # Havana said nothing: no confirmation
+
+
+def test_goods_in_exchange_from_a_named_third_party():
+    found = tuples("Cyprus will send its old Tor systems to Armenia in exchange for Patriot batteries from the United States.")
+    assert ("alleges", "USA", "CYP", "air_defence") in found
+    assert ("alleges", "ARM", "CYP", "air_defence") not in found

@@ -201,7 +201,7 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             continue  # "..., Asif's rejection suggests that ...": a new claim of its own, not an attribution of the one before
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
         sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
-        if sp is None:
+        if sp is None and not re.match(r"\s*[,;:]", t[m.end():]):  # "..., said Caracas", not "..., claimed, though Caracas"
             nb = _SENTENCE_STOP.search(t[m.end():])
             sp = resolve_segment(st, m.end(), m.end() + nb.start(), state, first_actor)
         if sp is not None:

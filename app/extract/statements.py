@@ -371,8 +371,14 @@ def emit_exchange(st: Sentence, idx: int, frames: list[Frame], state: ArticleSta
         last = state.last_claim_since(idx)
         if last is not None:
             hi = clause_of(st.bounds(), em.end(), len(t))[1]
+            # "... in exchange for Patriot batteries from the United States": a third party pays, to the supplier
+            source = next((a for a in st.actors if em.end() < a.start - st.start < hi and a.kind in ROLE_KINDS
+                           and re.search(r"\bfrom\s+(?:the\s+)?$", text_before(t, a.start - st.start, 12))), None)
+            sup, rec = (source.code, last.supplier) if source is not None else (last.recipient, last.supplier)
+            if sup == rec:
+                return
             for cat, system, _ in weapons_in(st, em.end() + 1, hi, state):
-                state.emit(make_statement(last.stance if last.stance != "confirms" else "alleges", last.recipient, last.supplier,
+                state.emit(make_statement(last.stance if last.stance != "confirms" else "alleges", sup, rec,
                                           cat, system, last.status, None, last.claimant, st, None), idx)
 
 
