@@ -803,3 +803,24 @@ def test_goods_in_exchange_from_a_named_third_party():
     found = tuples("Cyprus will send its old Tor systems to Armenia in exchange for Patriot batteries from the United States.")
     assert ("alleges", "USA", "CYP", "air_defence") in found
     assert ("alleges", "ARM", "CYP", "air_defence") not in found
+
+
+def test_goods_found_somewhere_are_no_speech():
+    # "were found in Mali" is not someone finding: the sale stays the outlet's claim
+    assert tuples("The rifles that Serbia had sold to Burkina Faso were found in Mali.") == {
+        ("alleges", "SRB", "BFA", "small_arms")}
+
+
+def test_goods_a_relative_clause_hangs_on():
+    assert tuples("The drones, which the UAE gave to the RSF, were destroyed in the strike.") == {
+        ("alleges", "ARE", "rsf", "uav")}
+
+
+def test_a_subject_relative_keeps_its_antecedent_as_the_supplier():
+    assert tuples("Latvia, which has sent howitzers to Ukraine, is a NATO member.") == {("alleges", "LVA", "UKR", "artillery")}
+
+
+def test_an_aside_about_the_denier_is_the_outlets_claim():
+    found = tuples("Iran, which sent drones to Russia, denied it.")
+    assert ("alleges", "IRN", "RUS", "uav") in found
+    assert ("confirms", "IRN", "RUS", "uav") not in found

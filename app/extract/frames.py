@@ -224,6 +224,8 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
         if tg.form == "verb":
             reach = 160 if re.search(r"\b(?:that|which)\s+(?:[\w’'-]+\s+){1,3}$", t[max(lo, prv):tg.start]) else 60
             weapons = [w for w in weapons if w[2] > tg.start - reach]
+    if not weapons and tg.form == "verb":
+        weapons = _relative_head_goods(st, tg, state)  # "the drones, which the UAE gave to the RSF, ..."
     if not weapons and tg.form == "adj" and (t[tg.start] in "-‑" or t[tg.start - 1: tg.start] in ("-", "‑")):
         weapons = weapons_in(st, tg.end, min(len(t), tg.end + 60), state)
     if not weapons and tg.kind == "supply" and _ARMING.match(t[tg.start:tg.end]):
@@ -236,6 +238,19 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
             and not any(c != "unspecified" for c, _, _ in weapons) and recipient is None:
         return None
     return weapons
+
+
+_WHICH_BEFORE = re.compile(r",\s+(?:which|that)\s+(?:[\w’'-]+\s+){1,4}$", re.I)
+
+
+def _relative_head_goods(st: Sentence, tg: Trigger, state: ArticleState) -> list[tuple[str, str | None, int]]:
+    """The goods a non-restrictive relative clause hangs on, right before its comma."""
+    m = _WHICH_BEFORE.search(st.text, max(0, tg.start - 60), tg.start)
+    if m is None:
+        return []
+    head = [w for w in weapons_in(st, max(0, m.start() - 60), m.start(), state)]
+    ends = {w.start - st.start: w.end - st.start for w in st.weapons}
+    return [w for w in head if ends.get(w[2], -9) >= m.start() - 1] or []
 
 
 _DASH = re.compile(r"\s[–—]\s|\s-\s")

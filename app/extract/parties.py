@@ -26,6 +26,8 @@ _POSSESSIVE_BEFORE = re.compile(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“�
 _ITS_THEIR_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", re.I)
 _BY_END = re.compile(r"\b(?:by|[Bb]y)\s+$")
 _WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?!(?:say|says|said|claim\w*|alleg\w*|accus\w*|believ\w*|report\w*|insist\w*|argu\w*)\b)"
+                                r"(?!(?:has|have|had|is|are|was|were|will|would|could|can|may|might|did|does|do|also|already|"
+                                r"still|itself|\w+ly)\b)"  # ", which has sent": the antecedent is the subject
                                 r"(?:it|they|\w+)\s+(?:\w+\s+)?$")  # "Ukraine, which Iran armed" (not ", which say Iran arms")
 _AID_NOUN = re.compile(r"\b(?:package|packages|aid|assistance)\b", re.I)
 _AND_OR_END = re.compile(r"\b(?:and|or)\s+(?:\w+\s+){0,2}$")

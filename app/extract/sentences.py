@@ -97,7 +97,8 @@ class Sentence:
                      and not (m.group(0).lower() in ("concluded", "concludes") and _DEAL_OBJECT.match(t, m.end()))
                      and not (m.group(0).lower() == "thanks" and t.startswith(" to ", m.end()))  # "thanks to": because of
                      and not (m.group(0).lower() in ("showed", "shows") and t.startswith(" off", m.end()))  # "showed off"
-                     and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed")
+                     and not (m.group(0).lower() in ("accused", "alleged", "suspected", "reported", "believed", "found", "shown",
+                                                     "revealed", "seen")
                               and (t.startswith(" of", m.end()) or t.startswith(" to ", m.end())
                                    or _BE_BEFORE.search(t[max(0, m.start() - 12):m.start()])))]
             if "ccording to" in t or "statement" in t:

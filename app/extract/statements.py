@@ -48,6 +48,10 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
         speaker = _frame_speaker(st, f, state, first_actor)
         sup, rec, speaker = _sentence_parties(st, f, frames, denied_frames, speaker, state, first_actor)
         claimant = speaker.code if speaker else None
+        if claimant is not None and claimant in (sup, rec) and not st.in_quote and _in_relative_aside(st, f):
+            # "Iran, which sent drones to Russia, denied it": the aside is the outlet's, not the denier's
+            speaker = Speaker(state.doc_voice or "media")
+            claimant = speaker.code
         paired = _paired_subject(f, sup, rec, state)
         if paired is not None:
             (sup, rec), f = paired, replace(f, more_suppliers=[], more_recipients=[])
@@ -244,6 +248,17 @@ def _object_reference(st: Sentence, f: Frame, claimant: str | None, state: Artic
     if _US_AFTER.match(st.text, f.trigger.end) and claimant not in (None, "media") and claimant != f.supplier:
         return claimant
     return them_recipient(st, f, f.supplier, state)
+
+
+_RELATIVE_ASIDE = re.compile(r",\s+(?:which|who)\s[^,;]*,", re.I)
+
+
+def _in_relative_aside(st: Sentence, f: Frame) -> bool:
+    """The frame's trigger sits in a non-restrictive relative clause (", which ... ,") with words after it."""
+    for m in _RELATIVE_ASIDE.finditer(st.text):
+        if m.start() < f.trigger.start < m.end() and st.text[m.end():].strip(" .”\"") != "":
+            return True
+    return False
 
 
 _WE_BEFORE = re.compile(r"\b(?:we|our country|our army|our forces)\s+(?:[\w’']+\s+){0,3}$", re.I)
