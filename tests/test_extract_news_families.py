@@ -824,3 +824,15 @@ def test_an_aside_about_the_denier_is_the_outlets_claim():
     found = tuples("Iran, which sent drones to Russia, denied it.")
     assert ("alleges", "IRN", "RUS", "uav") in found
     assert ("confirms", "IRN", "RUS", "uav") not in found
+
+
+def test_a_pronoun_after_someones_claims_is_the_subject():
+    found = tuples("Oman rejects US claims it armed Houthis with anti-ship missiles")
+    assert ("denies", "OMN", "houthis", "cruise_missile") in found
+    assert not any(t[1] == "USA" for t in found)
+
+
+def test_confirming_shipments_confirms_the_speakers_own():
+    assert tuples("Seoul confirms shell shipments to US for Ukraine") == {("confirms", "KOR", "USA", "artillery")}
+    # a third party confirming someone else's goods still names their origin
+    assert tuples("Ukraine confirmed new deliveries of Iranian drones to Russia.") == {("alleges", "IRN", "RUS", "uav")}

@@ -349,6 +349,10 @@ def _user_of_supplied(st: Sentence, tg: Trigger, lo: int, supplier: ActorMention
 _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|talks|negotiations)\s+with\s+(?=[^,;]*\bto\s*$)", re.I)
 
 
+_CLAIM_THEN_PRONOUN = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+)?(?:claims?|allegations?|accusations?|reports?|assertions?|charges?|suggestions?)\s+"
+                                 r"(?:that\s+)?(?:it|they)\s+(?:(?:had|has|have|was|were|is|are|also|\w+ly)\s+){0,2}", re.I)
+
+
 def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorMention | None:
     """A verb's subject: the actor before it (after `floor` and the last speech verb), the head of a
     relative clause ("India, which ..., sold"), or the previous verb's subject ("X bought ... and sold")."""
@@ -363,6 +367,8 @@ def _verb_subject(st: Sentence, tg: Trigger, span: Window, floor: int) -> ActorM
         subj = head
     if subj is None and span.i > 0 and span.prev_subject is not None and _AND_OR_END.search(t[max(prv, tg.start - 40):tg.start]):
         subj = span.prev_subject
+    if subj is not None and head is None and _CLAIM_THEN_PRONOUN.fullmatch(t, subj.end - st.start, tg.start):
+        return None  # "Iran rejects US claims it armed the Houthis": the pronoun is the subject, not the claimant
     if subj is not None and head is None and others_as_agent(st, subj.end - st.start, tg.start):
         return None  # "Britain's move may encourage other governments to send": they, not Britain, would send
     return subj

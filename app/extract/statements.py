@@ -235,6 +235,9 @@ def _sentence_parties(st: Sentence, f: Frame, frames: list[Frame], denied_frames
         rec = state.common_recipient(sup, least=2)
     if f.supplier_from_subject_pronoun:
         sup, rec = _pronoun_parties(st, f, sup, rec, claimant, state, first_actor)
+    if sup is None and f.trigger.kind == "supply" and f.trigger.form == "noun" and claimant not in (None, "media", rec) \
+            and _ADMITS_BEFORE.search(t, max(0, f.trigger.start - 50), f.trigger.start):
+        sup = claimant  # "Seoul confirms shell shipments to US": the speaker's own shipments
     if rec is None and f.trigger.kind == "supply":
         rec = _object_reference(st, f, claimant, state)
     return sup, rec, speaker
@@ -261,6 +264,7 @@ def _in_relative_aside(st: Sentence, f: Frame) -> bool:
     return False
 
 
+_ADMITS_BEFORE = re.compile(r"\b(?:confirm|acknowledg|admit)\w*\s+(?:(?:the|its|their|a|an|new|first|more|further)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _WE_BEFORE = re.compile(r"\b(?:we|our country|our army|our forces)\s+(?:[\w’']+\s+){0,3}$", re.I)
 
 
