@@ -246,7 +246,8 @@ def merge(conn: Connection, source_id: int, target_id: int, *, user: User, reaso
     """Move every statement of allegation `source_id` to `target_id` (one audited move each)."""
     if source_id == target_id:
         raise ReviewError("target", "an allegation cannot be merged into itself")
-    allegation_fields(conn, source_id)
+    if conn.execute(select(A.c.id).where(A.c.id == source_id)).first() is None:  # the page's own: not found
+        raise ReviewError("allegation", f"there is no allegation {source_id}", status=404)
     moves = allegation_fields(conn, target_id, "target")
     events = []
     for sid in conn.execute(select(S.c.id).where(S.c.allegation_id == source_id).order_by(S.c.id)).scalars().all():

@@ -27,8 +27,10 @@ def _filters(request: Request, filters: Annotated[AllegationFilters, Query()]) -
 
 FiltersDep = Annotated[AllegationFilters, Depends(_filters)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-# SQLite integers are 64-bit: a larger id is refused by validation rather than by the driver.
-MAX_ID = 2**63 - 1
+# Ids and text offsets are INTEGER columns, 32-bit on PostgreSQL (whose driver fails on a larger
+# number: a 500), so no row of either engine has a larger one: validation refuses it with a 422
+# naming the parameter, alike on SQLite and PostgreSQL (tests/test_web_ids.py).
+MAX_ID = 2**31 - 1
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id")]
 StanceQuery = Annotated[
     Stance | None,
