@@ -836,3 +836,9 @@ def test_confirming_shipments_confirms_the_speakers_own():
     assert tuples("Seoul confirms shell shipments to US for Ukraine") == {("confirms", "KOR", "USA", "artillery")}
     # a third party confirming someone else's goods still names their origin
     assert tuples("Ukraine confirmed new deliveries of Iranian drones to Russia.") == {("alleges", "IRN", "RUS", "uav")}
+
+
+def test_a_participle_after_said_speaks_for_the_same_speaker():
+    # "the report said, adding ..." is the report's, not the sentence's first actor's
+    found = tuples("Israel has supplied Azerbaijan with drones for years, the report said, adding that Baku paid with oil.")
+    assert found == {("alleges", "ISR", "AZE", "uav")}
