@@ -842,3 +842,7 @@ def test_a_participle_after_said_speaks_for_the_same_speaker():
     # "the report said, adding ..." is the report's, not the sentence's first actor's
     found = tuples("Israel has supplied Azerbaijan with drones for years, the report said, adding that Baku paid with oil.")
     assert found == {("alleges", "ISR", "AZE", "uav")}
+
+
+def test_the_full_stop_of_an_abbreviated_subject_ends_no_clause():
+    assert ("confirms", "USA", "ISR", "ammunition") in tuples("The U.S. will provide Israel with 14,000 MK-84 bombs.")

@@ -27,7 +27,7 @@ OLD_CLAUSE_BOUNDARY_RE = re.compile(
     r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as(?!\s+well\s+as)|after|before|because|when|where|"
     r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|\band that\b|"
     r"\band\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
-    r"\b(?:while|whereas|but|although|though)\b|\.\s",
+    r"\b(?:while|whereas|but|although|though)\b|(?<!\.[A-Z])\.\s",  # (the full stop of "U.S." ends no clause)
 )
 OLD_PERSON_RE = re.compile(
     r"\b(?:[A-Z][a-z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.|al-[A-Z][a-z]+|bin|de|van|von|der)){1,3}\b")

@@ -171,7 +171,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as(?!\s+well\s+as)|after|before|because|when|where|"
     r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|a(?<!\wa)nd that\b|"
     r"a(?<!\wa)nd\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
-    r"w(?<!\ww)h(?:ile|ereas)\b|b(?<!\wb)ut\b|a(?<!\wa)lthough\b|t(?<!\wt)hough\b|\.\s",
+    r"w(?<!\ww)h(?:ile|ereas)\b|b(?<!\wb)ut\b|a(?<!\wa)lthough\b|t(?<!\wt)hough\b|(?<!\.[A-Z])\.\s",  # not "U.S. will"
 )
 
 SPEECH_RE = re.compile(
