@@ -13,13 +13,14 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.extract import attribution, extract, stance
+from app.extract import attribution, extract, goods, sentences, stance, triggers
 from app.extract import patterns as P
 from app.extract.lexicon import _TOKEN_SPACE_RE
 
 # Regexes skipped when a sentence lacks every string `P.hints` reads from them.
 HINTED = [P.NOT_DENIAL_RE, P.CALL_PRED_RE, P.DESCRIBE_AS_RE, P.NON_TRANSFER_DENIAL, stance._CALLED_CLAIMS,
-          stance._WHAT_CALLED, attribution._APPOSITIVE_RE, attribution._TITLED_AFTER, attribution._TITLE_OF_BEFORE]
+          stance._WHAT_CALLED, attribution._APPOSITIVE_RE, attribution._TITLED_AFTER, attribution._TITLE_OF_BEFORE,
+          sentences._PARTS_FOR]
 
 # The patterns as they were before the rewrite, kept here as the reference.
 OLD_TOKEN_SPACE_RE = re.compile(r"((?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*|[^\W\d_]+|[^\w\s]|_)( ?)|(\s+)")
@@ -42,6 +43,8 @@ PIECES = [
     "denied access", "did not respond", "refused", "Neither confirmed nor denied", "calls for", "called",
     "branded", "described as", "war crimes", "Minister", "counterpart,", "Spokeswoman", "what he called", "baseless",
     "Ambassador of", "cease-fire", "attacks on", "troops in", "n’t", "never", "x",
+    "by", "By", "-supplied", "‑sold", "was", "WERE", "is", "got", "used", "against", "saying", "to attack",
+    "spare parts for", "objections", "sent", "bought", "sold to", "Russian-supplied",
     "hundreds of", "a small number of", "more than", "at least 3", "tens of thousands", "a dozen", "40 ", "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
 ]
 texts = st.lists(
@@ -78,6 +81,22 @@ def _check_all(text: str) -> None:
                              (P._SNOUN_RE, P.SNOUN_FIRST_WORDS), (P._ANOUN_RE, P.ANOUN_FIRST_WORDS)):
             if regex.search(text):
                 assert not hits.isdisjoint(first), (regex.pattern[:40], text)
+        # a family's regex cut to the sentence's first words finds what the whole family finds
+        for family, regex in ((P.SUPPLY_VERBS, P._VERB_RE), (P.ACQUIRE_VERBS, P._ACQ_RE),
+                              (P.SUPPLY_NOUNS, P._SNOUN_RE), (P.ACQUIRE_NOUNS, P._ANOUN_RE)):
+            assert _spans(P.family_re(family, hits), text) == _spans(regex, text), (regex.pattern[:40], text)
+            assert _spans(P.family_re(family, None), text) == _spans(regex, text)
+        # the word guards of find_triggers and weapons_in
+        low = text.lower()
+        if P.ADJ_SUPPLIED_RE.search(text):
+            assert "by" in words or triggers.has_any(low, *triggers._ADJ_HYPHENED), text
+        for cut in range(len(text) + 1):
+            if P.PASSIVE_AUX_RE.search(text[:cut][-60:]):
+                assert triggers.has_any(text[:cut][-60:].lower(), *triggers._PASSIVE_AUX_HINTS), text[:cut]
+        if P.WEAPON_STOP_RE.search(text):
+            assert not words.isdisjoint(goods._STOP_WORDS), text
+    # the speech-word pattern cut to a sentence's words finds what the whole one finds (re.A: no folding)
+    assert _spans(P.speech_word_re(words), text) == _spans(P.SPEECH_WORD_RE, text)
     if P.QUANTITY_RE.search(text) and not P.CASE_FOLDS_TO_ASCII_RE.search(text):
         assert P.DIGIT_RE.search(text) or not words.isdisjoint(P.QUANTITY_WORDS)
     if P.OUTLET_RE.search(text):

@@ -31,8 +31,22 @@ _INCLUDING_RE = re.compile(r"\b(?:including|includ\w+|compris\w+|consist\w+ of|c
 _NOT_A_HEAD = frozenset({"ammunition", "components"})  # "HIMARS ammunition", "Shahed engines": other goods
 
 
+# a word every WEAPON_STOP_RE match holds as a word of its own (after "to", "in", "for", ", ")
+_STOP_WORDS = frozenset({"against", "attack", "strike", "hit", "target", "shoot", "defend", "protect", "counter", "intercept",
+                         "fight", "replace", "turned", "used", "fired", "use", "exchange", "return", "posting", "showing",
+                         "saying", "adding", "citing", "according", "having", "objections"})
+
+
+def _may_stop(st: Sentence) -> bool:
+    """False only when WEAPON_STOP_RE cannot match anywhere in the sentence (memoised per sentence)."""
+    ok = st.origin_cache.get("weapon_stop")
+    if ok is None:
+        ok = st.origin_cache["weapon_stop"] = st.folds or not st.words.isdisjoint(_STOP_WORDS)
+    return ok
+
+
 def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tuple[str, str | None, int]]:
-    stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo else None
+    stop = P.WEAPON_STOP_RE.search(st.text, lo, hi) if hi > lo and _may_stop(st) else None
     if stop:
         hi = stop.start()
     ms = [w for w in st.goods() if lo <= w.start - st.start and w.end - st.start <= hi]

@@ -3,6 +3,7 @@ word lists of `app/taxonomy/words.toml` where a pattern is a list of words."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.taxonomy import load_words
 
@@ -122,6 +123,7 @@ _FORMS: list[str] = []
 
 
 _FIRST_WORDS: dict[str, frozenset[str]] = {}  # trie regex -> the first word of each of its forms
+_FAMILY_FORMS: dict[str, tuple[str, ...]] = {}  # trie regex -> its forms
 
 
 def _first_word(form: str) -> str:
@@ -132,6 +134,7 @@ def _words(*forms: str) -> str:
     _FORMS.extend(forms)
     regex = _trie_regex(sorted(set(forms)))
     _FIRST_WORDS[regex] = frozenset(map(_first_word, forms))
+    _FAMILY_FORMS[regex] = tuple(sorted(set(forms)))
     return regex
 
 
@@ -182,6 +185,17 @@ SPEECH_WORDS = _SPEECH["verbs"] | _SPEECH["guard_words"]
 SPEECH_PHRASES = re.compile(r"\baccording to\b|\bin a statement\b", I)
 ACCORDING_RE = re.compile(r"\baccording to\b", I)
 SPEECH_WORD_RE = word_set_re(SPEECH_WORDS)
+
+
+@lru_cache(maxsize=4096)
+def _word_subset_re(words: frozenset[str]) -> re.Pattern:
+    return word_set_re(words) if words else re.compile(r"(?!)")
+
+
+def speech_word_re(words: frozenset[str]) -> re.Pattern:
+    """SPEECH_WORD_RE cut to the speech words among `words` (a sentence's `ascii_words`): the same
+    matches in that sentence, since a word_set_re pattern matches only whole words of the set."""
+    return _word_subset_re(words & SPEECH_WORDS)
 OUTLET_RE = re.compile(
     r"\b(?:news agency|newspaper|daily|broadcaster|state media|media(?!\s+(?:wing|office|centre|center|department|directorate|service))|state television|state TV|state-run|outlet|magazine|"
     r"tabloid|news site|journalists?|reporters?|correspondents?|investigation by|the paper|the outlet|the agency's report|"
@@ -327,6 +341,26 @@ VERB_FIRST_WORDS = _FIRST_WORDS[SUPPLY_VERBS]
 ACQ_FIRST_WORDS = _FIRST_WORDS[ACQUIRE_VERBS]
 SNOUN_FIRST_WORDS = _FIRST_WORDS[SUPPLY_NOUNS]
 ANOUN_FIRST_WORDS = _FIRST_WORDS[ACQUIRE_NOUNS]
+
+
+
+@lru_cache(maxsize=4096)
+def _family_subset_re(family: str, firsts: frozenset[str]) -> re.Pattern:
+    if not firsts:
+        return re.compile(r"(?!)")  # no form can match
+    return re.compile(rf"\b(?:{_trie_regex([f for f in _FAMILY_FORMS[family] if _first_word(f) in firsts])})\b", I)
+
+
+def family_re(family: str, hits: frozenset[str] | None) -> re.Pattern:
+    """`\b(?:family)\b` (family: SUPPLY_VERBS, ACQUIRE_VERBS, SUPPLY_NOUNS or ACQUIRE_NOUNS) cut to the
+    forms whose first word is among `hits`, a sentence's TRIGGER_WORD_RE words (None: the whole
+    family). The same matches, since a form whose first word the sentence lacks matches nowhere in
+    it (see VERB_FIRST_WORDS), and the cut trie tries the remaining forms in the same order; a
+    regex of a few forms scans a sentence ~3x faster than one of all 143 verbs."""
+    if hits is None:
+        return _family_subset_re(family, _FIRST_WORDS[family])
+    return _family_subset_re(family, hits & _FIRST_WORDS[family])
+
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
 NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|trafficking|fair|expo|show|designs?)\b", I)

@@ -92,11 +92,11 @@ def _role_ok(a: ActorMention) -> bool:
 def actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
     """The actor mention starting at `pos` (after an optional determiner), following possessive chains."""
     t = st.text
-    m = _DETERMINER.match(t[pos:])
-    p = pos + (m.end() if m else 0)
+    p = _DETERMINER.match(t, pos).end() if pos <= len(t) else pos
+    s0 = st.start
     for a in st.actors:
-        s, e = rel_span(st, a)
-        if _CONTROLLED_AFTER.match(t[e:e + 12]):
+        s, e = a.start - s0, a.end - s0
+        if _CONTROLLED_AFTER.match(t, e):
             continue
         if p <= s <= p + max_gap or s == pos:
             if POSSESSIVE_AFTER.match(t[e:]):
@@ -109,29 +109,39 @@ def actor_at(st: Sentence, pos: int, max_gap: int = 0) -> ActorMention | None:
     return None
 
 
+_PREP_OF_PERSON_BEFORE = re.compile(
+    r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy|"
+    r"mercenaries|fighters|militants|members|units|forces|troops|militias?|rebels|commanders|officers|soldiers)\s+(?:of|for)\s+(?:the\s+)?$"
+    r"|\b(?:entities|individuals|companies|firms|networks|smugglers|traders|brokers|elements|factions)\s+"
+    r"(?:in|within|inside|from|based\s+in)\s+(?:the\s+)?$",  # "entities within Iran are sending"
+    re.I)
+
+
+def _may_be_subject(st: Sentence, a: ActorMention) -> bool:
+    """What `subject_actor` asks of a mention whatever the span (memoised per sentence): a state or
+    group, not qualifying a noun, not a prepositional object, not a weapon's origin or a bare demonym."""
+    key = ("subject", a.start)
+    ok = st.origin_cache.get(key)
+    if ok is None:
+        t, e = st.text, a.end - st.start
+        before = text_before(t, a.start - st.start)
+        ok = a.kind in ROLE_KINDS and not _QUALIFIER_AFTER.match(t, e) \
+            and not (PREPS_BEFORE.search(before) and not _PREP_OF_PERSON_BEFORE.search(before)) \
+            and not (is_origin(st, a) and not ACTOR_NOUN_AFTER.match(t[e:])) \
+            and not (a.form == "demonym" and not ACTOR_NOUN_AFTER.match(t[e:]))
+        st.origin_cache[key] = ok
+    return ok
+
+
 def subject_actor(st: Sentence, lo: int, pos: int) -> ActorMention | None:
     """The nearest actor before `pos` in [lo, pos) that is not a prepositional object or a weapon's origin."""
     best = None
+    s0 = st.start
     for a in st.actors:
-        s, e = rel_span(st, a)
-        if s < lo or e > pos:
+        if a.start - s0 < lo or a.end - s0 > pos:
             continue
-        if not (a.kind in ROLE_KINDS):
-            continue
-        if _QUALIFIER_AFTER.match(st.text, e):
-            continue
-        if PREPS_BEFORE.search(text_before(st.text, s)) and not re.search(
-                r"\b(?:representative|ambassador|envoy|government|minister|ministry|spokes\w+|delegate|delegation|president|leader|army|military|navy|"
-                r"mercenaries|fighters|militants|members|units|forces|troops|militias?|rebels|commanders|officers|soldiers)\s+(?:of|for)\s+(?:the\s+)?$"
-                r"|\b(?:entities|individuals|companies|firms|networks|smugglers|traders|brokers|elements|factions)\s+"
-                r"(?:in|within|inside|from|based\s+in)\s+(?:the\s+)?$",  # "entities within Iran are sending"
-                text_before(st.text, s), re.I):
-            continue
-        if is_origin(st, a) and not ACTOR_NOUN_AFTER.match(st.text[e:]):
-            continue
-        if a.form == "demonym" and not ACTOR_NOUN_AFTER.match(st.text[e:]):
-            continue
-        best = a
+        if _may_be_subject(st, a):
+            best = a
     return best
 
 

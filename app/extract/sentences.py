@@ -53,6 +53,7 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 _PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
                         r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
+_PARTS_FOR_NEEDS = P.hints(_PARTS_FOR)
 _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
 
 
@@ -91,7 +92,7 @@ class Sentence:
         """Speech and attribution words of the sentence (not those inside a name: "United States")."""
         if self._speech is None:
             t = self.text
-            found = [m for m in (P.SPEECH_WORD_RE.finditer(t) if not self.words.isdisjoint(P.SPEECH_WORDS) else ())
+            found = [m for m in (P.speech_word_re(self.words).finditer(t) if not self.words.isdisjoint(P.SPEECH_WORDS) else ())
                      if not (_in_name(t, m) and not (self.headline and not t[m.end():].strip(" .:!")))
                      and not (m.group(0).lower() in P.AMBIGUOUS_SPEECH and _noun_use(t, m.start()))
                      and not (m.group(0).lower() in ("concluded", "concludes") and _DEAL_OBJECT.match(t, m.end()))
@@ -117,10 +118,12 @@ class Sentence:
         """Weapon mentions that name goods, not an industry ("weapons programme") or parts of other goods."""
         if self._goods is None:
             t, s0 = self.text, self.start
+            parts_for = self.folds or has_any(self.low, *_PARTS_FOR_NEEDS)  # else _PARTS_FOR cannot match
             self._goods = [w for w in self.weapons
                            if not P.NOT_GOODS_AFTER.match(t[w.end - s0:])
                            and not (w.category != "components" and _PARTS_AFTER.match(t[w.end - s0:]))
-                           and not (w.category != "components" and _PARTS_FOR.search(text_before(t, w.start - s0, 50)))]
+                           and not (w.category != "components" and parts_for
+                                    and _PARTS_FOR.search(text_before(t, w.start - s0, 50)))]
         return self._goods
 
     @property

@@ -58,6 +58,17 @@ _REDUCED_RELATIVE = {"bought", "ordered", "acquired", "purchased", "imported", "
 _BY_AFTER = re.compile(r"\s+(?:\w+ly\s+)?by\s")
 
 
+# ADJ_SUPPLIED_RE matches a hyphen and one of these participles, or has "by" as a word of its own
+_ADJ_HYPHENED = tuple(h + v for h in "-‑" for v in ("supplied", "provided", "donated", "delivered", "sold", "furnished"))
+# every PASSIVE_AUX_RE match holds one of these (lower-cased), unless a letter folds to ASCII
+_PASSIVE_AUX_HINTS = ("be", "is", "are", "was", "were", "get", "got")
+
+
+def _may_be_passive(st: Sentence, before: str) -> bool:
+    """False only when PASSIVE_AUX_RE cannot match `before[-60:]` (a cheap guard before the scan)."""
+    return st.folds or has_any(before[-60:].lower(), *_PASSIVE_AUX_HINTS)
+
+
 def find_triggers(st: Sentence) -> list[Trigger]:
     """The transfer triggers of a sentence in order; a noun right after a verb trigger joins its frame."""
     t = st.text
@@ -71,7 +82,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         return hits is None or not hits.isdisjoint(first_words)
 
     found: list[Trigger] = []
-    for m in (P._VERB_RE.finditer(t) if may_have(P.VERB_FIRST_WORDS) else ()):
+    for m in (P.family_re(P.SUPPLY_VERBS, hits).finditer(t) if may_have(P.VERB_FIRST_WORDS) else ()):
         before = t[: m.start()]
         word = m.group(0).lower()
         after = t[m.end():]
@@ -85,7 +96,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
-        if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and P.PASSIVE_AUX_RE.search(before[-60:]):
+        if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and _may_be_passive(st, before) \
+                and P.PASSIVE_AUX_RE.search(before[-60:]):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
         if _HYPHEN_END.search(before):
@@ -103,28 +115,29 @@ def find_triggers(st: Sentence) -> list[Trigger]:
     low = st.low
 
     for m in (P.ADJ_SUPPLIED_RE.finditer(t) if has_any(low, "supplied", "provided", "donated", "delivered", "sold", "sent", "shipped",
-                                                    "smuggled", "transferred", "furnished") else ()):
+                                                    "smuggled", "transferred", "furnished")
+              and ("by" in st.words or st.folds or has_any(low, *_ADJ_HYPHENED)) else ()):
         if not any(f.start <= m.start() + 1 < f.end + 1 for f in found):
             found.append(Trigger(m.start(), m.end(), "supply", "adj"))
-    for m in (P._ACQ_RE.finditer(t) if may_have(P.ACQ_FIRST_WORDS) else ()):
+    for m in (P.family_re(P.ACQUIRE_VERBS, hits).finditer(t) if may_have(P.ACQ_FIRST_WORDS) else ()):
         word = m.group(0).lower()
         before = t[: m.start()]
         if word in {"bought", "ordered", "acquired", "purchased", "imported", "procured", "sourced"} and re.match(r"\s+from\b", t[m.end():]) \
                 and any(re.fullmatch(r",?\s+(?:(?:first|originally|later|all|also|mostly)\s+)?", t[w.end - st.start:m.start()]) for w in st.weapons if w.end - st.start <= m.start()):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
-        if word.endswith("ed") and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
+        if word.endswith("ed") and _may_be_passive(st, before) and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
         elif word in _REDUCED_RELATIVE and _BY_AFTER.match(t, m.end()) \
                 and any(0 <= m.start() - (w.end - st.start) <= 3 for w in st.weapons):
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))  # "drones bought by Romania from Turkey"
         else:
             found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
-    for m in (P._SNOUN_RE.finditer(t) if may_have(P.SNOUN_FIRST_WORDS) else ()):
+    for m in (P.family_re(P.SUPPLY_NOUNS, hits).finditer(t) if may_have(P.SNOUN_FIRST_WORDS) else ()):
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Trigger(m.start(), m.end(), "supply", "noun"))
-    for m in (P._ANOUN_RE.finditer(t) if may_have(P.ANOUN_FIRST_WORDS) else ()):
+    for m in (P.family_re(P.ACQUIRE_NOUNS, hits).finditer(t) if may_have(P.ANOUN_FIRST_WORDS) else ()):
         if any(f.start <= m.start() < f.end for f in found):
             continue
         found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
