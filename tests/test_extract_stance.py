@@ -79,6 +79,31 @@ def _stmt(stance: str, sup: str, rec: str, cat: str = "uav", start: int = 0) -> 
     return ExtractedStatement(stance, sup, rec, cat, None, "delivered", "media", None, "q", start, start + 1)
 
 
+def test_add_builds_the_statement_emit_would_take_and_dedupes_before_building() -> None:
+    import pickle
+
+    import pytest
+
+    from app.extract.state import Quoted, Speaker, make_statement
+
+    q = Quoted("Iran sent drones.", 10, 27)
+    built = make_statement("alleges", "IRN", "RUS", "uav", "Shahed-136", "delivered", Speaker("USA", "John Kirby", "spokesman"),
+                           "USA", q, "dozens")
+    plain = ExtractedStatement("alleges", "IRN", "RUS", "uav", "Shahed-136", "delivered", "USA", "John Kirby",
+                               "Iran sent drones.", 10, 27, "spokesman", "dozens")
+    assert built == plain and hash(built) == hash(plain) and repr(built) == repr(plain)
+    assert pickle.loads(pickle.dumps(built)) == plain and built.to_json() == plain.to_json()
+    with pytest.raises(AttributeError):
+        built.stance = "denies"  # still frozen
+    state = ArticleState()
+    state.add(0, "alleges", "IRN", "RUS", "uav", None, "delivered", None, "media", q, None)
+    state.add(0, "alleges", "IRN", "RUS", "uav", "Shahed-136", "planned", None, "media", q, None)  # same key: dropped
+    state.add(0, "alleges", "RUS", "RUS", "uav", None, "delivered", None, "media", q, None)  # no self-supply
+    state.add(0, "denies", "IRN", "RUS", "uav", None, "unknown", None, "IRN", q, None)
+    assert [(s.stance, s.system, s.claimant) for s in state.statements] == [("alleges", None, "media"), ("denies", None, "IRN")]
+    assert len(state.claims) == 1 and state.partner("RUS") == "IRN"
+
+
 def test_the_ledger_dedupes_and_answers_its_lookups() -> None:
     state = ArticleState()
     state.emit(_stmt("alleges", "IRN", "RUS"), 0)

@@ -12,7 +12,7 @@ import re
 
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
-from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, is_origin
+from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, ROLE_KINDS, is_origin, preps_before
 from app.extract.sentences import Sentence, rel_span, sentence_index, sentence_para, sentence_text, text_before
 from app.extract.state import ArticleState, Speaker
 
@@ -98,14 +98,14 @@ def _resolve_segment_uncached(st: Sentence, lo: int, hi: int, state: ArticleStat
     chosen = None
     for a in acts:
         s, e = rel_span(st, a)
-        if POSSESSIVE_AFTER.match(st.text[e:]) and not PREPS_BEFORE.search(text_before(st.text, s)):
+        if POSSESSIVE_AFTER.match(st.text[e:]) and not preps_before(st, a):
             chosen = a
             break
     if chosen is None:
         for a in reversed(acts):
             s, e = rel_span(st, a)
             tail = text_before(st.text, s)
-            if PREPS_BEFORE.search(tail) and not re.search(r"\bof\s+(?:the\s+)?$|\b(?:officials?|sources?|diplomats?|authorities|analysts|intelligence|officers?|government|ministry)\s+(?:in|from)\s+$", tail, re.I):
+            if preps_before(st, a) and not re.search(r"\bof\s+(?:the\s+)?$|\b(?:officials?|sources?|diplomats?|authorities|analysts|intelligence|officers?|government|ministry)\s+(?:in|from)\s+$", tail, re.I):
                 continue
             if a.form == "demonym" and is_origin(st, a):
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
 from app.extract.roles import (
-    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, PREPS_BEFORE, ROLE_KINDS, actor_at, announced_by, is_origin, made_in_actor,
+    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, ROLE_KINDS, actor_at, announced_by, preps_before, is_origin, made_in_actor,
     exemplified, origin_actor, prep_actor,
     pronoun_subject, relative_antecedent, relative_head, speech_floor, subject_actor,
 )
@@ -87,7 +87,7 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                 s, e = rel_span(st, a)
                 if e <= tg.start and tg.start - e < 25 and a.kind in ROLE_KINDS and re.fullmatch(r"[\s\w-]*", t[e:tg.start]) \
                         and not re.search(r"\b(?:to|from|for|of|with|by|in|on|over|against|and|or)\b", t[e:tg.start], re.I) \
-                        and (a.form == "demonym" or not PREPS_BEFORE.search(text_before(t, s)))\
+                        and (a.form == "demonym" or not preps_before(st, a))\
                         and all(w[:1].isupper() or w.lower() in _NOUN_MODIFIERS for w in t[e:tg.start].split()):
                     dm = a
             supplier = dm
@@ -150,7 +150,7 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             floor = speech_floor(st, 0, tg.start)
             others = [a for a in st.actors if a.kind in ROLE_KINDS and supplier is not None and a.code != supplier.code
                       and a.start - st.start >= floor
-                      and not PREPS_BEFORE.search(text_before(t, a.start - st.start)) and not is_origin(st, a)]
+                      and not preps_before(st, a) and not is_origin(st, a)]
             if len({a.code for a in others}) == 1:
                 recipient = others[-1]
     else:  # verb / train

@@ -117,6 +117,15 @@ _PREP_OF_PERSON_BEFORE = re.compile(
     re.I)
 
 
+def preps_before(st: Sentence, a: ActorMention) -> bool:
+    """Whether a preposition stands right before the mention (PREPS_BEFORE; memoised per sentence)."""
+    key = ("prep", a.start)
+    found = st.origin_cache.get(key)
+    if found is None:
+        found = st.origin_cache[key] = PREPS_BEFORE.search(text_before(st.text, a.start - st.start)) is not None
+    return found
+
+
 def _may_be_subject(st: Sentence, a: ActorMention) -> bool:
     """What `subject_actor` asks of a mention whatever the span (memoised per sentence): a state or
     group, not qualifying a noun, not a prepositional object, not a weapon's origin or a bare demonym."""
@@ -126,7 +135,7 @@ def _may_be_subject(st: Sentence, a: ActorMention) -> bool:
         t, e = st.text, a.end - st.start
         before = text_before(t, a.start - st.start)
         ok = a.kind in ROLE_KINDS and not _QUALIFIER_AFTER.match(t, e) \
-            and not (PREPS_BEFORE.search(before) and not _PREP_OF_PERSON_BEFORE.search(before)) \
+            and not (preps_before(st, a) and not _PREP_OF_PERSON_BEFORE.search(before)) \
             and not (is_origin(st, a) and not ACTOR_NOUN_AFTER.match(t[e:])) \
             and not (a.form == "demonym" and not ACTOR_NOUN_AFTER.match(t[e:]))
         st.origin_cache[key] = ok
@@ -291,7 +300,7 @@ def coordinated_before(st: Sentence, a: ActorMention | None) -> list[str]:
             break
         if cur is a:
             saw_and = bool(re.search(r"\b(?:and|or|as well as)\b", gap))  # the list's last item follows "and"
-        if PREPS_BEFORE.search(text_before(t, prev.start - st.start)):
+        if preps_before(st, prev):
             break  # "to Poland and Ukraine, Germany sent ...": not a coordinated subject
         if prev.code != a.code and prev.code not in out:
             out.append(prev.code)

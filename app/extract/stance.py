@@ -15,9 +15,9 @@ from app.extract.patterns import may_match
 from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
-from app.extract.roles import PREPS_BEFORE, ROLE_KINDS, is_origin, relative_antecedent, subject_actor
+from app.extract.roles import ROLE_KINDS, is_origin, preps_before, relative_antecedent, subject_actor
 from app.extract.sentences import Sentence, clause_of, has_any, rel_span, text_before
-from app.extract.state import ArticleState, Frame, PendingDenial, Quoted, cat_order, make_statement
+from app.extract.state import ArticleState, Frame, PendingDenial, Quoted, cat_order
 
 
 _DENIAL_HINTS = tuple(sorted(P.WORDS["denial"]["hints"]))  # every denial regex needs one
@@ -102,7 +102,7 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     if denier_actor is None:
         for a in st.actors:
             s, e = rel_span(st, a)
-            if s < dpos and a.kind in ROLE_KINDS and not is_origin(st, a) and not PREPS_BEFORE.search(text_before(t, s)):
+            if s < dpos and a.kind in ROLE_KINDS and not is_origin(st, a) and not preps_before(st, a):
                 denier_actor = a
     denier = denier_actor.code if denier_actor else None
     if dkind == "pred":
@@ -159,7 +159,7 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
         denied_frames.add(i)
         handled = True
         for cat, system in _referred_goods(st, f, (sup, rec), state):
-            state.emit(make_statement("denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity), idx)
+            state.add(idx, "denies", sup, rec, cat, system, f.status, None, denier, st, f.quantity)
         # "X rejected US claims that it supplied ...": the claim denied is also stated, by its owner
         owner_m = P.OWNERLESS_RE.search(t[dpos: f.trigger.start])
         findings = _FINDINGS.search(t[dpos: f.trigger.start])
@@ -176,7 +176,7 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
             if _WESTERN_OWNER.search(owner_seg):
                 owner = None
             for cat, system, _ in f.weapons:
-                state.emit(make_statement("alleges", sup, rec, cat, system, f.status, None, owner, st, f.quantity), idx)
+                state.add(idx, "alleges", sup, rec, cat, system, f.status, None, owner, st, f.quantity)
     return handled
 
 
@@ -228,7 +228,7 @@ def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dp
     if earlier:
         for f in earlier:
             for cat, system, _ in f.weapons:
-                state.emit(make_statement("denies", f.supplier, f.recipient, cat, system, "unknown", None, denier, st, None), idx)
+                state.add(idx, "denies", f.supplier, f.recipient, cat, system, "unknown", None, denier, st, None)
         return
     # the newest claim about the denier (and one of the others it names); every claim so far is from
     # this sentence or an earlier one
@@ -250,7 +250,7 @@ def _implied_denial(st: Sentence, idx: int, frames: list[Frame], denier: str, dp
             if c == target_idx or idx - c <= 4:
                 cats.add((s.category, s.system))
     for cat, system in sorted(cats, key=cat_order):
-        state.emit(make_statement("denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None), idx)
+        state.add(idx, "denies", pair[0], pair[1], cat, system, "unknown", None, denier, st, None)
 
 
 def resolve_pending(state: ArticleState) -> None:
@@ -269,4 +269,4 @@ def resolve_pending(state: ArticleState) -> None:
                 if (s_.supplier, s_.recipient) == pair:
                     cats.add((s_.category, s_.system))
         for cat, system in sorted(cats, key=cat_order):
-            state.emit(make_statement("denies", pair[0], pair[1], cat, system, "unknown", None, p.denier, p.sentence, None), p.idx)
+            state.add(p.idx, "denies", pair[0], pair[1], cat, system, "unknown", None, p.denier, p.sentence, None)

@@ -16,10 +16,10 @@ from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.parties import others_as_agent
-from app.extract.roles import IT_THEY, PREPS_BEFORE, ROLE_KINDS, bullet_actor, is_origin, speech_floor
+from app.extract.roles import IT_THEY, ROLE_KINDS, bullet_actor, is_origin, preps_before, speech_floor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.stance import them_recipient
-from app.extract.state import ArticleState, Frame, Speaker, make_statement
+from app.extract.state import ArticleState, Frame, Speaker
 from app.extract.types import ExtractedStatement
 
 
@@ -85,7 +85,7 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
                     if pair[0] == pair[1]:
                         continue
                     for cat, system, _ in f.weapons:
-                        state.emit(make_statement("denies", *pair, cat, system, f.status, speaker, claimant, st, f.quantity), idx)
+                        state.add(idx, "denies", *pair, cat, system, f.status, speaker, claimant, st, f.quantity)
             continue
         status = "planned" if P.SEEK_RE.search(t[f.clause[0]: f.trigger.start]) else f.status
         _emit_pairs(st, idx, f, sup, rec, status, speaker, claimant, state, self_claim)
@@ -283,7 +283,7 @@ def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, c
     if sup is None and it_at is not None:
         floor = speech_floor(st, 0, it_at)
         earlier = next((a for a in st.actors if floor <= a.start - st.start < it_at and a.kind in ROLE_KINDS
-                        and not PREPS_BEFORE.search(text_before(t, a.start - st.start)) and not is_origin(st, a)), None)
+                        and not preps_before(st, a) and not is_origin(st, a)), None)
         if earlier is not None and earlier.code != rec:
             sup = earlier.code
     if sup is None and f.trigger.kind == "supply":
@@ -370,7 +370,7 @@ def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: st
                 speaker = speaker if speaker is not None and speaker.code == claimant else Speaker(claimant)
             stance = "confirms" if claimant in (s_code, r_code) else "alleges"
             for cat, system, _ in f.weapons:
-                state.emit(make_statement(stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity), idx)
+                state.add(idx, stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity)
             # a party's own formal act (a signed contract, a commissioning) is also its confirmation
             actor_side = r_code if f.trigger.kind == "acquire" else s_code
             if stance == "alleges" and claimant in (None, "media") and not st.in_quote and (
@@ -378,8 +378,8 @@ def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: st
                     or P.CONTRACT_RE.search(t, f.clause[0], f.trigger.start)) \
                     and any(a.code == actor_side and a.start - st.start < f.trigger.start for a in st.actors):
                 for cat, system, _ in f.weapons:
-                    state.emit(make_statement("confirms", s_code, r_code, cat, system, status, Speaker(actor_side), actor_side,
-                                              st, f.quantity), idx)
+                    state.add(idx, "confirms", s_code, r_code, cat, system, status, Speaker(actor_side), actor_side,
+                              st, f.quantity)
 
 
 def emit_exchange(st: Sentence, idx: int, frames: list[Frame], state: ArticleState) -> None:
@@ -397,8 +397,8 @@ def emit_exchange(st: Sentence, idx: int, frames: list[Frame], state: ArticleSta
             if sup == rec:
                 return
             for cat, system, _ in weapons_in(st, em.end() + 1, hi, state):
-                state.emit(make_statement(last.stance if last.stance != "confirms" else "alleges", sup, rec,
-                                          cat, system, last.status, None, last.claimant, st, None), idx)
+                state.add(idx, last.stance if last.stance != "confirms" else "alleges", sup, rec,
+                          cat, system, last.status, None, last.claimant, st, None)
 
 
 @dataclass(slots=True)
