@@ -9,13 +9,15 @@ curly quotes and the non-ASCII letters that IGNORECASE folds to ASCII (İ ı ſ 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.extract import attribution, extract, goods, sentences, stance, triggers
+from app.extract import attribution, extract, goods, roles, sentences, stance, triggers
 from app.extract import patterns as P
 from app.extract.lexicon import _TOKEN_SPACE_RE
+from app.extract.parties import TO_PREPS
 
 # Regexes skipped when a sentence lacks every string `P.hints` reads from them.
 HINTED = [P.NOT_DENIAL_RE, P.CALL_PRED_RE, P.DESCRIBE_AS_RE, P.NON_TRANSFER_DENIAL, stance._CALLED_CLAIMS,
@@ -44,7 +46,7 @@ PIECES = [
     "branded", "described as", "war crimes", "Minister", "counterpart,", "Spokeswoman", "what he called", "baseless",
     "Ambassador of", "cease-fire", "attacks on", "troops in", "n’t", "never", "x",
     "by", "By", "-supplied", "‑sold", "was", "WERE", "is", "got", "used", "against", "saying", "to attack",
-    "spare parts for", "objections", "sent", "bought", "sold to", "Russian-supplied",
+    "spare parts for", "objections", "to the", "Into A", "from\n", "(by", "_to", "éto", "ınto", "the", "a", "with  the ", "headed for", "en route to", "on its way to", "towards", "toward", "sent", "bought", "sold to", "Russian-supplied",
     "hundreds of", "a small number of", "more than", "at least 3", "tens of thousands", "a dozen", "40 ", "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
 ]
 texts = st.lists(
@@ -67,6 +69,7 @@ def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
 
 def _check_all(text: str) -> None:
     words = P.ascii_words(text)
+    folds = P.CASE_FOLDS_TO_ASCII_RE.search(text) is not None
     # a sentence's words, read from the whole article's translation, are its own words
     article = "“Ünal’s " + text + " İt."
     start = len("“Ünal’s ")
@@ -95,6 +98,14 @@ def _check_all(text: str) -> None:
                 assert triggers.has_any(text[:cut][-60:].lower(), *triggers._PASSIVE_AUX_HINTS), text[:cut]
         if P.WEAPON_STOP_RE.search(text):
             assert not words.isdisjoint(goods._STOP_WORDS), text
+    # prep_actor's preposition patterns cut to the sentence's words find what the whole ones find
+    sent = SimpleNamespace(words=words, folds=folds)
+    for preps in (TO_PREPS, "by", "from", "in|to|at", "with|from|to"):
+        cut_re = roles.prep_re_for(sent, preps)
+        assert (_spans(cut_re, text) if cut_re else []) == _spans(roles._prep_re(preps), text), (preps, text)
+    # PREPS_BEFORE read backwards agrees with it on every prefix
+    for cut in range(len(text) + 1):
+        assert roles.preps_before_text(text[:cut]) == (roles.PREPS_BEFORE.search(text[:cut]) is not None), text[:cut]
     # the speech-word pattern cut to a sentence's words finds what the whole one finds (re.A: no folding)
     assert _spans(P.speech_word_re(words), text) == _spans(P.SPEECH_WORD_RE, text)
     if P.QUANTITY_RE.search(text) and not P.CASE_FOLDS_TO_ASCII_RE.search(text):
