@@ -180,7 +180,7 @@ def _prep_subset_re(preps: str, firsts: frozenset[str]) -> re.Pattern | None:
 
 
 def prep_re_for(st: Sentence, preps: str) -> re.Pattern | None:
-    """The pattern `(?:preps)` followed by spaces, cut to the prepositions whose first word is one of the sentence's words (None:
+    """`_prep_re(preps)` cut to the prepositions whose first word is one of the sentence's words (None:
     none is): the same matches, in the same order of alternatives, unless a letter folds to ASCII."""
     if st.folds:
         return _prep_re(preps)
