@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.extract import attribution, extract, goods, roles, sentences, stance, triggers
+from app.extract import attribution, extract, front, goods, roles, sentences, stance, statements, triggers
 from app.extract import patterns as P
 from app.extract.lexicon import _TOKEN_SPACE_RE
 from app.extract.parties import TO_PREPS
@@ -46,7 +46,7 @@ PIECES = [
     "branded", "described as", "war crimes", "Minister", "counterpart,", "Spokeswoman", "what he called", "baseless",
     "Ambassador of", "cease-fire", "attacks on", "troops in", "n’t", "never", "x",
     "by", "By", "-supplied", "‑sold", "was", "WERE", "is", "got", "used", "against", "saying", "to attack",
-    "spare parts for", "objections", "to the", "Into A", "from\n", "(by", "_to", "éto", "ınto", "the", "a", "with  the ", "headed for", "en route to", "on its way to", "towards", "toward", "sent", "bought", "sold to", "Russian-supplied",
+    "spare parts for", "objections", "to the", "Into A", "from\n", "(by", "_to", "éto", "ınto", "the", "a", "with  the ", "headed for", "en route to", "on its way to", "towards", "toward", "in exchange for", "IN RETURN FOR", " | ", "›", "PRESS RELEASE", "Home / World", "sent", "bought", "sold to", "Russian-supplied",
     "hundreds of", "a small number of", "more than", "at least 3", "tens of thousands", "a dozen", "40 ", "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
 ]
 texts = st.lists(
@@ -103,6 +103,9 @@ def _check_all(text: str) -> None:
     for preps in (TO_PREPS, "by", "from", "in|to|at", "with|from|to"):
         cut_re = roles.prep_re_for(sent, preps)
         assert (_spans(cut_re, text) if cut_re else []) == _spans(roles._prep_re(preps), text), (preps, text)
+    assert front._crumbs(text) == (front._CRUMBS.search(text) is not None)
+    if statements._EXCHANGE_RE.search(text):
+        assert "exchange for" in text.lower() or "return for" in text.lower()
     # PREPS_BEFORE read backwards agrees with it on every prefix
     for cut in range(len(text) + 1):
         assert roles.preps_before_text(text[:cut]) == (roles.PREPS_BEFORE.search(text[:cut]) is not None), text[:cut]

@@ -74,14 +74,22 @@ def dateline_date(text: str, start: int = 0) -> date | None:
 _CRUMBS = re.compile(r"\s[|›>·/]\s.*\s[|›>·/]\s|^\s*(?:PRESS|NEWS|IMMEDIATE)\s+(?:RELEASE|STATEMENT)\s*$|^[^a-z]*$")
 
 
+def _crumbs(s: str) -> bool:
+    """`_CRUMBS.search(s)`: without a separator only its `^` alternatives can match, at the start (a
+    search of a long line, as a dense article's one line, tried every start)."""
+    if "|" in s or "›" in s or ">" in s or "·" in s or "/" in s:
+        return _CRUMBS.search(s) is not None
+    return _CRUMBS.match(s) is not None
+
+
 def headline(text: str, start: int = 0) -> str | None:
     """The article's headline: its first line that is short and reads as a title, not as a sentence,
     a byline, a breadcrumb trail ("Home | World | Asia") or a label in capitals."""
     for _, line in _lines(text, start)[:3]:
         s = line.strip()
-        if _CRUMBS.search(s) or _NOT_HEADLINE.match(s):
+        if _crumbs(s) or _NOT_HEADLINE.match(s):
             continue  # furniture above the headline
-        if 3 <= len(s.split()) <= 30 and len(s) <= 200 and not _SENTENCE_END.search(s):
+        if len(s) <= 200 and 3 <= len(s.split()) <= 30 and not _SENTENCE_END.search(s):
             return s
         return None  # the body starts: no headline
     return None

@@ -385,7 +385,8 @@ def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: st
 def emit_exchange(st: Sentence, idx: int, frames: list[Frame], state: ArticleState) -> None:
     """ "... in exchange for technology": the reverse transfer of the sentence's last claim."""
     t = st.text
-    em = _EXCHANGE_RE.search(t) if frames else None
+    # every _EXCHANGE_RE match has one of these in lower case (none of their letters folds from non-ASCII)
+    em = _EXCHANGE_RE.search(t) if frames and ("exchange for" in st.low or "return for" in st.low) else None
     if em and any(f.trigger.end < em.start() for f in frames):
         last = state.last_claim_since(idx)
         if last is not None:

@@ -90,7 +90,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
             continue
         if word == "arms" and not _subject_right_before(st, m.start()):
             continue  # the noun ("Iranian arms the Houthis used"), not "Iran arms the Houthis"  # "armed groups", "signed up for": a transfer only with a party as its object
-        if P.NOMINAL_PREV.search(before[-40:]) and word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"}:
+        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"} and P.NOMINAL_PREV.search(before[-40:]):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
         if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
