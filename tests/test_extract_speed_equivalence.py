@@ -9,12 +9,14 @@ curly quotes and the non-ASCII letters that IGNORECASE folds to ASCII (İ ı ſ 
 from __future__ import annotations
 
 import re
+import sys
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.extract import attribution, extract, front, goods, roles, sentences, stance, statements, triggers
+from app.extract import attribution, extract, frames, front, goods, roles, sentences, stance, statements, triggers
 from app.extract import patterns as P
 from app.extract.lexicon import _TOKEN_SPACE_RE
 from app.extract.parties import TO_PREPS
@@ -35,6 +37,10 @@ OLD_CLAUSE_BOUNDARY_RE = re.compile(
 OLD_PERSON_RE = re.compile(
     r"\b(?:[A-Z][a-z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.|al-[A-Z][a-z]+|bin|de|van|von|der)){1,3}\b")
 
+LOWERED = [(P.NEGATION_RE, P.NEGATION_LOW), (P.PLANNED_RE, P.PLANNED_LOW), (P.NO_EVIDENCE_RE, P.NO_EVIDENCE_LOW),
+           (P.CONDITIONAL_RE, P.CONDITIONAL_LOW), (P.DENY_VERB_RE, P.DENY_VERB_LOW), (P.NO_OBJECT_RE, P.NO_OBJECT_LOW),
+           (frames._DONE_VERB, frames._DONE_VERB_LOW)]
+
 PIECES = [
     "Iran", "supplied", "SUPPLIED", "Supplied", "ſupplied", "suppl\u0131ed", "Kelvin\u212a", "İran", "handed over",
     "hand", "over", "re-exported", "re", "exported", "took delivery of", "bought", "shipments", "purchase", "said",
@@ -46,7 +52,7 @@ PIECES = [
     "branded", "described as", "war crimes", "Minister", "counterpart,", "Spokeswoman", "what he called", "baseless",
     "Ambassador of", "cease-fire", "attacks on", "troops in", "n’t", "never", "x",
     "by", "By", "-supplied", "‑sold", "was", "WERE", "is", "got", "used", "against", "saying", "to attack",
-    "spare parts for", "objections", "to the", "Into A", "from\n", "(by", "_to", "éto", "ınto", "the", "a", "with  the ", "headed for", "en route to", "on its way to", "towards", "toward", "in exchange for", "IN RETURN FOR", " | ", "›", "PRESS RELEASE", "Home / World", "sent", "bought", "sold to", "Russian-supplied",
+    "spare parts for", "objections", "to the", "Into A", "from\n", "(by", "_to", "éto", "ınto", "the", "a", "with  the ", "headed for", "en route to", "on its way to", "towards", "toward", "in exchange for", "IN RETURN FOR", "Denied", "REJECTS", "not", "NEVER", "could", "If", "No evidence", "made possible", "Ä", "ǅ", "Σ", "ß", " | ", "›", "PRESS RELEASE", "Home / World", "sent", "bought", "sold to", "Russian-supplied",
     "hundreds of", "a small number of", "more than", "at least 3", "tens of thousands", "a dozen", "40 ", "x²", "Ⅻ", "e.g.", "i.e.x", "a.é.b.", "3rd", "1,000.5", "U.S.Army", "and that", "band", "and The Army has", "while", "whereas", "but", "although", "though", "medıa", ";", ": ",
 ]
 texts = st.lists(
@@ -103,6 +109,10 @@ def _check_all(text: str) -> None:
     for preps in (TO_PREPS, "by", "from", "in|to|at", "with|from|to"):
         cut_re = roles.prep_re_for(sent, preps)
         assert (_spans(cut_re, text) if cut_re else []) == _spans(roles._prep_re(preps), text), (preps, text)
+    # case-sensitive copies of IGNORECASE patterns find the same spans in the lower case
+    if not folds:
+        for regex, low_copy in LOWERED:
+            assert _spans(low_copy, text.lower()) == _spans(regex, text), (regex.pattern[:40], text)
     assert front._crumbs(text) == (front._CRUMBS.search(text) is not None)
     if statements._EXCHANGE_RE.search(text):
         assert "exchange for" in text.lower() or "return for" in text.lower()
@@ -126,6 +136,30 @@ def _check_all(text: str) -> None:
             assert P.may_match(P.hints(regex), text.lower(), folds), (regex.pattern[:40], text)
     if stance._WAS_FALSE.search(text):
         assert P.may_match(stance._DENY_PRED_NEEDS, text.lower(), folds), text
+
+
+def test_lower_case_keeps_lengths_classes_and_non_ascii_letters_outside_the_folding_ones() -> None:
+    # what P.lowered relies on, over all of Unicode: outside CASE_FOLDS_TO_ASCII_RE's letters, str.lower()
+    # keeps every character one character, makes no other character an ASCII letter, keeps \w \s \d,
+    # and no other character matches an ASCII letter under IGNORECASE
+    word, space, digit, ascii_letter = re.compile(r"\w"), re.compile(r"\s"), re.compile(r"\d"), re.compile("[a-z]", re.I)
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if P.CASE_FOLDS_TO_ASCII_RE.match(c):
+            continue
+        low = c.lower()
+        assert len(low) == 1, hex(cp)
+        assert cp < 128 or (ord(low) >= 128 and not ascii_letter.match(c)), hex(cp)
+        for cls in (word, space, digit):
+            assert bool(cls.match(c)) == bool(cls.match(low)), hex(cp)
+
+
+def test_lowered_takes_only_lower_case_ignorecase_patterns() -> None:
+    assert P.lowered(re.compile(r"\bno\S+\W", re.I)).flags & re.I == 0
+    with pytest.raises(ValueError):
+        P.lowered(re.compile(r"state TV", re.I))
+    with pytest.raises(ValueError):
+        P.lowered(re.compile(r"not"))
 
 
 def test_hints_are_read_from_the_patterns() -> None:

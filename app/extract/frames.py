@@ -20,6 +20,7 @@ from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
 
 _DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", re.I)
+_DONE_VERB_LOW = P.lowered(_DONE_VERB)
 _ARMING = re.compile(r"arm(?:s|ing|ed)?\b", re.I)
 _PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
 _QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
@@ -55,8 +56,13 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if negated is None:
             continue
         t = st.text
-        planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
-        status = "planned" if planned else ("delivered" if _DONE_VERB.search(t[lo:tg.end]) or tg.form in ("customers", "buyer") else "unknown")
+        if st.folds:
+            planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
+            done = _DONE_VERB.search(t[lo:tg.end])
+        else:  # the same scans of the lower case, without IGNORECASE (P.lowered)
+            planned = bool(P.PLANNED_LOW.search(st.low[lo:tg.end])) or tg.form in ("train", "contract")
+            done = _DONE_VERB_LOW.search(st.low[lo:tg.end])
+        status = "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
@@ -279,8 +285,13 @@ def _negated(st: Sentence, tg: Trigger, span: Window, supplier: ActorMention | N
     neg_lo = max(lo, (supplier.end - st.start) if supplier and supplier.end - st.start <= tg.start else lo, speech_floor(st, lo, tg.start))
     for wm in _QUESTION_WORD.finditer(t[neg_lo:tg.start]):
         neg_lo = max(neg_lo, neg_lo + wm.end())
-    neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
-    negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
+    if st.folds:
+        neg_zone = t[neg_lo: tg.start] if tg.form != "noun" else t[max(lo, tg.start - 30): tg.start]
+        negated = bool(P.NEGATION_RE.search(neg_zone)) or bool(P.NO_OBJECT_RE.match(t[tg.end:].lstrip()))
+    else:  # the same scans of the lower case, without IGNORECASE (P.lowered)
+        low = st.low
+        neg_zone = low[neg_lo: tg.start] if tg.form != "noun" else low[max(lo, tg.start - 30): tg.start]
+        negated = bool(P.NEGATION_LOW.search(neg_zone)) or bool(P.NO_OBJECT_LOW.match(low[tg.end:].lstrip()))
     if tg.form == "passive" and _NO_SUBJECT_PASSIVE.search(t, max(lo, tg.start - 60), tg.start):
         negated = True  # "No missile was sent to Russia"
     if tg.form in {"noun", "contract"} and re.search(r"\b(?:no|any|never a)\s+(?:\w+\s+)?$", text_before(t, tg.start, 24), re.I):

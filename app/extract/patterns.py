@@ -75,6 +75,18 @@ def may_match(needed: tuple[str, ...] | None, low: str, folds: bool) -> bool:
     return False
 
 
+def lowered(pattern: re.Pattern) -> re.Pattern:
+    """A case-sensitive copy of an IGNORECASE pattern whose letters are all lower case: it finds the same
+    spans in a text's `str.lower()` as `pattern` in the text, for a text without the letters of
+    CASE_FOLDS_TO_ASCII_RE (then lower-casing changes no length, turns no other character into an ASCII
+    letter and keeps \\w, \\s and \\d as they were: a test checks all of Unicode). Such a scan is 2-4x
+    faster: without IGNORECASE the regex engine skips to the characters an alternative can start with."""
+    letters = re.sub(r"\\.", "", pattern.pattern)  # escapes (\\S, \\W, \\B) mean the same in either case
+    if not pattern.flags & re.IGNORECASE or any(c.isupper() for c in letters):
+        raise ValueError(f"not a lower-case IGNORECASE pattern: {pattern.pattern[:60]}")
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
 def _trie_regex(words: list[str]) -> str:
     """An alternation of `words` as a prefix trie, so the regex engine does not try each word in turn."""
     trie: dict = {}
@@ -376,3 +388,11 @@ AMBIGUOUS_SPEECH = _SPEECH["ambiguous"]
 
 # A recipient thanking its supplier ("Mali's president thanked Russia for the aircraft").
 THANK_RE = re.compile(r"\bthank(?:s|ed|ing)?\b(?<!\bthanks)|\bthanks\b(?!\s+to\b)", I)  # "thanks to the deals": because of, not gratitude
+
+# Case-sensitive copies of hot IGNORECASE patterns, to run on a sentence's lower case (see `lowered`).
+NEGATION_LOW = lowered(NEGATION_RE)
+PLANNED_LOW = lowered(PLANNED_RE)
+NO_EVIDENCE_LOW = lowered(NO_EVIDENCE_RE)
+CONDITIONAL_LOW = lowered(CONDITIONAL_RE)
+DENY_VERB_LOW = lowered(DENY_VERB_RE)
+NO_OBJECT_LOW = lowered(NO_OBJECT_RE)

@@ -37,7 +37,10 @@ def denial_spans(st: Sentence) -> list[tuple[int, int, str]]:
         cleaned = t
     # the regexes below are skipped when the sentence lacks what each needs (`P.hints`); `cleaned`
     # only has x's where `t` had other letters, so it lacks whatever `t` lacks
-    spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_RE.finditer(cleaned)]
+    if folds:
+        spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_RE.finditer(cleaned)]
+    else:  # the same scan of the lower case, without IGNORECASE (P.lowered)
+        spans = [(m.start(), m.end(), "verb") for m in P.DENY_VERB_LOW.finditer(low if cleaned is t else cleaned.lower())]
     for m in (P.CALL_PRED_RE.finditer(cleaned) if may_match(_CALL_PRED_NEEDS, low, folds) else ()):
         spans.append((m.start(), m.end(), "verb"))
     for m in (P.DESCRIBE_AS_RE.finditer(cleaned) if may_match(_DESCRIBE_AS_NEEDS, low, folds) else ()):

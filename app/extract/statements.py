@@ -43,7 +43,7 @@ def emit_frames(st: Sentence, idx: int, frames: list[Frame], denied_frames: set[
     for i, f in enumerate(frames):
         if i in denied_frames or (f.trigger.form == "dealings" and not f.negated):
             continue
-        if _hedged(t, f):
+        if _hedged(t, f, None if st.folds else st.low):
             continue
         speaker = _frame_speaker(st, f, state, first_actor)
         sup, rec, speaker = _sentence_parties(st, f, frames, denied_frames, speaker, state, first_actor)
@@ -169,14 +169,17 @@ _BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|cur
 _CAN_BE = re.compile(r"\b(?:can|could|may|might)\s+(?:\w+ly\s+)?be\s+(?:\w+ly\s+)?$", re.I)
 
 
-def _hedged(t: str, f: Frame) -> bool:
+def _hedged(t: str, f: Frame, low: str | None = None) -> bool:
     """No evidence, a condition, a refusal, a ban ("the ban on weapons sales to Iran") or no goods in
     particular ("any weapon it obtains") before the trigger: the sentence asserts no transfer. An approved
-    "possible sale" (the formula of an arms-sale notification) is an approval, not a hedge."""
-    ne = P.NO_EVIDENCE_RE.search(t[: f.trigger.start])
+    "possible sale" (the formula of an arms-sale notification) is an approval, not a hedge. `low`: the
+    text's lower case when it has no letter that folds to ASCII (the first scans then use P.lowered)."""
+    no_evidence, conditional, scanned = (P.NO_EVIDENCE_RE, P.CONDITIONAL_RE, t) if low is None \
+        else (P.NO_EVIDENCE_LOW, P.CONDITIONAL_LOW, low)
+    ne = no_evidence.search(scanned[: f.trigger.start])
     if ne and ne.group(0).lower() in ("possible", "potential") and _APPROVED_POSSIBLE.search(t, max(0, ne.start() - 40), ne.end()):
-        ne = P.NO_EVIDENCE_RE.search(t, ne.end(), f.trigger.start)
-    if ne or P.CONDITIONAL_RE.search(t[max(0, f.clause[0] - 40): f.trigger.start]):
+        ne = no_evidence.search(scanned, ne.end(), f.trigger.start)
+    if ne or conditional.search(scanned[max(0, f.clause[0] - 40): f.trigger.start]):
         return True
     if f.trigger.form == "passive" and f.supplier is None \
             and _CAN_BE.search(t, max(0, f.trigger.start - 30), f.trigger.start):
