@@ -160,8 +160,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
     speech = st.speech()
     said = st.said()
     before = [m for m in said if m.end() <= pos]
-    for m in reversed(before):
-        i = before.index(m)
+    for i in range(len(before) - 1, -1, -1):
+        m = before[i]
         if i and m.group(0).lower().endswith("ing") and re.fullmatch(r"\s*,\s*", t[before[i - 1].end():m.start()]):
             continue  # "..., the report said, adding that ...": the participle's speaker is the verb's right before it
         seg_lo = 0

@@ -254,9 +254,8 @@ def _relative_head_goods(st: Sentence, tg: Trigger, state: ArticleState) -> list
     m = _WHICH_BEFORE.search(st.text, max(0, tg.start - 60), tg.start)
     if m is None:
         return []
-    head = [w for w in weapons_in(st, max(0, m.start() - 60), m.start(), state)]
     ends = {w.start - st.start: w.end - st.start for w in st.weapons}
-    return [w for w in head if ends.get(w[2], -9) >= m.start() - 1] or []
+    return [w for w in weapons_in(st, max(0, m.start() - 60), m.start(), state) if ends.get(w[2], -9) >= m.start() - 1]
 
 
 _DASH = re.compile(r"\s[–—]\s|\s-\s")

@@ -16,9 +16,9 @@ from app.extract.attribution import claimant_of, quote_speaker
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.parties import others_as_agent
-from app.extract.roles import IT_THEY, ROLE_KINDS, bullet_actor, is_origin, preps_before, speech_floor
-from app.extract.sentences import Sentence, clause_of, text_before
-from app.extract.stance import them_recipient
+from app.extract.pronouns import object_reference, pronoun_parties
+from app.extract.roles import ROLE_KINDS, bullet_actor, is_origin, prep_actor
+from app.extract.sentences import Sentence, clause_of
 from app.extract.state import ArticleState, Frame, Speaker
 from app.extract.types import ExtractedStatement
 
@@ -28,8 +28,6 @@ _SELF_ACT = re.compile(r"commissioned|inducted|took delivery|takes delivery|take
 _URGED_BEFORE = re.compile(r"\burg\w+|\bcall\w* on\b", re.I)
 _STRONG_BREAK = re.compile(r";|\s[—–]\s")
 _EXPECTED = re.compile(r"expected", re.I)
-_AND_IT_THEY = re.compile(r"\s*,?\s*and\s+(?:it|they)\b")
-_COMMA_IT_THEY = re.compile(r",\s*(?:(?:and|but|yet|so)\s+)?(?:it|they)\s+(?=(?:[\w-]+\s+){0,3}$)")
 _EITHER_SIDE = re.compile(r"\bto\s+(?:either|any|both)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:side|sides|party|parties)\b", re.I)
 _ANNOUNCE_CONFIRM = re.compile(r"\b(?:announc\w*|confirm\w*)\b")
 _LIST_TRANSFER = re.compile(r"\b(?:suppl\w+|sent|sold|deliver\w*|transfer\w*|export\w*|provid\w*|shipp\w*|import\w*|bought|"
@@ -237,23 +235,13 @@ def _sentence_parties(st: Sentence, f: Frame, frames: list[Frame], denied_frames
     if f.trigger.form == "arrive" and rec is None and sup is not None and _EXPECTED.match(t, f.trigger.start):
         rec = state.common_recipient(sup, least=2)
     if f.supplier_from_subject_pronoun:
-        sup, rec = _pronoun_parties(st, f, sup, rec, claimant, state, first_actor)
+        sup, rec = pronoun_parties(st, f, sup, rec, claimant, state, first_actor)
     if sup is None and f.trigger.kind == "supply" and f.trigger.form == "noun" and claimant not in (None, "media", rec) \
             and _ADMITS_BEFORE.search(t, max(0, f.trigger.start - 50), f.trigger.start):
         sup = claimant  # "Seoul confirms shell shipments to US": the speaker's own shipments
     if rec is None and f.trigger.kind == "supply":
-        rec = _object_reference(st, f, claimant, state)
+        rec = object_reference(st, f, claimant, state)
     return sup, rec, speaker
-
-
-_US_AFTER = re.compile(r"\s+(?:to\s+)?us\b")
-
-
-def _object_reference(st: Sentence, f: Frame, claimant: str | None, state: ArticleState) -> str | None:
-    """ "Iran gave us rockets": the recipient is the speaker's side."""
-    if _US_AFTER.match(st.text, f.trigger.end) and claimant not in (None, "media") and claimant != f.supplier:
-        return claimant
-    return them_recipient(st, f, f.supplier, state)
 
 
 _RELATIVE_ASIDE = re.compile(r",\s+(?:which|who)\s[^,;]*,", re.I)
@@ -268,57 +256,6 @@ def _in_relative_aside(st: Sentence, f: Frame) -> bool:
 
 
 _ADMITS_BEFORE = re.compile(r"\b(?:confirm|acknowledg|admit)\w*\s+(?:(?:the|its|their|a|an|new|first|more|further)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
-_WE_BEFORE = re.compile(r"\b(?:we|our country|our army|our forces)\s+(?:[\w’']+\s+){0,3}$", re.I)
-
-
-def _pronoun_parties(st: Sentence, f: Frame, sup: str | None, rec: str | None, claimant: str | None,
-                     state: ArticleState, first_actor: ActorMention | None) -> tuple[str | None, str | None]:
-    """ "It sold ...", "..., and they bought ...": the pronoun's antecedent."""
-    t = st.text
-    if sup is None and f.trigger.kind == "supply" and IT_THEY.match(t) and state.last_subject:
-        sup = state.last_subject
-    if rec is None and f.trigger.kind == "acquire" and IT_THEY.match(t) and state.last_subject:
-        rec = state.last_subject
-    it_at = f.clause[0] if f.clause[0] > 0 and _AND_IT_THEY.match(t, f.clause[0]) else None
-    if it_at is None:
-        # "While Iran has fought IS in Syria, it has also supplied ...": the pronoun after the first clause
-        it_at = next((m.start() for m in _COMMA_IT_THEY.finditer(t, f.clause[0], f.trigger.start)), None)
-    if sup is None and it_at is not None:
-        floor = speech_floor(st, 0, it_at)
-        earlier = next((a for a in st.actors if floor <= a.start - st.start < it_at and a.kind in ROLE_KINDS
-                        and not preps_before(st, a) and not is_origin(st, a)), None)
-        if earlier is not None and earlier.code != rec:
-            sup = earlier.code
-    if sup is None and f.trigger.kind == "supply":
-        sup = _accused_pronoun(st, f, claimant, state)
-    if claimant and claimant not in ("media",) and sup is None and f.trigger.kind == "supply":
-        sup = claimant
-    if rec is None and f.trigger.kind == "acquire" and claimant not in (None, "media", sup) \
-            and _WE_BEFORE.search(t, max(0, f.trigger.start - 40), f.trigger.start):
-        rec = claimant  # "“We have received the guns from France,” Armenia's minister said"
-    if rec is None and f.trigger.kind == "acquire":
-        rec = first_actor.code if first_actor else None
-    return sup, rec
-
-
-_ACCUSED_PRONOUN = re.compile(r"\b(?:accus\w*|suspect\w*|blam\w*|charg\w*|condemn\w*|criticis\w*|criticiz\w*)\s+(?:it|them)\s+"
-                              r"(?:of|for)\s+(?:\w+ly\s+)?(?:\w+\s+){0,2}$", re.I)
-
-
-def _accused_pronoun(st: Sentence, f: Frame, claimant: str | None, state: ArticleState) -> str | None:
-    """ "Sudan cut ties with the UAE, accusing it of arming the RSF": the accused is the actor the
-    pronoun points back to (the last one before it other than the accuser), never the accuser."""
-    t = st.text
-    m = _ACCUSED_PRONOUN.search(t, max(0, f.trigger.start - 80), f.trigger.start)
-    if m is None:
-        return None
-    before = [a for a in st.actors if a.end - st.start <= m.start() and a.kind in ROLE_KINDS and a.code != claimant
-              and not is_origin(st, a)]
-    if before:
-        return before[-1].code
-    return state.last_subject if state.last_subject != claimant else None
-
-
 def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | None, rec: str | None,
                      claimant: str | None, state: ArticleState, lex: Lexicon) -> tuple[str | None, str | None]:
     """A missing supplier or recipient from the article: a named system's maker, the party's usual
@@ -395,8 +332,7 @@ def emit_exchange(st: Sentence, idx: int, frames: list[Frame], state: ArticleSta
         if last is not None:
             hi = clause_of(st.bounds(), em.end(), len(t))[1]
             # "... in exchange for Patriot batteries from the United States": a third party pays, to the supplier
-            source = next((a for a in st.actors if em.end() < a.start - st.start < hi and a.kind in ROLE_KINDS
-                           and re.search(r"\bfrom\s+(?:the\s+)?$", text_before(t, a.start - st.start, 12))), None)
+            source = prep_actor(st, em.end(), hi, "from")
             sup, rec = (source.code, last.supplier) if source is not None else (last.recipient, last.supplier)
             if sup == rec:
                 return
