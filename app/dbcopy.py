@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import MetaData, Table, and_, bindparam, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.schema import sort_tables_and_constraints
@@ -60,8 +60,6 @@ def ledger_table_names(conn: Connection) -> list[str]:
         names = [name for _, name, kind, *_ in conn.exec_driver_sql("PRAGMA main.table_list")
                  if kind == "table" and not name.startswith("sqlite_")]
     else:
-        from sqlalchemy import inspect
-
         names = inspect(conn).get_table_names()
     return sorted(n for n in names if n not in BOOKKEEPING)
 
