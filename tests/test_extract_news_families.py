@@ -846,3 +846,47 @@ def test_a_participle_after_said_speaks_for_the_same_speaker():
 
 def test_the_full_stop_of_an_abbreviated_subject_ends_no_clause():
     assert ("confirms", "USA", "ISR", "ammunition") in tuples("The U.S. will provide Israel with 14,000 MK-84 bombs.")
+
+
+# ------------------------------------------------------------------ denials and claims of neutral exporters
+
+def test_two_negated_verbs_share_the_goods_after_the_second():
+    # "has not supplied and will not supply X to Y": a denial of the past, not only a refusal of the future
+    found = tuples("Bulgarian President Rumen Petrov said Bulgaria has not supplied and will not supply "
+                   "weapons and ammunition to Ukraine.")
+    assert found == {("denies", "BGR", "UKR", "unspecified"), ("denies", "BGR", "UKR", "ammunition")}
+    # the same coordination without a negation is an ordinary claim
+    assert tuples("Chile built and shipped two patrol boats to Ecuador, the report said.") >= {
+        ("alleges", "CHL", "ECU", "naval")}
+
+
+def test_not_a_single_unit_of_goods_is_negated_however_long_the_noun():
+    found = tuples("Bulgarian President Rumen Petrov said on Sunday that not a single unit of Bulgarian weapons "
+                   "was sold either to Russia or to Ukraine.")
+    assert found == {("denies", "BGR", "RUS", "unspecified"), ("denies", "BGR", "UKR", "unspecified")}
+
+
+def test_goods_that_made_their_way_somewhere_with_an_adverb():
+    assert tuples("Bulgarian mortar rounds worth $300 million have made their way indirectly to Ukraine, "
+                  "the newspaper reported.") == {("alleges", "BGR", "UKR", "artillery")}
+
+
+def test_goods_made_to_be_shipped_are_the_makers_planned_supply():
+    found = extract("A leaked memo says Morocco secretly planned to produce up to 20,000 artillery shells "
+                    "to be shipped to Ukraine.").statements
+    assert {(s.stance, s.supplier, s.recipient, s.category, s.status) for s in found} == {
+        ("alleges", "MAR", "UKR", "artillery", "planned")}
+
+
+def test_a_speaker_who_downed_supplied_goods_is_not_their_supplier():
+    # the passive's missing agent is the claimant only in "X said the missiles were delivered"
+    assert tuples("The Sudanese army said it had shot down a drone supplied to the RSF by a foreign state.") == set()
+    assert tuples("Britain said the missiles had been delivered to Ukraine last week.") == {
+        ("confirms", "GBR", "UKR", "missile")}
+
+
+def test_the_company_said_after_its_own_delivery_confirms():
+    assert tuples("Lockheed Martin has delivered the first F-16 Block 70 jets to Bulgaria, the company said.") == {
+        ("confirms", "USA", "BGR", "combat_aircraft")}
+    assert claimants("Turkey's Baykar has delivered a second batch of TB2 drones to Mali, the company said in a statement.",
+                     "confirms", "TUR", "MLI") == {"TUR"}

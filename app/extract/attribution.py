@@ -203,6 +203,10 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
         if _NEW_CLAIM_AFTER.match(t, m.end()):
             continue  # "..., Asif's rejection suggests that ...": a new claim of its own, not an attribution of the one before
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
+        if _THE_MAKER.fullmatch(t, lo + 1, m.start()):
+            lead = st.actors[0] if st.actors else None
+            if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(t[: lead.start - st.start]):
+                return Speaker(lead.code), True  # "Baykar has delivered drones to Mali, the company said"
         sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
         if sp is None and not re.match(r"\s*[,;:]", t[m.end():]):  # "..., said Caracas", not "..., claimed, though Caracas"
             nb = _SENTENCE_STOP.search(t[m.end():])
@@ -353,6 +357,8 @@ def _last_straight_close(seg: str) -> int:
     return q if q > 0 else -1
 _IT_AGENT = re.compile(r"\s*(?:(?:and|but|then|later|early|earlier|also)\s+)*(?:in\s+\w+\s+\d{4},?\s+|in\s+\d{4},?\s+)?"
                        r"(?:it|the (?:company|firm|manufacturer|maker|exporter|contractor|shipyard))\s*(?:also\s+)?", re.I)
+_THE_MAKER = re.compile(r"\s*the\s+(?:(?:state|state-owned|arms|defen[cs]e|Turkish|Russian|American|Chinese|[A-Z]\w+)\s+){0,2}"
+                        r"(?:company|firm|manufacturer|maker|exporter|contractor|shipyard|group)\s*(?:also\s+)?", re.I)
 _NEW_CLAIM_AFTER = re.compile(r"\s+that\b")
 _SURNAME = re.compile(r"[A-Z][a-z’'-]+")
 _FIRST_PERSON = re.compile(r"\W*(?:I|I'm|I’m|we|We)\b")

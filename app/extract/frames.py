@@ -37,32 +37,37 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
     n = len(st.text)
     frames: list[Frame] = []
     span = Window(0, trigs, 0, 0, 0, 0)
+    shared: tuple[Trigger, bool | None, str] | None = None  # a verb whose goods follow the next one
     for i, tg in enumerate(trigs):
         lo, hi = clause_of(bounds, tg.start, n)
         nxt = trigs[i + 1].start if i + 1 < len(trigs) else n
         span.i, span.lo, span.hi = i, lo, hi
         span.prv = trigs[i - 1].end if i > 0 else 0
         span.win_hi = min(hi, nxt) if nxt > tg.end else hi
+        before, shared = shared, None
         found = parties_of(st, tg, span)
-        if found is None:
-            continue
-        supplier, recipient, from_pronoun = found
-        supplier, recipient = _deal_parties(st, tg, span, supplier, recipient)
-        supplier, followed = _follower(st, tg, lo, supplier)
-        weapons = _frame_weapons(st, tg, span, recipient, state)
+        supplier, recipient, from_pronoun = found if found is not None else (None, None, False)
+        if found is not None:
+            supplier, recipient = _deal_parties(st, tg, span, supplier, recipient)
+            supplier, followed = _follower(st, tg, lo, supplier)
+        weapons = _frame_weapons(st, tg, span, recipient, state) if found is not None else []
         if not weapons:
+            if i + 1 < len(trigs) and tg.form == "verb" and _SHARED_VERBS.fullmatch(st.text, tg.end, trigs[i + 1].start):
+                shared = (tg, _negated(st, tg, span, None), _status(st, tg, lo))
             continue
         negated = _negated(st, tg, span, supplier)
         if negated is None:
             continue
-        t = st.text
-        if st.folds:
-            planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
-            done = _DONE_VERB.search(t[lo:tg.end])
-        else:  # the same scans of the lower case, without IGNORECASE (P.lowered)
-            planned = bool(P.PLANNED_LOW.search(st.low[lo:tg.end])) or tg.form in ("train", "contract")
-            done = _DONE_VERB_LOW.search(st.low[lo:tg.end])
-        status = "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
+        status = _status(st, tg, lo)
+        if before is not None and before[1] is not None and before[0].kind == tg.kind:
+            # "has not supplied and will not supply shells to Kyiv": the first verb's goods are the second's
+            frames.append(Frame(
+                trigger=before[0], supplier=supplier.code if supplier else None,
+                recipient=_recipient_code(st, tg, supplier, recipient, state), weapons=weapons, negated=before[1],
+                status=before[2], quantity=quantity_at(st, weapons[0][2]), clause=(lo, hi),
+                supplier_from_subject_pronoun=from_pronoun,
+                more_suppliers=followed + [c for c in _listed_with(st, tg, supplier) if c not in followed],
+                more_recipients=_listed_with(st, tg, recipient)))
         frames.append(Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
@@ -81,6 +86,28 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             frames.append(replace(frames[-1], supplier=recipient.code, recipient=onward.code, more_suppliers=[],
                                   more_recipients=[]))
     return frames
+
+
+# "has not supplied and will not supply", "sold or given": two verbs sharing the goods after the second
+_SHARED_VERBS = re.compile(r"\s*,?\s+(?:and|or|nor)\s+(?:(?:has|have|had|will|would|did|does|do|is|are|was|were|"
+                           r"can|could|not|never|n't|also|even|still|been)\s+){0,3}")
+
+
+_TO_BE = re.compile(r"\bto be\s+(?:\w+ly\s+)?$", re.I)
+
+
+def _status(st: Sentence, tg: Trigger, lo: int) -> str:
+    """planned (a plan word from the clause's start to the trigger), delivered (a done verb) or unknown."""
+    t = st.text
+    if st.folds:
+        planned = bool(P.PLANNED_RE.search(t[lo:tg.end])) or tg.form in ("train", "contract")
+        done = _DONE_VERB.search(t[lo:tg.end])
+    else:  # the same scans of the lower case, without IGNORECASE (P.lowered)
+        planned = bool(P.PLANNED_LOW.search(st.low[lo:tg.end])) or tg.form in ("train", "contract")
+        done = _DONE_VERB_LOW.search(st.low[lo:tg.end])
+    if tg.form == "passive" and _TO_BE.search(t, max(lo, tg.start - 20), tg.start):
+        planned = True  # "shells to be shipped to Ukraine"
+    return "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
 
 
 _DEAL_GAP = re.compile(r"\s+(?:for\s+the|to)\s+$", re.I)
@@ -273,7 +300,7 @@ def _dashed_items(st: Sentence, after: int, state: ArticleState) -> list[tuple[s
     return [w for w in items if w[0] != "unspecified"]
 
 
-_NO_SUBJECT_PASSIVE = re.compile(r"\b(?:[Nn]o|not a single|not one)\s+(?:[\w-]+\s+){0,3}?(?:was|were|has been|have been|had been|is|are|"
+_NO_SUBJECT_PASSIVE = re.compile(r"\b(?:[Nn]o|not a single|not one)\s+(?:[\w-]+\s+){0,6}?(?:was|were|has been|have been|had been|is|are|"
                                  r"will be|is being|are being)\s+(?:\w+ly\s+)?$")
 
 

@@ -336,7 +336,7 @@ EMBARGO_RE = re.compile(
 ORIGIN_RE = re.compile(r"\b(?:(?:came|come|comes|coming)\s+from|originat(?:e|es|ed|ing)\s+(?:in|from)|(?:were|was|are|is)\s+"
                        r"(?:made|manufactured|produced)\s+in|(?:were|was|are|is)\s+traced\s+(?:back\s+)?to)\s+(?:the\s+)?", I)
 ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b)|"
-                       r"end(?:ed|s)? up (?=in\b|at\b|with\b)|(?:found|find|finds|made|make|makes) (?:their|its) way (?=to\b|into\b))", I)
+                       r"end(?:ed|s)? up (?=in\b|at\b|with\b)|(?:found|find|finds|made|make|makes) (?:their|its) way (?:\w+ly )?(?=to\b|into\b))", I)
 SPEAKER_NOUN_RE = re.compile(
     r"^\s*(?:the\s+)?(?:armed forces|army|military|ministry|defen[cs]e ministry|foreign ministry|government|presidency|"
     r"embassy|spokes\w+|official|officials|minister|statement|agency|mission|administration|navy|command|office)\b", I)

@@ -291,9 +291,14 @@ def _article_parties(st: Sentence, f: Frame, frames: list[Frame], sup: str | Non
         and lex.taxonomy.actor(claimant).kind in ROLE_KINDS
     if sup is None and rec is not None and f.trigger.form == "contract" and claimant_party and _ANNOUNCE_CONFIRM.search(t):
         sup = claimant  # the seller announcing the buyer's contract
-    if sup is None and rec is not None and f.trigger.form == "passive" and claimant_party:
-        sup = claimant
+    if sup is None and rec is not None and f.trigger.form == "passive" and claimant_party \
+            and _AUX_BEFORE.search(t, max(0, f.trigger.start - 30), f.trigger.start) and not _BY_SOMEONE.match(t, f.trigger.end):
+        sup = claimant  # "Britain said the missiles were delivered to Kyiv", not "it downed a drone supplied to the RSF"
     return sup, rec
+
+
+_AUX_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
+_BY_SOMEONE = re.compile(r"[^.;,]{0,40}?\bby\s+(?:a|an|the|another|some|other|unnamed|unidentified|foreign)\b", re.I)
 
 
 def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: str, speaker: Speaker | None,
