@@ -890,3 +890,26 @@ def test_the_company_said_after_its_own_delivery_confirms():
         ("confirms", "USA", "BGR", "combat_aircraft")}
     assert claimants("Turkey's Baykar has delivered a second batch of TB2 drones to Mali, the company said in a statement.",
                      "confirms", "TUR", "MLI") == {"TUR"}
+
+
+def test_denouncing_allegations_denies_them():
+    found = tuples('Laos has denounced allegations that it supplied rockets to Hamas as "sheer fiction."')
+    assert found == {("denies", "LAO", "hamas", "artillery"), ("alleges", "LAO", "hamas", "artillery")}
+    assert claimants('Laos has denounced allegations that it supplied rockets to Hamas.', "alleges", "LAO", "hamas") == {None}
+
+
+def test_the_passives_subject_is_its_goods_not_the_place_they_left():
+    assert tuples("Several drones had been shipped to Russia from a Malaysian factory for trials, the documents show.") == {
+        ("alleges", "MYS", "RUS", "uav")}
+
+
+def test_securing_goods_from_a_supplier_is_acquiring_them():
+    found = extract("Hamas had already paid a deposit to secure more rockets from Laos, the newspaper reported.").statements
+    assert {(s.stance, s.supplier, s.recipient, s.category, s.status) for s in found} == {
+        ("alleges", "LAO", "hamas", "artillery", "planned")}
+    assert tuples("The army secured the weapons depot after the attack.") == set()
+
+
+def test_who_slams_or_denounces_a_supplier_accuses_it():
+    assert claimants("Laos slammed Washington for sending cluster munitions to Ukraine.", "alleges", "USA", "UKR") == {"LAO"}
+    assert claimants("Laos denounced the United States for supplying rockets to Israel.", "alleges", "USA", "ISR") == {"LAO"}

@@ -227,6 +227,10 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
     """The frame's weapons: after the trigger within the clause, else before it; None drops the frame."""
     t, lo, hi, win_hi, prv = st.text, span.lo, span.hi, span.win_hi, span.prv
     weapons = weapons_in(st, tg.end, win_hi, state)
+    if weapons and tg.form == "passive" and not _WITH_AFTER.match(t, tg.end):
+        subject_goods = [w for w in weapons_in(st, max(lo, prv), tg.start, state) if w[0] != "unspecified"]
+        if subject_goods:  # "drones had been shipped to Russia from a factory": the subject is the goods
+            weapons = subject_goods
     if tg.form == "turned":
         weapons = weapons_in(st, tg.end, hi, state)
     if tg.form == "arrive":
@@ -273,6 +277,7 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
     return weapons
 
 
+_WITH_AFTER = re.compile(r"\s+(?:\w+ly\s+)?with\b", re.I)
 _WHICH_BEFORE = re.compile(r",\s+(?:which|that)\s+(?:[\w’'-]+\s+){1,4}$", re.I)
 
 

@@ -241,7 +241,7 @@ DENY_VERB_RE = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|denials?|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|rebuff(?:s|ed|ing)?|"
     r"repudiat(?:e|es|ed|ing))\b|"
     # verbs that deny only with a claim as their object: "condemned accusations that", "brushed off the reports"
-    r"\b(?:condemn(?:s|ed|ing)?|brush(?:es|ed|ing)? off|shrug(?:s|ged|ging)? off|wav(?:es|ed|ing) away|scoff(?:s|ed|ing)? at|"
+    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|brush(?:es|ed|ing)? off|shrug(?:s|ged|ging)? off|wav(?:es|ed|ing) away|scoff(?:s|ed|ing)? at|"
     r"slam(?:s|med|ming)?|decr(?:y|ies|ied|ying)|disput(?:e|es|ed|ing))"
     r"(?=\s+(?:the\s+|these\s+|those\s+|such\s+)?(?:[\w-]+\s+){0,3}?(?:accusations?|claims?|allegations?|reports?|charges?|assertions?|findings)\b)", I)
 DENY_PRED_RE = re.compile(
@@ -283,7 +283,7 @@ REFUSAL_RE = re.compile(
     r"stall\w*|withh[oe]ld\w*|hold\w* back|held back|delay\w*|freez\w*|froze)\b", I)
 PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
-    r"try\w*|tried|attempt\w*|prepar\w*|moving to|(?:agree|decide)[ds]?(?:\s+[\w-]+){0,4}?\s+to|deal to|to buy|to acquire|to obtain|to receive|to send|"
+    r"try\w*|tried|attempt\w*|prepar\w*|moving to|(?:agree|decide)[ds]?(?:\s+[\w-]+){0,4}?\s+to|deal to|to buy|to acquire|to obtain|to secure|to receive|to send|"
     r"to supply|to deliver|to provide|pledg\w*|promis\w*|train\w*|wants? to|hope\w* to|aim\w* to|set to|poised to|"
     r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming|"
     r"possible|potential|approv\w*|cleared|green-?light\w*)\b", I)
