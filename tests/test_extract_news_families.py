@@ -913,3 +913,19 @@ def test_securing_goods_from_a_supplier_is_acquiring_them():
 def test_who_slams_or_denounces_a_supplier_accuses_it():
     assert claimants("Laos slammed Washington for sending cluster munitions to Ukraine.", "alleges", "USA", "UKR") == {"LAO"}
     assert claimants("Laos denounced the United States for supplying rockets to Israel.", "alleges", "USA", "ISR") == {"LAO"}
+
+
+# ------------------------------------------------------------------ arms-trade statistics
+
+def test_displacing_another_supplier_names_both():
+    assert tuples("Spain has overtaken the United States as Chile's largest arms supplier, the institute said.") == {
+        ("alleges", "ESP", "CHL", "unspecified"), ("alleges", "USA", "CHL", "unspecified")}
+
+
+def test_with_a_supplier_as_its_main_one():
+    assert tuples("Peru's arms imports rose by 14%, with Spain as its main supplier.") == {("alleges", "ESP", "PER", "unspecified")}
+    assert tuples("Spain is Peru's main supplier of olive oil.") == set()
+
+
+def test_a_share_of_a_suppliers_exports_received():
+    assert tuples("Chile received nearly a third of Spain's arms exports in 2019-23.") == {("alleges", "ESP", "CHL", "unspecified")}

@@ -56,6 +56,10 @@ def _dealings(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     return supplier, recipient, from_pronoun
 
 
+_WITH_AS = re.compile(r"\bwith\s+(?:the\s+)?$", re.I)
+_AS_AFTER = re.compile(r"\s+as\s+", re.I)
+
+
 def _supplier_noun(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """ "X is Y's main arms supplier"."""
     t, lo, win_hi = st.text, span.lo, span.win_hi
@@ -63,7 +67,11 @@ def _supplier_noun(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     from_pronoun = False
     floor = speech_floor(st, lo, tg.start)
     subj = subject_actor(st, floor, tg.start)
-    if subj is not None and POSSESSIVE_AFTER.match(t[subj.end - st.start:]):
+    with_as = next((a for a in st.actors if a.kind in ROLE_KINDS and floor <= a.start - st.start < tg.start
+                    and _AS_AFTER.match(t, a.end - st.start) and _WITH_AS.search(t, max(lo, a.start - st.start - 8), a.start - st.start)), None)
+    if with_as is not None:
+        subj = with_as  # "..., with China as its main supplier"
+    elif subj is not None and POSSESSIVE_AFTER.match(t[subj.end - st.start:]):
         subj = subject_actor(st, floor, subj.start - st.start)  # "Russia is Bolivia's main arms supplier"
     if subj is None or not re.search(r"\b(?:is|was|are|were|has been|have been|remains|remained|became|become|as)\b", t[subj.end - st.start:tg.start]):
         return None
@@ -74,6 +82,9 @@ def _supplier_noun(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
         recipient = next((a for a in st.actors if a.end - st.start == base + pm.end(1) and a.kind in ROLE_KINDS), None)
     elif pm and pm.group(2) == "our":
         from_pronoun = True
+    elif pm and _WITH_AS.search(t, max(lo, subj.start - st.start - 8), subj.start - st.start):
+        # "Pakistan's imports rose, with China as its main supplier": "its" is the sentence's first party
+        recipient = next((a for a in st.actors if a.kind in ROLE_KINDS and a.start < subj.start and a.code != subj.code), None)
     if recipient is None:
         recipient = prep_actor(st, tg.end, win_hi, "to|for")
     return supplier, recipient, from_pronoun

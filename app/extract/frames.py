@@ -26,6 +26,9 @@ _PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
 _QUESTION_WORD = re.compile(r"\b(?:how|what|whether|which|when|where|why)\b", re.I)
 _FOLLOW_BEFORE = re.compile(r"\b(?:follow(?:s|ed|ing)?|join(?:s|ed|ing)?)\s+(?:the\s+)?$", re.I)
 _IN_GAP = re.compile(r"\s+in\s+")
+_AS_GAP = re.compile(r"\s+as\s+")
+_DISPLACE_BEFORE = re.compile(r"\b(?:displac|replac|overt(?:ook|ake|akes|aken|aking)|surpass|oust|supplant|edg(?:e|es|ed|ing) out)\w*\s+"
+                              r"(?:the\s+)?$", re.I)
 
 
 def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
@@ -159,6 +162,11 @@ def _follower(st: Sentence, tg: Trigger, lo: int, supplier: ActorMention | None)
     """ "Germany agreed to follow France in supplying ...", "Canada joined Britain in sending ...": the subject
     of follow/join supplies too, and the party it follows is one more supplier."""
     t = st.text
+    if supplier is not None and tg.form == "supplier" and _AS_GAP.match(t, supplier.end - st.start, tg.start):
+        m = _DISPLACE_BEFORE.search(text_before(t, supplier.start - st.start, 30))
+        subject = subject_actor(st, lo, supplier.start - st.start - len(m.group(0))) if m else None
+        if subject is not None and subject.code != supplier.code:
+            return subject, [supplier.code]  # "France displaced the US as India's second arms supplier": both supply
     if supplier is None or tg.kind != "supply" or not _IN_GAP.fullmatch(t, supplier.end - st.start, tg.start):
         return supplier, []
     m = _FOLLOW_BEFORE.search(text_before(t, supplier.start - st.start, 20))
@@ -254,6 +262,8 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
     if not weapons and tg.form in ("noun", "supplier"):  # "arms shipments", "its arms supplier"
         weapons = [(w.category, w.system, w.start - st.start) for w in st.weapons
                    if w.start - st.start <= tg.start < w.end - st.start]
+    if not weapons and tg.form == "supplier" and _OF_AFTER.match(t, tg.end) is None:
+        weapons = weapons_in(st, lo, tg.start, state)  # "Pakistan's arms imports rose, with China as its main supplier"
     if not weapons and tg.form == "verb" and P.NOT_GOODS_OBJECT_RE.match(t, tg.end):
         return None  # "... and gave material backing to Hezbollah": its own object, no goods; borrow none
     if not weapons and tg.form in {"passive", "noun", "adj", "verb", "contract"}:
@@ -277,6 +287,7 @@ def _frame_weapons(st: Sentence, tg: Trigger, span: Window, recipient: ActorMent
     return weapons
 
 
+_OF_AFTER = re.compile(r"\s+of\b", re.I)
 _WITH_AFTER = re.compile(r"\s+(?:\w+ly\s+)?with\b", re.I)
 _WHICH_BEFORE = re.compile(r",\s+(?:which|that)\s+(?:[\w’'-]+\s+){1,4}$", re.I)
 

@@ -253,7 +253,16 @@ def _source(st: Sentence, tg: Trigger, win_hi: int) -> ActorMention | None:
     a = prep_actor(st, tg.end, win_hi, "from")
     if a is not None and _ASIDE.search(st.text, tg.end, a.start - st.start) and origin_actor(st, tg.end, a.start - st.start):
         return None
+    if a is None and tg.kind == "acquire":
+        m = _SHARE_OF_EXPORTS.match(st.text, tg.end)  # "India received 30% of France's arms exports"
+        if m:
+            a = next((x for x in st.actors if x.start - st.start == m.start(1) and x.kind in ROLE_KINDS), None)
     return a
+
+
+_SHARE_OF_EXPORTS = re.compile(r"\s+(?:about\s+|around\s+|nearly\s+|almost\s+|over\s+|more than\s+|some\s+)?(?:\d[\d.]*\s*(?:%|per\s*cent|percent)|"
+                       r"(?:a|one|two)\s+(?:third|quarter|half|fifth)|half|most|much)\s+of\s+(?:all\s+)?(?:the\s+)?"
+                       r"(\S+?)[’']s?\s+(?:major\s+|total\s+)?(?:arms|weapons?|military)\s+(?:exports|sales|deliveries|transfers)\b", re.I)
 
 
 _TO_BE_BEFORE = re.compile(r"\bto be\s+(?:\w+ly\s+)?$")
