@@ -929,3 +929,26 @@ def test_with_a_supplier_as_its_main_one():
 
 def test_a_share_of_a_suppliers_exports_received():
     assert tuples("Chile received nearly a third of Spain's arms exports in 2019-23.") == {("alleges", "ESP", "CHL", "unspecified")}
+
+
+# ------------------------------------------------------------------ seizures and sightings
+
+def test_goods_received_that_were_made_in_a_state():
+    # an appositive naming where the goods were made gives the supplier of an acquisition
+    assert tuples("Mali received shipments of the Orion, a single-engine drone manufactured in Russia, "
+                  "said three Western officials.") == {("alleges", "RUS", "MLI", "uav")}
+
+
+def test_a_counted_engine_describes_the_aircraft():
+    assert tuples("Turkey sold twin-engine helicopters to Nigeria.") == {("alleges", "TUR", "NGA", "helicopter")}
+    assert tuples("China sold jet engines to Russia.") == {("alleges", "CHN", "RUS", "components")}
+
+
+def test_parts_for_two_kinds_of_goods_are_parts():
+    assert tuples("The seized cargo held Iranian-made components for ballistic missiles and cruise missiles "
+                  "bound for the Houthis.") == {("alleges", "IRN", "houthis", "components")}
+
+
+def test_a_shipment_of_aid_is_one_transfer():
+    assert tuples('"It is clear that Iran continues shipment of advanced lethal aid to the Houthis," the general said.') == {
+        ("alleges", "IRN", "houthis", "unspecified")}

@@ -37,6 +37,9 @@ _STOP_WORDS = frozenset({"against", "attack", "strike", "hit", "target", "shoot"
                          "saying", "adding", "citing", "according", "having", "objections"})
 
 
+_ENGINE_COUNT = re.compile(r"\b(?:single|twin|one|two|three|four|multi|double)[-‑]$", re.I)
+
+
 def _may_stop(st: Sentence) -> bool:
     """False only when WEAPON_STOP_RE cannot match anywhere in the sentence (memoised per sentence)."""
     ok = st.origin_cache.get("weapon_stop")
@@ -61,6 +64,8 @@ def weapons_in(st: Sentence, lo: int, hi: int, state: ArticleState) -> list[tupl
             continue  # "Caesar guns", "Leopard tanks": the noun heads the system just named
         if w.system is not None:
             named_end = w.end
+        if w.category == "components" and _ENGINE_COUNT.search(st.text, max(0, ws - 8), ws):
+            continue  # "a single-engine drone": the engine describes the drone
         cat, system = w.category, w.system
         if w.generic and w.text.lower() == "weapon":
             # "a further IRIS-T system, a weapon that ..." names no new good; "the weapon" alone

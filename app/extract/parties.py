@@ -257,6 +257,8 @@ def _source(st: Sentence, tg: Trigger, win_hi: int) -> ActorMention | None:
         m = _SHARE_OF_EXPORTS.match(st.text, tg.end)  # "India received 30% of France's arms exports"
         if m:
             a = next((x for x in st.actors if x.start - st.start == m.start(1) and x.kind in ROLE_KINDS), None)
+        elif tg.form == "verb":
+            a = made_in_actor(st, tg.end, win_hi)  # "Sudan received the Mohajer-6, a drone manufactured in Iran"
     return a
 
 

@@ -52,7 +52,7 @@ def _in_name(t: str, m: re.Match) -> bool:
 
 
 _PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
-                        r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
+                        r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}(?:(?:and|or)\s+(?:[\w’'-]+\s+){0,2})?$", re.I)
 _PARTS_FOR_NEEDS = P.hints(_PARTS_FOR)
 _PARTS_AFTER = re.compile(r"[\s-]*(?:spare\s+)?(?:parts|components|engines|electronics|kits|guidance)\b", re.I)
 

@@ -69,6 +69,8 @@ def _may_be_passive(st: Sentence, before: str) -> bool:
     return st.folds or has_any(before[-60:].lower(), *_PASSIVE_AUX_HINTS)
 
 
+_OF_GOODS = re.compile(r"\s+of\s+(?:[\w-]+\s+){0,3}")
+
 def find_triggers(st: Sentence) -> list[Trigger]:
     """The transfer triggers of a sentence in order; a noun right after a verb trigger joins its frame."""
     t = st.text
@@ -179,6 +181,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 45 \
                 and not _COMMA_SEMI.search(t[kept[-1].end: f.start]):
             continue
+        if kept and f.form == "noun" and kept[-1].form == "noun" and _OF_GOODS.fullmatch(t, kept[-1].end, f.start):
+            continue  # "shipment of lethal aid": the aid is the shipment's goods, not a transfer of its own
         if kept and f.form == "noun" and kept[-1].form == "noun" and t[kept[-1].end: f.start].isspace():
             kept[-1] = Trigger(kept[-1].start, f.end, f.kind, "noun")  # one compound: "assistance package", "arms sale"
             continue
