@@ -952,3 +952,15 @@ def test_parts_for_two_kinds_of_goods_are_parts():
 def test_a_shipment_of_aid_is_one_transfer():
     assert tuples('"It is clear that Iran continues shipment of advanced lethal aid to the Houthis," the general said.') == {
         ("alleges", "IRN", "houthis", "unspecified")}
+
+
+def test_a_possessive_names_who_sent_goods_that_arrived():
+    assert tuples("A convoy reportedly carrying Israel's Barak missiles has reached Cyprus via Greece, the website claimed.") >= {
+        ("alleges", "ISR", "CYP", "missile")}
+    assert tuples("Estonia's howitzers reached the front.") == set()
+
+
+def test_a_suspended_export_is_not_happening():
+    assert tuples("The direct export to Egypt of Belgian-made F-16 components is still suspended.") == set()
+    assert tuples("Russia's sale of S-400s to Turkey was halted last year.") == set()
+    assert tuples("Russia's sale of S-400s to Turkey was completed last year.") == {("alleges", "RUS", "TUR", "air_defence")}

@@ -11,8 +11,8 @@ import re
 
 from app.extract.parties import TO_PREPS, Parties, Window, acquire_parties, supply_parties
 from app.extract.roles import (
-    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, ROLE_KINDS, actor_at, is_origin, origin_actor, prep_actor, pronoun_subject,
-    speech_floor, subject_actor,
+    ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, ROLE_KINDS, actor_at, goods_owner, is_origin, origin_actor, prep_actor,
+    pronoun_subject, speech_floor, subject_actor,
 )
 from app.extract.sentences import Sentence, rel_span, text_before
 from app.extract.state import Trigger
@@ -146,7 +146,8 @@ def _carry(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
 def _arrive(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """ "Iranian drones arrived in Russia"."""
     lo, win_hi, prv = span.lo, span.win_hi, span.prv
-    supplier = origin_actor(st, max(lo, prv), tg.start) or prep_actor(st, tg.end, win_hi, "from")
+    supplier = origin_actor(st, max(lo, prv), tg.start) or prep_actor(st, tg.end, win_hi, "from") \
+        or goods_owner(st, max(lo, prv), tg.start)  # "a cargo of South Korea's howitzers reached Estonia"
     recipient = None
     if st.text[tg.start:tg.end].lower() == "reached":  # "reached Ukraine through intermediaries in ...": its object
         recipient = actor_at(st, tg.end + 1, 4)

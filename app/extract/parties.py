@@ -15,7 +15,7 @@ from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
 from app.extract.roles import (
     ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, ROLE_KINDS, actor_at, announced_by, preps_before, is_origin, made_in_actor,
-    exemplified, origin_actor, prep_actor,
+    exemplified, goods_owner, origin_actor, prep_actor,
     pronoun_subject, relative_antecedent, relative_head, speech_floor, subject_actor,
 )
 from app.extract.sentences import Sentence, rel_span, text_before
@@ -116,16 +116,7 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
                 a = actor_at(st, tg.end + m2.end(), 4)
                 recipient = a if a is not None and a.kind in ROLE_KINDS else None
     elif tg.form == "passive":
-        supplier = by_actor or from_actor
-        if supplier is None:
-            for w in st.weapons:
-                ws_ = w.start - st.start
-                if max(lo, prv) <= ws_ < tg.start:
-                    owner = next((a for a in st.actors if a.kind in ROLE_KINDS and
-                                  re.fullmatch(r"[’']s\s+", t[a.end - st.start:ws_])), None)
-                    if owner is not None:
-                        supplier = owner
-                        break
+        supplier = by_actor or from_actor or goods_owner(st, max(lo, prv), tg.start)
         if supplier is None:
             # "Iranian-made drones were delivered to", "vehicles made in the UAE had been delivered to":
             # the goods' stated origin supplied them once a transfer verb says they were delivered

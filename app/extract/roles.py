@@ -390,6 +390,21 @@ _ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early
 _MADE_IN = re.compile(r"\b(?:made|built|produced|manufactured|designed)\s+in\s+(?:the\s+)?", re.I)
 
 
+def goods_owner(st: Sentence, lo: int, hi: int) -> ActorMention | None:
+    """The party whose possessive is right before goods between `lo` and `hi` ("South Korea's K9 howitzers")."""
+    t = st.text
+    for w in st.weapons:
+        ws = w.start - st.start
+        if lo <= ws < hi:
+            owner = next((a for a in st.actors if a.kind in ROLE_KINDS and _OWNS.fullmatch(t, a.end - st.start, ws)), None)
+            if owner is not None:
+                return owner
+    return None
+
+
+_OWNS = re.compile(r"[’']s\s+(?:[A-Z][\w-]*\s+){0,2}")
+
+
 def made_in_actor(st: Sentence, lo: int, hi: int) -> ActorMention | None:
     """The state in "made in X" between `lo` and `hi`, right after a weapon."""
     t = st.text

@@ -164,6 +164,8 @@ _ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:[\w()-]+\s+){0,2}$", re.I)
 _BAN_ON = re.compile(r"\b(?:ban|embargo|moratorium|prohibition|restrictions?|curbs?)\s+on\s+(?:\w+\s+){0,2}$", re.I)
 
 
+_SUSPENDED_AFTER = re.compile(r"[^.;,]{0,80}?\b(?:is|was|are|were|remains?|remained|has been|have been|had been)\s+"
+                              r"(?:still\s+|now\s+|also\s+|currently\s+)?(?:suspended|halted|banned|frozen|on hold|paused)\b", re.I)
 _CAN_BE = re.compile(r"\b(?:can|could|may|might)\s+(?:\w+ly\s+)?be\s+(?:\w+ly\s+)?$", re.I)
 
 
@@ -182,6 +184,8 @@ def _hedged(t: str, f: Frame, low: str | None = None) -> bool:
     if f.trigger.form == "passive" and f.supplier is None \
             and _CAN_BE.search(t, max(0, f.trigger.start - 30), f.trigger.start):
         return True  # "an airfield from which explosives can be exported": a capability, nobody's transfer
+    if f.trigger.form == "noun" and _SUSPENDED_AFTER.match(t, f.trigger.end, f.clause[1]):
+        return True  # "the direct export to Egypt of F-16 parts is still suspended": not happening
     if " on " in t[max(0, f.trigger.start - 50):f.trigger.start] and _BAN_ON.search(t, max(0, f.trigger.start - 50), f.trigger.start):
         return True  # "the ban on weapons sales to Iran": what is banned is not said to happen
     if not f.negated and f.trigger.form == "verb" and ("any " in t or "every " in t) \
