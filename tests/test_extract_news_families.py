@@ -964,3 +964,23 @@ def test_a_suspended_export_is_not_happening():
     assert tuples("The direct export to Egypt of Belgian-made F-16 components is still suspended.") == set()
     assert tuples("Russia's sale of S-400s to Turkey was halted last year.") == set()
     assert tuples("Russia's sale of S-400s to Turkey was completed last year.") == {("alleges", "RUS", "TUR", "air_defence")}
+
+
+# ------------------------------------------------------------------ trafficking
+
+def test_goods_trafficked_or_smuggled_from_a_state():
+    assert tuples("Arms trafficking from Brazil to Paraguay has surged, the report said.") == {
+        ("alleges", "BRA", "PRY", "unspecified")}
+    assert tuples("Arms smuggling from Iran to Yemen has surged.") == {("alleges", "IRN", "YEM", "unspecified")}
+    assert tuples("Canada pledged to help Haiti fight arms trafficking.") == set()
+
+
+def test_goods_on_someones_streets_are_from_a_state():
+    assert tuples("Most guns on Jamaica's streets are from the United States, according to the United Nations.") == {
+        ("alleges", "USA", "JAM", "small_arms")}
+    assert tuples("The ambassador is from Russia.") == set()
+
+
+def test_a_possessive_purchase_is_the_buyers():
+    assert tuples("Officials raised concerns over Nairobi's purchase and use of Iranian drones.") == {
+        ("alleges", "IRN", "KEN", "uav")}

@@ -333,7 +333,7 @@ EMBARGO_RE = re.compile(
     r"(?:the\s+|an?\s+)?(?:(?:UN|U\.N\.|United Nations|international|UN Security Council)\s+)?(?:[A-Z][\w’'-]*\s+)?arms\s+embargo\b"
     r"(?:\s+(?:in force\s+|imposed\s+)?(?:on|in|against|for)\s+)?", I)
 # Goods said to come from a state ("components in Russia's weapons come from the U.S.").
-ORIGIN_RE = re.compile(r"\b(?:(?:came|come|comes|coming)\s+from|originat(?:e|es|ed|ing)\s+(?:in|from)|(?:were|was|are|is)\s+"
+ORIGIN_RE = re.compile(r"\b(?:(?:came|come|comes|coming|(?:are|is|were|was)(?:\s+(?:mostly|largely|mainly|primarily|overwhelmingly|all))?)\s+from|originat(?:e|es|ed|ing)\s+(?:in|from)|(?:were|was|are|is)\s+"
                        r"(?:made|manufactured|produced)\s+in|(?:were|was|are|is)\s+traced\s+(?:back\s+)?to)\s+(?:the\s+)?", I)
 ARRIVE_RE = re.compile(r"\b(?:arriv(?:e|es|ed|ing)|reached|landed|expected(?=[^.;]{0,40}\bfrom\b)|"
                        r"end(?:ed|s)? up (?=in\b|at\b|with\b)|(?:found|find|finds|made|make|makes) (?:their|its) way (?:\w+ly )?(?=to\b|into\b))", I)
@@ -375,7 +375,7 @@ def family_re(family: str, hits: frozenset[str] | None) -> re.Pattern:
 
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
-NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|trafficking|fair|expo|show|designs?)\b", I)
+NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|fair|expo|show|designs?)\b", I)
 # Implied denials of something other than a transfer (abuses, attacks).
 NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|civilians?|war crimes?|torture|executions?|involvement|responsibility|presence|mercenar\w+|troops in|fighters in|attack(?:ed|s)? on|shelling|bomb(?:ed|ing)|interference|spying|espionage|"
     r"invad\w*|invasion|topple|toppling|overthrow\w*|coup|appeals?|calls? for|cease-?fires?|truce|peace|talks|negotiations|"

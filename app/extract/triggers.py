@@ -35,6 +35,7 @@ _ARM_VERBS = frozenset({"arm", "armed", "arms", "signed up", "signs up", "signin
 # a word every ORIGIN_RE match contains (the sentence's ASCII words; a guard before the scan)
 _ORIGIN_WORDS = frozenset({"came", "come", "comes", "coming", "originate", "originates", "originated", "originating",
                            "made", "manufactured", "produced", "traced"})
+_BE_WORDS = frozenset({"are", "is", "was", "were"})  # "most weapons on X's streets are from Y" (with "from")
 _THE = re.compile(r"\s+(?:the\s+)?")
 
 
@@ -69,6 +70,11 @@ def _may_be_passive(st: Sentence, before: str) -> bool:
     return st.folds or has_any(before[-60:].lower(), *_PASSIVE_AUX_HINTS)
 
 
+# supply verbs that are also nouns: a noun after "the", "arms", "X's" ("arms smuggling from Iran") or before "of/from"
+_NOUN_TOO = frozenset({"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges",
+                       "smuggling", "trafficking"})
+_ACQ_NOUN_FORMS = frozenset({"purchase", "imports", "order"})
+_POSSESSIVE_BEFORE = re.compile(r"[’']s\s+(?:[\w-]+\s+)?$")
 _OF_GOODS = re.compile(r"\s+of\s+(?:[\w-]+\s+){0,3}")
 
 def find_triggers(st: Sentence) -> list[Trigger]:
@@ -92,10 +98,10 @@ def find_triggers(st: Sentence) -> list[Trigger]:
             continue
         if word == "arms" and not _subject_right_before(st, m.start()):
             continue  # the noun ("Iranian arms the Houthis used"), not "Iran arms the Houthis"  # "armed groups", "signed up for": a transfer only with a party as its object
-        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges"} and P.NOMINAL_PREV.search(before[-40:]):
+        if word in _NOUN_TOO and P.NOMINAL_PREV.search(before[-40:]):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
-        if word in {"supply", "supplies", "transfer", "export", "exports", "offer", "offers"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
+        if word in _NOUN_TOO and word not in {"pledge", "pledges"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
         if word.endswith(("ed", "en", "sent", "sold", "lent", "shipped", "given", "handed over")) and _may_be_passive(st, before) \
@@ -128,6 +134,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
                 and any(re.fullmatch(r",?\s+(?:(?:first|originally|later|all|also|mostly)\s+)?", t[w.end - st.start:m.start()]) for w in st.weapons if w.end - st.start <= m.start()):
             found.append(Trigger(m.start(), m.end(), "supply", "passive"))
             continue
+        if word in _ACQ_NOUN_FORMS and _POSSESSIVE_BEFORE.search(before[-40:]):
+            continue  # "Nairobi's purchase of Iranian drones": the noun, taken below
         if word.endswith("ed") and _may_be_passive(st, before) and P.PASSIVE_AUX_RE.search(before[-60:]) and word not in {"received"}:
             found.append(Trigger(m.start(), m.end(), "acquire", "passive"))
         elif word in _REDUCED_RELATIVE and _BY_AFTER.match(t, m.end()) \
@@ -155,7 +163,8 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         found.append(Trigger(m.start(), m.end(), kind, "contract"))
     for m in (P.ARRIVE_RE.finditer(t) if has_any(low, "arriv", "reached", "landed", "expected", "ended up", "ends up", "end up", " way ") else ()):
         found.append(Trigger(m.start(), m.end(), "acquire", "arrive"))
-    for m in (P.ORIGIN_RE.finditer(t) if not st.words.isdisjoint(_ORIGIN_WORDS) else ()):
+    for m in (P.ORIGIN_RE.finditer(t) if not st.words.isdisjoint(_ORIGIN_WORDS)
+              or ("from" in st.words and not st.words.isdisjoint(_BE_WORDS)) else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "origin"))
     for m in (P.EMBARGO_RE.finditer(t) if "embargo" in st.words else ()):
         found.append(Trigger(m.start(), m.end(), "supply", "embargo"))
