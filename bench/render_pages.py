@@ -7,7 +7,7 @@
 
 Each URL of the files (one a line, e.g. bench_mixed.py's) is requested in this process with the
 response cache off; a list URL (`/?...`) also as its `/api/allegations`, `/api/facets` and
-`/api/flows` answers. The bodies go to OUT (one file each) with OUT/hashes.json ({url: [status,
+`/api/flows` answers and as the htmx fragment that replaces the results (`hx:/?...`). The bodies go to OUT (one file each) with OUT/hashes.json ({url: [status,
 sha256]}); --compare prints the URLs whose status or body differ and exits 1 if any do.
 """
 from __future__ import annotations
@@ -31,11 +31,12 @@ def render(db: str, out: Path, files: list[Path]) -> dict[str, list]:
     print(f"code: {Path(app.__file__).parent}", file=sys.stderr)
     urls = [u for f in files for u in f.read_text().split()]
     urls += [f"/api/{kind}{u[1:]}" for u in urls if u.startswith("/?") for kind in ("allegations", "facets", "flows")]
+    urls += [f"hx:{u}" for u in urls if u.startswith("/?")]
     out.mkdir(parents=True, exist_ok=True)
     hashes: dict[str, list] = {}
     with TestClient(create_app()) as client:
         for i, url in enumerate(dict.fromkeys(urls)):
-            r = client.get(url)
+            r = client.get(url.removeprefix("hx:"), headers={"HX-Request": "true"} if url.startswith("hx:") else {})
             hashes[url] = [r.status_code, hashlib.sha256(r.content).hexdigest()]
             (out / f"{i:05d}.txt").write_bytes(url.encode() + b"\n" + r.content)
     (out / "hashes.json").write_text(json.dumps(hashes, indent=0))

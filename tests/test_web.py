@@ -78,6 +78,30 @@ def test_facet_counts_are_shown_beside_each_value(client):
     assert counts("stance") == {"denied": 1, "confirmed": 1, "undenied": 4}
 
 
+def test_facet_values_are_escaped_and_keep_their_ids_and_hidden_counts(client, lg):
+    lg.actor("evil", name='<img src=x onerror=alert(1)> "Group" & co', kind="group")
+    art = lg.article(["Group X got rifles from Iran."], title="t", published=None)
+    lg.statement(art, art.text, supplier="IRN", recipient="evil", category="small_arms")
+    lg.commit()
+    hostile = '<svg onload=alert(2)>&"x'
+    r = client.get("/?supplier=IRN")
+    assert "<img src=x" not in r.text
+    page = soup(r)
+    li = next(li for li in page.select("#facet-recipient li") if li.select_one("input")["value"] == "evil")
+    label = li.select_one("label")
+    assert label.contents[0] == '<img src=x onerror=alert(1)> "Group" & co '
+    assert label.select_one(".count").get_text() == "1" and label.select_one(".visually-hidden").get_text() == "1 allegation"
+    assert li.select_one("label")["for"] == li.select_one("input")["id"] == "f-recipient-evil"
+    assert li.select_one("input")["name"] == "recipient" and not li.select_one("input").has_attr("checked")
+    r = client.get("/", params={"supplier": "IRN", "system": hostile})
+    assert "<svg onload" not in r.text
+    chosen = soup(r).select_one("#facet-system li.selected.zero")  # selected, matching nothing: listed to switch off
+    box = chosen.select_one("input")
+    assert box["value"] == hostile and box.has_attr("checked") and box["id"].startswith("f-system-_svg_onload")
+    assert chosen.select_one(".visually-hidden").get_text() == "0 allegations"
+    assert chosen.select_one("label").contents[0] == hostile + " "
+
+
 def test_stance_denied_includes_allegations_answered_by_a_pair_denial(client):
     page = soup(client.get("/?stance=denied"))
     assert card_titles(page) == {
