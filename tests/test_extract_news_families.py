@@ -984,3 +984,17 @@ def test_goods_on_someones_streets_are_from_a_state():
 def test_a_possessive_purchase_is_the_buyers():
     assert tuples("Officials raised concerns over Nairobi's purchase and use of Iranian drones.") == {
         ("alleges", "IRN", "KEN", "uav")}
+
+
+# ------------------------------------------------------------------ sale notifications
+
+def test_notifying_congress_of_a_sale_is_the_sellers_planned_sale():
+    found = extract("The Biden administration formally notified Congress on Tuesday of a $900 million arms sale package "
+                    "for Vietnam, including patrol boats and anti-tank missiles.").statements
+    assert {(s.stance, s.supplier, s.recipient, s.category, s.status) for s in found} == {
+        ("confirms", "USA", "VNM", "naval", "planned"), ("confirms", "USA", "VNM", "missile", "planned")}
+
+
+def test_it_after_a_notifying_government_is_that_government():
+    assert tuples("The Trump administration notified Congress that it intends to sell Vietnam a $400 million arms package.") == {
+        ("confirms", "USA", "VNM", "unspecified")}

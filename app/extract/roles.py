@@ -381,7 +381,8 @@ def remember_subject(st: Sentence, state: ArticleState) -> None:
 _ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early)\s+\w+\s+|\w+ly\s+|also\s+|has\s+|have\s+|had\s+|"
                         r"made\s+a\s+determination\s+|(?:said|says)\s+(?:that\s+)?(?:it|they)\s+)*"
                         r"(?:(?:announc|unveil|approv|authori[sz]|pledg|promis|commit|clear|green-?l|okay|confirm|acknowledg|admit)\w*|"
-                        r"sign\w*\s+off\s+on)\s+"
+                        r"sign\w*\s+off\s+on|notif\w*\s+(?:the\s+)?(?:Congress|lawmakers|legislators|parliament)"
+                        r"(?:\s+(?:on|in|this|last)\s+\w+)?\s+(?:of|about))\s+"
                         r"(?:(?:a|an|the|its|their|his|her|another|further|additional|new|fresh|first|latest|second|third|"
                         r"\$?[\d.,]+(?:bn|m)?|(?:\w+-)?(?:million|billion)|dollar|euro|pound|worth|of|[\w-]+(?:st|nd|rd|th))\s+){0,6}"
                         r"(?:[\w-]+\s+){0,3}$", re.I)
