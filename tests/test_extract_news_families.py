@@ -998,3 +998,20 @@ def test_notifying_congress_of_a_sale_is_the_sellers_planned_sale():
 def test_it_after_a_notifying_government_is_that_government():
     assert tuples("The Trump administration notified Congress that it intends to sell Vietnam a $400 million arms package.") == {
         ("confirms", "USA", "VNM", "unspecified")}
+
+
+# ------------------------------------------------------------------ headline denials
+
+def test_rejecting_a_claim_of_sales_denies_the_deniers_own():
+    found = extract('Pyongyang rejects US claim of arms sales to Russia as "groundless"').statements
+    assert {(s.stance, s.supplier, s.recipient, s.category, s.claimant) for s in found} == {
+        ("denies", "PRK", "RUS", "unspecified", "PRK"), ("alleges", "PRK", "RUS", "unspecified", "USA")}
+    # a buyer's denial of purchases: the denier is the recipient
+    assert ("denies", "RUS", "IRN", "uav") in tuples("Iran denied reports of drone purchases from Russia.")
+
+
+def test_a_headline_speaker_before_a_colon():
+    assert tuples("Belarus: we did not send tanks to Russia") == {("denies", "BLR", "RUS", "armoured_vehicle")}
+    assert tuples("Armenia: we have received howitzers from India") == {("confirms", "IND", "ARM", "artillery")}
+    # a topic label before a colon is nobody's speech
+    assert claimants("Ukraine: Iran sent drones to Russia", "alleges", "IRN", "RUS") == {"media"}

@@ -223,6 +223,11 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             sp = resolve_segment(st, m.end(), seg_end, state, first_actor)
             if sp is not None and (m.start() > end or m.end() < pos) and not [s for s in said if s.start() < pos and s.start() > 0]:
                 return sp, True
+    m = _COLON_SPEAKER.match(t)  # a headline's "Belarus: we did not send tanks to Russia"
+    if m is not None and m.end() <= pos:
+        a = next((a for a in st.actors if rel_span(st, a) == m.span(1) and a.kind in ROLE_KINDS), None)
+        if a is not None:
+            return Speaker(a.code), True
     return None, False
 
 def _according_before(st: Sentence, pos: int, state: ArticleState, first_actor: ActorMention | None) -> Speaker | None:
@@ -359,6 +364,7 @@ _IT_AGENT = re.compile(r"\s*(?:(?:and|but|then|later|early|earlier|also)\s+)*(?:
                        r"(?:it|the (?:company|firm|manufacturer|maker|exporter|contractor|shipyard))\s*(?:also\s+)?", re.I)
 _THE_MAKER = re.compile(r"\s*the\s+(?:(?:state|state-owned|arms|defen[cs]e|Turkish|Russian|American|Chinese|[A-Z]\w+)\s+){0,2}"
                         r"(?:company|firm|manufacturer|maker|exporter|contractor|shipyard|group)\s*(?:also\s+)?", re.I)
+_COLON_SPEAKER = re.compile(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*:\s+(?:[“\"]|(?:we|our|I)\b)")
 _NEW_CLAIM_AFTER = re.compile(r"\s+that\b")
 _SURNAME = re.compile(r"[A-Z][a-z’'-]+")
 _FIRST_PERSON = re.compile(r"\W*(?:I|I'm|I’m|we|We)\b")

@@ -128,6 +128,9 @@ _PRONOUN_DENIER = re.compile(r"\s*(?:he|she|they|the (?:minister|spokes\w+|minis
 _GERUND_GAP = re.compile(r"\s*(?:ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
 _FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?|assertions?)"
                        r"(?:\s+by\s+[^,;]{1,60}?)?\s+(?:(?:claiming|saying|suggesting|alleging|stating|asserting)\s+)?(?:that|of)\b", re.I)
+# "rejects US claim of arms sales to Russia": the denier is the transfer noun's implied party
+_CLAIM_OF_GAP = re.compile(r"\s*(?:(?:the|a|an|these|those|such|all)\s+)?(?:[\w.’'-]+\s+){0,2}?(?:claims?|reports?|allegations?|"
+                           r"accusations?|charges?|suggestions?|rumou?rs?)\s+(?:of|about)\s+(?:[\w-]+\s+){0,3}", re.I)
 _NAME_BEFORE = re.compile(r"([A-Z][\w’'-]+)\s+(?:(?:has|had|have|also|again|flatly|firmly|strongly|categorically|later)\s+){0,2}$")
 _CLAIM_OWNER_AFTER = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,2}?(?:allegations?|claims?|accusations?|reports?|charges?|assertions?|"
                                 r"statements?|intelligence|officials?|media)\b", re.I)
@@ -147,7 +150,8 @@ def _deny_frames(st: Sentence, idx: int, frames: list[Frame], own: list[int], de
     for i in own:
         f = frames[i]
         # "X denied supplying ...": the gerund's subject is the denier
-        gerund = _GERUND_GAP.fullmatch(t[dend:f.trigger.start]) is not None
+        gerund = _GERUND_GAP.fullmatch(t[dend:f.trigger.start]) is not None \
+            or (f.trigger.form == "noun" and _CLAIM_OF_GAP.fullmatch(t, dend, f.trigger.start) is not None)
         sup = f.supplier or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "supply" else None)
         rec = f.recipient or (denier if (f.supplier_from_subject_pronoun or gerund) and f.trigger.kind == "acquire" else None)
         if sup is None and rec is not None:
