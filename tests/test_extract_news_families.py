@@ -1015,3 +1015,14 @@ def test_a_headline_speaker_before_a_colon():
     assert tuples("Armenia: we have received howitzers from India") == {("confirms", "IND", "ARM", "artillery")}
     # a topic label before a colon is nobody's speech
     assert claimants("Ukraine: Iran sent drones to Russia", "alleges", "IRN", "RUS") == {"media"}
+
+
+def test_goods_from_a_state_that_arrived_for_the_speaker():
+    assert tuples("The first batch of Leopard tanks from Portugal has arrived, Ukrainian defence minister "
+                  "Oleksii Reznikov said.") == {("confirms", "PRT", "UKR", "armoured_vehicle")}
+
+
+def test_thanking_for_a_delivery_names_its_goods():
+    found = extract("Kyiv thanked Berlin for the delivery of IRIS-T air defence systems.").statements
+    assert {(s.stance, s.supplier, s.recipient, s.category, s.system) for s in found} == {
+        ("confirms", "DEU", "UKR", "air_defence", "IRIS-T")}

@@ -147,7 +147,8 @@ def _arrive(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
     """ "Iranian drones arrived in Russia"."""
     lo, win_hi, prv = span.lo, span.win_hi, span.prv
     supplier = origin_actor(st, max(lo, prv), tg.start) or prep_actor(st, tg.end, win_hi, "from") \
-        or goods_owner(st, max(lo, prv), tg.start)  # "a cargo of South Korea's howitzers reached Estonia"
+        or goods_owner(st, max(lo, prv), tg.start) \
+        or prep_actor(st, max(lo, prv), tg.start, "from")  # "South Korea's howitzers", "tanks from Portugal have arrived"
     recipient = None
     if st.text[tg.start:tg.end].lower() == "reached":  # "reached Ukraine through intermediaries in ...": its object
         recipient = actor_at(st, tg.end + 1, 4)

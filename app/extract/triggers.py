@@ -187,7 +187,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
     # a noun right after a verb trigger ("received shipments of") belongs to that verb's frame
     kept: list[Trigger] = []
     for f in found:
-        if kept and f.form == "noun" and kept[-1].form in {"verb", "passive"} and f.start - kept[-1].end < 45 \
+        if kept and f.form == "noun" and kept[-1].form in {"verb", "passive", "thank"} and f.start - kept[-1].end < 45 \
                 and not _COMMA_SEMI.search(t[kept[-1].end: f.start]):
             continue
         if kept and f.form == "noun" and kept[-1].form == "noun" and _OF_GOODS.fullmatch(t, kept[-1].end, f.start):
