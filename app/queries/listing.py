@@ -3,7 +3,7 @@ row shows beside its counters (named systems, quotes matching the search, newest
 
 A page is a handful of queries whatever its length: the page's ids cut on the allegation table
 alone, then one joined query for their names, one for their systems, one for matching quotes,
-two for the newest quotes; the total is a popcount of the bitmap index (or a COUNT).
+one for the newest quotes; the total is a popcount of the bitmap index (or a COUNT).
 
 A denial whose category is `unspecified` ("we never supplied weapons to Russia") lives on the
 pair's unspecified allegation; it answers every allegation of the same supplier and recipient,
@@ -16,7 +16,7 @@ import math
 from datetime import date
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, literal, select, true, union_all
+from sqlalchemy import and_, bindparam, func, literal, select, true, union_all
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session
 
@@ -77,6 +77,14 @@ def allegation_row(m: RowMapping, systems: list[str], hits: list[Hit] | None = N
     return ROW.read(m, systems=systems, hits=hits or [], denied=m["a_n_denies"] > 0, confirmed=m["a_n_confirms"] > 0)
 
 
+# A page's rows by id, in each order of the list. Built once, like the page's other constant
+# statements: SQLAlchemy computes a statement's cache key once per object, not once per request.
+ROWS_BY_ID = {
+    key: select(*ROW.columns).select_from(LIST_FROM).where(A.c.id.in_(bindparam("ids", expanding=True))).order_by(*order)
+    for key, order in ORDER.items()
+}
+
+
 def rows_of(session: Session, *where, order=(), limit: int | None = None, offset: int = 0) -> list[RowMapping]:
     """Allegation rows (with their names and pair) matching `where`."""
     stmt = select(*ROW.columns).select_from(LIST_FROM).where(*where).order_by(*order)
@@ -102,7 +110,10 @@ def list_allegations(*, session: Session, filters: AllegationFilters, page_size:
             select(A.c.id).select_from(LIST_FROM if key == "pair" else A).where(*request.where(session, filters))
             .order_by(*ORDER[key]).limit(size).offset(offset)
         )
-    rows = rows_of(session, A.c.id.in_(page_ids), order=ORDER[key])
+    if isinstance(page_ids, list):
+        rows = session.execute(ROWS_BY_ID[key], {"ids": page_ids}).mappings().all()
+    else:
+        rows = rows_of(session, A.c.id.in_(page_ids), order=ORDER[key])
     if filters.page == 1 and len(rows) < size:
         total = len(rows)
     else:
@@ -157,16 +168,19 @@ def iter_allegation_batches(*, session: Session, filters: AllegationFilters, bat
         yield rows, systems_of(session, [r["a_id"] for r in rows])
 
 
+SYSTEMS_OF = (
+    select(AS.c.allegation_id, WS.c.name)
+    .select_from(AS.join(WS, WS.c.id == AS.c.system_id))
+    .where(AS.c.allegation_id.in_(bindparam("ids", expanding=True)))
+    .order_by(AS.c.allegation_id, AS.c.n_statements.desc(), WS.c.name)
+)
+
+
 def systems_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """Named systems of these allegations, most mentioned first (from ingest's tallies)."""
     if not ids:
         return {}
-    rows = session.execute(
-        select(AS.c.allegation_id, WS.c.name)
-        .select_from(AS.join(WS, WS.c.id == AS.c.system_id))
-        .where(AS.c.allegation_id.in_(ids))
-        .order_by(AS.c.allegation_id, AS.c.n_statements.desc(), WS.c.name)
-    )
+    rows = session.execute(SYSTEMS_OF, {"ids": ids})
     out: dict[int, list[str]] = {}
     for allegation_id, name in rows:
         out.setdefault(allegation_id, []).append(name)
@@ -211,21 +225,26 @@ def _hits_of(session: Session, ids: list[int], filters: AllegationFilters) -> di
     return out
 
 
-def _newest_ids(targets: list[int], stances: tuple[str, ...]):
-    """(allegation_id, stance, id of its newest statement of that stance) for every target and stance:
-    one index probe each, whatever the number of statements."""
-    st = union_all(*(select(literal(str(x)).label("stance")) for x in stances)).subquery("st")
-    newest = (
-        select(S.c.id).where(S.c.allegation_id == A.c.id, S.c.stance == st.c.stance, PUBLIC)
-        .order_by(*NEWEST).limit(1).correlate(A, st).scalar_subquery()
-    )
-    return select(A.c.id, st.c.stance, newest.label("sid")).select_from(A.join(st, true())).where(A.c.id.in_(targets))
+# Each (allegation, stance) of the allegations `targets`: the newest public statement of that
+# stance (one index probe each, whatever the number of statements) and what a card shows of it.
+# Built once: a statement's cache key is computed once per process, not per request.
+STANCES = union_all(*(select(literal(x.value).label("stance")) for x in STANCE_ORDER)).subquery("st")
+NEWEST_ID = (
+    select(S.c.id).where(S.c.allegation_id == A.c.id, S.c.stance == STANCES.c.stance, PUBLIC)
+    .order_by(*NEWEST).limit(1).correlate(A, STANCES).scalar_subquery()
+)
+Q = S.alias("q")
+NEWEST_QUOTES = (
+    select(A.c.id, STANCES.c.stance, Q.c.id, Q.c.article_id, Q.c.quote, Q.c.published, CLM.c.name)
+    .select_from(A.join(STANCES, true()).join(Q, Q.c.id == NEWEST_ID).outerjoin(CLM, CLM.c.id == Q.c.claimant_id))
+    .where(A.c.id.in_(bindparam("targets", expanding=True)))
+)
 
 
 def _latest_of(session: Session, rows: list[RowMapping], skip=frozenset()) -> dict[int, list[QuoteRef]]:
     """The newest statement of each stance of these allegations but those in `skip` (the pair's
     unspecified denial counts for each allegation of the pair, unless that allegation is a row
-    itself): two small queries for a whole page."""
+    itself): one small query for a whole page."""
     wanted = [r for r in rows if r["a_id"] not in skip]
     if not wanted:
         return {}
@@ -234,27 +253,17 @@ def _latest_of(session: Session, rows: list[RowMapping], skip=frozenset()) -> di
     for r in wanted:
         if r["a_pair_allegation_id"] is not None:
             pairs.setdefault(r["a_pair_allegation_id"], []).append(r["a_id"])
-    newest = [t for t in session.execute(_newest_ids(own + list(pairs), STANCE_ORDER)).all() if t[2] is not None]
-    if not newest:
-        return {}
-    found = {
-        m["id"]: m for m in session.execute(
-            select(S.c.id, S.c.article_id, S.c.stance, S.c.quote, S.c.published, CLM.c.name.label("claimant"))
-            .select_from(S.outerjoin(CLM, CLM.c.id == S.c.claimant_id))
-            .where(S.c.id.in_({sid for _, _, sid in newest}))
-        ).mappings()
-    }
+    newest = session.execute(NEWEST_QUOTES, {"targets": own + list(pairs)}).all()
     out: dict[int, dict[str, QuoteRef]] = {}
     own_set = {r["a_id"] for r in rows}
-    for allegation_id, stance, sid in newest:
-        m = found[sid]
+    for allegation_id, stance, sid, article_id, quote_text, published, claimant in newest:
         if allegation_id in own_set:
             targets = [allegation_id]
         else:
             targets = pairs.get(allegation_id, []) if stance == Stance.denies else []
         for target in targets:
-            quote = QuoteRef(statement_id=sid, article_id=m["article_id"], stance=stance, quote=m["quote"],
-                             claimant=m["claimant"], published=m["published"], pair_denial=allegation_id != target)
+            quote = QuoteRef(statement_id=sid, article_id=article_id, stance=stance, quote=quote_text,
+                             claimant=claimant, published=published, pair_denial=allegation_id != target)
             quotes = out.setdefault(target, {})
             if stance not in quotes or _newer(quote, quotes[stance]):
                 quotes[stance] = quote

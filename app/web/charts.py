@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from app.queries import Flow, TimelineBucket
 from app.vocab import Stance
@@ -32,6 +33,7 @@ class Cell:
     recipient: str
     supplier_name: str
     recipient_name: str
+    query: str  # the list filtered by the pair, as a query string
 
 
 @dataclass(slots=True)
@@ -91,7 +93,8 @@ def flow_matrix(flows: list[Flow]) -> Matrix | None:
         r = max(3.0, (CELL / 2 - 2) * math.sqrt(f.count / m.max_count))
         m.cells.append(Cell(x=left + CELL * j + CELL / 2, y=top + CELL * i + CELL / 2, r=round(r, 1),
                             count=f.count, supplier=f.supplier.code, recipient=f.recipient.code,
-                            supplier_name=f.supplier.name, recipient_name=f.recipient.name))
+                            supplier_name=f.supplier.name, recipient_name=f.recipient.name,
+                            query=urlencode((("supplier", f.supplier.code), ("recipient", f.recipient.code)))))
     return m
 
 
