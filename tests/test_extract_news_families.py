@@ -1026,3 +1026,40 @@ def test_thanking_for_a_delivery_names_its_goods():
     found = extract("Kyiv thanked Berlin for the delivery of IRIS-T air defence systems.").statements
     assert {(s.stance, s.supplier, s.recipient, s.category, s.system) for s in found} == {
         ("confirms", "DEU", "UKR", "air_defence", "IRIS-T")}
+
+
+# ------------------------------------------------------------------ hedge words inside names
+
+def test_no_actor_name_reads_as_a_hedge():
+    # a refusal, condition, negation or no-evidence pattern that matched inside a name ("ban" in Bangladesh,
+    # "Bangkok"; "deter" in "deteriorated") silently dropped every transfer of the sentence
+    from app.extract import patterns as P
+    from app.taxonomy import load_taxonomy
+
+    hedges = (P.REFUSAL_RE, P.CONDITIONAL_RE, P.NO_EVIDENCE_RE, P.NEGATION_RE)
+    for actor in load_taxonomy().actors:
+        for name in [actor.name, *actor.aliases]:
+            for form in (name, name.upper()):
+                assert not any(rx.search(form) for rx in hedges), (actor.code, form)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("BANGKOK (Reuters) - Myanmar has received six aircraft from China.", ("alleges", "CHN", "MMR", "aircraft")),
+    ("The Bangladeshi army received Chinese tanks.", ("alleges", "CHN", "BGD", "armoured_vehicle")),
+    ("Bangladesh said Russia sold MiG-29 jets to Myanmar.", ("alleges", "RUS", "MMR", "combat_aircraft")),
+    ("As relations deteriorated, Russia sold jets to Iran.", ("alleges", "RUS", "IRN", "combat_aircraft")),
+])
+def test_sentences_naming_such_places_keep_their_transfer(text, expected):
+    assert expected in tuples(text)
+
+
+def test_the_military_refers_to_the_state_whose_military_was_named():
+    text = ("Myanmar's military government has taken delivery of six FTC-2000G light combat aircraft from China, "
+            "a rights group said on Thursday, accusing Beijing of fuelling air strikes.\n\n"
+            "Russia has also supplied the military with Yak-130 trainers and Mi-35 helicopters, according to the United Nations.")
+    found = {(s.stance, s.supplier, s.recipient, s.category, s.claimant) for s in extract(text).statements}
+    assert ("alleges", "RUS", "MMR", "helicopter", "un") in found
+    # an unnamed rights group's claim is nobody's in particular; the accused is not its speaker
+    assert ("alleges", "CHN", "MMR", "aircraft", None) in found
+    assert not any(s == "confirms" for s, *_ in found)
+    assert tuples("Russia has also supplied the military with Mi-35 helicopters.") == set()  # no military named before

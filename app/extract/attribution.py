@@ -32,6 +32,9 @@ _THE_OPTIONAL = re.compile(r"\s*(?:(?:the|an?|one|two|three|four|several|some)\s
 _SENTENCE_STOP = re.compile(r"(?<![A-Z])\.(?![A-Za-z])|;|$")
 _PHRASE_STOP = re.compile(r"[,;]|(?<![A-Z])\.(?![A-Za-z])")
 _BARE_SUBJECT = re.compile(r"\s*(?:(?:the|a|an)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}|[a-z]+(?:\s+[a-z]+){0,2}|(?!On\b|In\b|At\b|Last\b|Earlier\b)[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4})\s*")
+_UNNAMED_SPEAKER = re.compile(r"\s*(?:a|an|one|two|three|several|some)\s+(?:[a-z][\w’'-]*\s+){0,3}"
+                              r"(?:group|organi[sz]ation|watchdog|monitor|source|sources|official|officials|diplomat|diplomats|"
+                              r"researchers?|analysts?|experts?|report|investigation)\s*")
 _QUESTION = re.compile(r"\s*Q\s*:")
 ANSWER_RE = re.compile(r"\s*A\s*:")
 
@@ -208,6 +211,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
             if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(t[: lead.start - st.start]):
                 return Speaker(lead.code), True  # "Baykar has delivered drones to Mali, the company said"
         sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
+        if sp is None and lo >= 0 and _UNNAMED_SPEAKER.fullmatch(t, lo + 1, m.start()):
+            return Speaker(None), True  # "..., a rights group said on Thursday, accusing Beijing": nobody named
         if sp is None and not re.match(r"\s*[,;:]", t[m.end():]):  # "..., said Caracas", not "..., claimed, though Caracas"
             nb = _SENTENCE_STOP.search(t[m.end():])
             sp = resolve_segment(st, m.end(), m.end() + nb.start(), state, first_actor)

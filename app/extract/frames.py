@@ -193,13 +193,25 @@ def _group_reference(st: Sentence, tg: Trigger, supplier: ActorMention | None, s
     return group if group is not None and (supplier is None or group != supplier.code) else None
 
 
+_FORCES_OBJECT = re.compile(r"\s+(?:the|its|their)\s+(?:country[’']s\s+)?(?:military|junta|regime|army|armed forces|air force)\b"
+                            r"(?!\s+of\b)", re.I)
+
+
+def _forces_reference(st: Sentence, tg: Trigger, supplier: ActorMention | None, state: ArticleState) -> str | None:
+    """ "Russia has also supplied the military with Yak-130 trainers": the state whose military the article
+    named last ("Myanmar's military government"), never the supplier itself."""
+    if tg.kind != "supply" or state.last_forces is None or not _FORCES_OBJECT.match(st.text, tg.end):
+        return None
+    return state.last_forces if supplier is None or state.last_forces != supplier.code else None
+
+
 def _recipient_code(st: Sentence, tg: Trigger, supplier: ActorMention | None, recipient: ActorMention | None,
                     state: ArticleState) -> str | None:
     """The recipient's code; "the Lebanese group" is the armed group named before, not Lebanon;
     "sell shells that Ukraine's military would use": the goods' user."""
     if recipient is None or (recipient.form == "demonym" and _GROUP_AFTER.match(st.text, tg.end)):
         return _group_reference(st, tg, supplier, state) or (recipient.code if recipient else None) \
-            or _end_user(st, tg, supplier)
+            or _end_user(st, tg, supplier) or (_forces_reference(st, tg, supplier, state) if recipient is None else None)
     return recipient.code
 
 

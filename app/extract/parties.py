@@ -104,7 +104,7 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             between = t[subj.end - st.start: tg.start]
             if subj is ante or announced_by(between):
                 supplier = subj  # "the Pentagon on Tuesday announced a new package of aid for Ukraine"
-            elif len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban\w*|den\w*|reject\w*)\b", between, re.I):
+            elif len(between.split()) <= 7 and not re.search(r"[,;]|\b(?:over|on|about|against|into|with|for|after|amid|despite|of|in|to|from|by|said|says|told|accused|urged|warned|according|sanction\w*|condemn\w*|impos\w*|seek\w*|sought|want\w*|request\w*|receiv\w*|await\w*|need\w*|monitor\w*|watch\w*|track\w*|investigat\w*|concern\w*|counter\w*|expos\w*|disrupt\w*|oppos\w*|criticis\w*|criticiz\w*|protest\w*|welcom\w*|block\w*|stop\w*|halt\w*|prevent\w*|ban(?:s|ned|ning)?|den(?:y|ies|ied|ying)|reject\w*)\b", between, re.I):
                 supplier = subj
         if recipient is None and supplier is not None and supplier is from_actor and subj is not None and subj.code != supplier.code:
             recipient = subj

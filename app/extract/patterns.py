@@ -274,15 +274,15 @@ NO_EVIDENCE_RE = re.compile(
     r"\b(?:has|have|had) (?:not|n[’']t) (?:yet )?(?:seen|found|detected|observed)\b|\bnot (?:yet )?(?:seen|observed|confirmed)\b|"
     r"\bunable to (?:confirm|verify)\b|\bcould not (?:be )?(?:confirm|verif)\w*|\bunverified\b|\bno (?:such )?(?:deal|transfer|deliveries)\b", I)
 CONDITIONAL_RE = re.compile(
-    r"\b(?:if|unless|whether|were to|should (?:\w+ )?(?:decide|choose)|in the event|in case|hypothetical\w*|would be (?:a|an) |would mark|would cross|would constitute|would represent|would be (?:crossing|a red line)|red line|warn\w* (?:\w+ ){0,3}against|deter(?!min)\w*|prevent|stop\w* short)\b", I)
+    r"\b(?:if|unless|whether|were to|should (?:\w+ )?(?:decide|choose)|in the event|in case|hypothetical\w*|would be (?:a|an) |would mark|would cross|would constitute|would represent|would be (?:crossing|a red line)|red line|warn\w* (?:\w+ ){0,3}against|deter(?:s|red|ring|rent|rence)?|prevent|stop\w* short)\b", I)
 REFUSAL_RE = re.compile(
     r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
     r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"
     r"(?:halt\w*|stopp?\w*|block\w*|blocked)(?!\s+(?:a|an|the|two|three|several)\s+(?:[\w-]+\s+)?(?:ship|vessel|dhow|boat|truck|"
-    r"convoy|plane|aircraft|lorry|container)s?\b)|suspend\w*|ban\w*|veto\w*|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*|"
+    r"convoy|plane|aircraft|lorry|container)s?\b)|suspend\w*|ban(?:s|ned|ning)?|veto\w*|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*|"
     r"stall\w*|withh[oe]ld\w*|hold\w* back|held back|delay\w*|freez\w*|froze)\b", I)
 PLANNED_RE = re.compile(
-    r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan\w*|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
+    r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan(?:s|ned|ning)?|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
     r"try\w*|tried|attempt\w*|prepar\w*|moving to|(?:agree|decide)[ds]?(?:\s+[\w-]+){0,4}?\s+to|deal to|to buy|to acquire|to obtain|to secure|to receive|to send|"
     r"to supply|to deliver|to provide|pledg\w*|promis\w*|train\w*|wants? to|hope\w* to|aim\w* to|set to|poised to|"
     r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming|"

@@ -365,12 +365,20 @@ def first_actor(st: Sentence) -> ActorMention | None:
     return next((a for a in st.actors if a.kind in ROLE_KINDS and not is_origin(st, a)), None)
 
 
+_FORCES_WORDS = r"(?:military|army|junta|regime|armed forces|air force)"
+_FORCES_AFTER = re.compile(rf"(?:[’']s)?\s+(?:[\w-]+\s+)?{_FORCES_WORDS}\b", re.I)
+_FORCES_IN = re.compile(rf"\b{_FORCES_WORDS}\b", re.I)
+
+
 def remember_subject(st: Sentence, state: ArticleState) -> None:
     """A sentence's leading actor is what "It" / "They" opening the next sentences refer to; its last
     armed group is what "the group" refers to."""
+    t = st.text
     for a in st.actors:
         if a.kind == "group":
             state.last_group = a.code
+        elif a.kind == "state" and (_FORCES_AFTER.match(t, a.end - st.start) or _FORCES_IN.search(a.text)):
+            state.last_forces = a.code  # "Myanmar's military government", "the Myanmar junta"
     lead = st.actors[0] if st.actors else None
     if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(st.text[: lead.start - st.start]):
         state.last_subject = lead.code

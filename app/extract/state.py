@@ -117,6 +117,7 @@ class ArticleState:
     last_person: Speaker | None = None
     last_subject: str | None = None
     last_group: str | None = None  # the armed group named last ("the group" refers to it)
+    last_forces: str | None = None  # the state whose military was named last ("the junta" refers to it)
     last_speaker_idx: int = -99
     doc_voice: str | None = None
     interviewee: str | None = None

@@ -322,7 +322,7 @@ def _emit_pairs(st: Sentence, idx: int, f: Frame, sup: str, rec: str, status: st
                 state.add(idx, stance, s_code, r_code, cat, system, status, speaker, claimant, st, f.quantity)
             # a party's own formal act (a signed contract, a commissioning) is also its confirmation
             actor_side = r_code if f.trigger.kind == "acquire" else s_code
-            if stance == "alleges" and claimant in (None, "media") and not st.in_quote and (
+            if stance == "alleges" and (claimant == "media" or (claimant is None and not st.said())) and not st.in_quote and (
                     f.trigger.form == "contract" or _SELF_ACT.match(t, f.trigger.start)
                     or P.CONTRACT_RE.search(t, f.clause[0], f.trigger.start)) \
                     and any(a.code == actor_side and a.start - st.start < f.trigger.start for a in st.actors):
