@@ -1063,3 +1063,8 @@ def test_the_military_refers_to_the_state_whose_military_was_named():
     assert ("alleges", "CHN", "MMR", "aircraft", None) in found
     assert not any(s == "confirms" for s, *_ in found)
     assert tuples("Russia has also supplied the military with Mi-35 helicopters.") == set()  # no military named before
+
+
+def test_endorsing_is_not_ending():
+    assert ("confirms", "DEU", "UKR", "armoured_vehicle") in tuples(
+        "Germany endorsed its plan to supply tanks to Ukraine last year and delivered them in March.")

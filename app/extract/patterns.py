@@ -279,7 +279,7 @@ REFUSAL_RE = re.compile(
     r"\b(?:refus\w+|declin\w+|rul\w+ out|reject\w+ (?:calls|requests|demands|pressure)|will not|won[’']t|would not|wouldn[’']t|"
     r"has no plans?|have no plans?|had no plans?|no plans? to|does not plan|do not plan|not (?:to|going to) (?:send|supply|deliver|provide)|"
     r"(?:halt\w*|stopp?\w*|block\w*|blocked)(?!\s+(?:a|an|the|two|three|several)\s+(?:[\w-]+\s+)?(?:ship|vessel|dhow|boat|truck|"
-    r"convoy|plane|aircraft|lorry|container)s?\b)|suspend\w*|ban(?:s|ned|ning)?|veto\w*|end\w* (?:its|their) |control\w*|restrict\w*|curb\w*|"
+    r"convoy|plane|aircraft|lorry|container)s?\b)|suspend\w*|ban(?:s|ned|ning)?|veto\w*|end(?:s|ed|ing)? (?:its|their) |control\w*|restrict\w*|curb\w*|"
     r"stall\w*|withh[oe]ld\w*|hold\w* back|held back|delay\w*|freez\w*|froze)\b", I)
 PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan(?:s|ned|ning)?|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
