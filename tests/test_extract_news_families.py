@@ -1068,3 +1068,10 @@ def test_the_military_refers_to_the_state_whose_military_was_named():
 def test_endorsing_is_not_ending():
     assert ("confirms", "DEU", "UKR", "armoured_vehicle") in tuples(
         "Germany endorsed its plan to supply tanks to Ukraine last year and delivered them in March.")
+
+
+def test_its_shipments_after_a_transfer_are_the_suppliers():
+    # "its" is the subject that shipped, not the recipient named after "to" (never the pair turned round)
+    assert tuples("Iran sold drones to Russia and has since stepped up its shipments.") == {("alleges", "IRN", "RUS", "uav")}
+    assert ("alleges", "IRN", "RUS", "uav") in tuples(
+        "Kyiv should cut ties with Tehran over its supply of drones to Moscow, the minister said.")

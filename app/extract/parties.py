@@ -23,6 +23,7 @@ from app.extract.state import Trigger
 
 TO_PREPS = r"to|into|toward|towards|bound for|destined for|intended for|headed for|headed to|en route to|on their way to|on its way to"
 _POSSESSIVE_BEFORE = re.compile(r"(\S+?)[’'](?:s\b)?\s+(?:own\s+)?(?:[\w\"“”’'-]+\s+){0,2}$")
+_TO_BEFORE = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$", re.I)
 _ITS_THEIR_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+){0,1}$", re.I)
 _BY_END = re.compile(r"\b(?:by|[Bb]y)\s+$")
 _WHOM_WHICH_BEFORE = re.compile(r",\s*(?:whom|which)\s+(?!(?:say|says|said|claim\w*|alleg\w*|accus\w*|believ\w*|report\w*|insist\w*|argu\w*)\b)"
@@ -70,12 +71,16 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             if e == tail + m.start(1) + len(m.group(1)) and a.kind in ROLE_KINDS:
                 possessive = a
     elif _ITS_THEIR_BEFORE.search(t[tail:tg.start]):
+        owners = []
         for a in st.actors:
             s_, e_ = rel_span(st, a)
             if e_ <= tg.start and a.kind in ROLE_KINDS and not is_origin(st, a) \
                     and not (re.search(r"\bthe\s+$", text_before(t, s_, 8)) and ACTOR_NOUN_AFTER.match(t[e_:])) \
                     and not POSSESSIVE_AFTER.match(t[e_:]):
-                possessive = a
+                owners.append(a)
+        # "Iran sold drones to Russia and stepped up its shipments": "its" is the last subject, not an object
+        possessive = next((a for a in reversed(owners) if not _TO_BEFORE.search(text_before(t, a.start - st.start, 12))),
+                          owners[-1] if owners else None)
     recipient = prep_actor(st, tg.end, win_hi, TO_PREPS)
     by_actor = prep_actor(st, tg.end, win_hi, "by")
     from_actor = prep_actor(st, tg.end, win_hi, "from")
