@@ -1075,3 +1075,13 @@ def test_its_shipments_after_a_transfer_are_the_suppliers():
     assert tuples("Iran sold drones to Russia and has since stepped up its shipments.") == {("alleges", "IRN", "RUS", "uav")}
     assert ("alleges", "IRN", "RUS", "uav") in tuples(
         "Kyiv should cut ties with Tehran over its supply of drones to Moscow, the minister said.")
+
+
+def test_a_gapped_second_purchase_or_delivery():
+    assert tuples("Egypt purchased Rafale jets from France in 2015 and MiG-29s from Russia in 2017.") == {
+        ("alleges", "FRA", "EGY", "combat_aircraft"), ("alleges", "RUS", "EGY", "combat_aircraft")}
+    assert tuples("Poland sent tanks to Ukraine and howitzers to Moldova.") == {
+        ("alleges", "POL", "UKR", "armoured_vehicle"), ("alleges", "POL", "MDA", "artillery")}
+    # a second verb is not a gap
+    assert tuples("Iran bought jets from Russia and sold drones to Sudan.") == {
+        ("alleges", "RUS", "IRN", "combat_aircraft"), ("alleges", "IRN", "SDN", "uav")}

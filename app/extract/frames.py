@@ -84,11 +84,51 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             more_suppliers=followed + [c for c in _listed_with(st, tg, supplier) if c not in followed],
             more_recipients=_listed_with(st, tg, recipient),
         ))
+        gap_party = supplier if tg.kind == "acquire" else recipient
+        if tg.form == "verb" and gap_party is not None:
+            gapped = _gapped(st, span, gap_party, "from" if tg.kind == "acquire" else "to", state)
+            if gapped is not None:  # "bought Rafales from France and MiG-29s from Russia"
+                party, goods = gapped
+                own = [w for w in frames[-1].weapons if w[2] < goods[0][2]]
+                if own:  # the first half keeps only its own goods
+                    frames[-1] = replace(frames[-1], weapons=own)
+                frames.append(replace(frames[-1], weapons=goods, quantity=quantity_at(st, goods[0][2]),
+                                      **({"supplier": party.code, "more_suppliers": []} if tg.kind == "acquire"
+                                         else {"recipient": party.code, "more_recipients": []})))
         onward = _onward_recipient(st, tg, span, recipient)
         if onward is not None:  # "buy shells from Seoul for delivery to Kyiv": the buyer passes them on
             frames.append(replace(frames[-1], supplier=recipient.code, recipient=onward.code, more_suppliers=[],
                                   more_recipients=[]))
     return frames
+
+
+_GAP_AND = re.compile(r"(?:\s+(?:in|on|during|last|this|since)\s+[\w ]{1,20}?)?,?\s+and\s+")
+_GAP_PREP = {p: re.compile(rf"\s+{p}\s+(?:the\s+)?") for p in ("from", "to")}
+
+
+def _gapped(st: Sentence, span: Window, party: ActorMention, prep: str,
+            state: ArticleState) -> tuple[ActorMention, list[tuple[str, str | None, int]]] | None:
+    """The second half of a gapped coordination, right after the frame's party: "bought Rafale jets from
+    France [in 2015] and MiG-29s from Russia", "sent tanks to Poland and howitzers to Ukraine"."""
+    t = st.text
+    m = _GAP_AND.match(t, party.end - st.start)
+    if m is None:
+        return None
+    pm = _GAP_PREP[prep].search(t, m.end(), min(span.hi, m.end() + 60))
+    if pm is None or any(m.end() <= g.start < pm.start() for g in span.trigs):
+        return None
+    goods = weapons_in(st, m.end(), pm.start(), state)
+    other = next((a for a in st.actors if a.start - st.start == pm.end() and a.kind in ROLE_KINDS), None)
+    if not goods or other is None or other.code == party.code:
+        return None
+    first = min(w.start - st.start for w in st.weapons if m.end() <= w.start - st.start)
+    if not _GAP_HEAD.fullmatch(t, m.end(), first):
+        return None  # only goods (and their count) between "and" and the preposition
+    return other, goods
+
+
+_GAP_HEAD = re.compile(r"(?:(?:some|more|several|about|around|another|other|[\d,.]+|one|two|three|four|five|six|seven|eight|"
+                       r"nine|ten|dozens of|hundreds of|thousands of)\s+)*")
 
 
 # "has not supplied and will not supply", "sold or given": two verbs sharing the goods after the second
