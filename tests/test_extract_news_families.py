@@ -1085,3 +1085,16 @@ def test_a_gapped_second_purchase_or_delivery():
     # a second verb is not a gap
     assert tuples("Iran bought jets from Russia and sold drones to Sudan.") == {
         ("alleges", "RUS", "IRN", "combat_aircraft"), ("alleges", "IRN", "SDN", "uav")}
+
+
+# ------------------------------------------------------------------ raising passives
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iran is said to be preparing to send ballistic missiles to Russia.", ("alleges", "IRN", "RUS", "ballistic_missile")),
+    ("Belarus said to have sent tanks to Russia", ("alleges", "BLR", "RUS", "armoured_vehicle")),
+    ("Iraqi militias said to be funnelling rockets to the Houthis", ("alleges", "pmf", "houthis", "artillery")),
+])
+def test_is_said_to_is_nobodys_speech_and_keeps_its_subject(text, expected):
+    found = tuples(text)
+    assert expected in found
+    assert not any(t[0] == "confirms" for t in found)  # not the subject's own statement or plan

@@ -51,6 +51,9 @@ def _in_name(t: str, m: re.Match) -> bool:
     return m.group(0)[:1].isupper() and m.start() > 0 and bool(_CAPITALISED_BEFORE.search(text_before(t, m.start(), 30)))
 
 
+# "Iran is said to be preparing to send ...": a raising passive, nobody speaking; its subject stays the subject
+_RAISING_AFTER = re.compile(r"\s+to\s+(?:be|have)\b")
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?$")
 _PARTS_FOR = re.compile(r"\b(?:parts|components|spares|engines|upgrades?|maintenance|repairs?)\s+(?:for|of)\s+"
                         r"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}(?:(?:and|or)\s+(?:[\w’'-]+\s+){0,2})?$", re.I)
 _PARTS_FOR_NEEDS = P.hints(_PARTS_FOR)
@@ -111,7 +114,11 @@ class Sentence:
     def said(self) -> list:
         """The speech words proper: speech() without "according to"."""
         if self._said is None:
-            self._said = [m for m in self.speech() if not P.ACCORDING_RE.match(m.group(0))]
+            t = self.text
+            self._said = [m for m in self.speech() if not P.ACCORDING_RE.match(m.group(0))
+                          and not (_RAISING_AFTER.match(t, m.end()) and (
+                              _BE_BEFORE.search(t, max(0, m.start() - 12), m.start())
+                              or any(a.end - self.start == m.start() - 1 for a in self.actors)))]
         return self._said
 
     def goods(self) -> list[WeaponMention]:

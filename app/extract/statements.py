@@ -150,14 +150,15 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
     if st.headline:  # headline grammar: "Poland To Transfer Four MiG-29 Jets To Kyiv"
         decisions += list(_HEADLINE_TO.finditer(t, f.clause[0], f.trigger.start))
     for dm in decisions:
-        if len(t[dm.end():f.trigger.start].split()) > 6:
-            continue
+        if len(t[dm.end():f.trigger.start].split()) > 6 or _RAISED_BY.search(t, max(0, dm.start() - 14), dm.start()):
+            continue  # "militias said to be funnelling weapons": someone else's claim, not the party's plan
         for a in st.actors:  # the party (or the last of a coordinated subject) right before the plan
             if a.code == sup and a.end - st.start <= dm.start() and _SUBJECT_GAP.fullmatch(t, a.end - st.start, dm.start()):
                 return True
     return False
 
 
+_RAISED_BY = re.compile(r"\b(?:said|reported|believed|thought|understood|alleged|suspected|rumou?red|claimed)\s+$", re.I)
 _APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*(?:\s+Congress\s+of)?|green-?l\w*)\s+(?:(?:a|an|the|this)\s+)?"
                                 r"(?:possible|potential)\b", re.I)
 _ANY_BEFORE = re.compile(r"\b(?:any|every)\s+(?:[\w()-]+\s+){0,2}$", re.I)
