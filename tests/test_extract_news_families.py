@@ -1098,3 +1098,12 @@ def test_is_said_to_is_nobodys_speech_and_keeps_its_subject(text, expected):
     found = tuples(text)
     assert expected in found
     assert not any(t[0] == "confirms" for t in found)  # not the subject's own statement or plan
+
+
+def test_no_truth_to_an_allegation_denies_it():
+    found = tuples('"There is no truth to the allegation that we sold tanks to Sudan," Chad\'s defence minister told reporters.')
+    assert found == {("denies", "TCD", "SDN", "armoured_vehicle"), ("alleges", "TCD", "SDN", "armoured_vehicle")}
+
+
+def test_denouncing_without_a_predicate_word_still_denies():
+    assert ("denies", "LAO", "hamas", "artillery") in tuples("Laos has denounced allegations that it supplied rockets to Hamas.")

@@ -246,7 +246,7 @@ DENY_VERB_RE = re.compile(
     r"(?=\s+(?:the\s+|these\s+|those\s+|such\s+)?(?:[\w-]+\s+){0,3}?(?:accusations?|claims?|allegations?|reports?|charges?|assertions?|findings)\b)", I)
 DENY_PRED_RE = re.compile(
     r"\b(?:baseless|groundless|unfounded|untrue|fabricat\w+|fabrications?|lies|nonsense|absurd|slanderous|slander|"
-    r"completely wrong|totally wrong|completely false|totally false|false|fake|no basis|not true|disinformation|"
+    r"completely wrong|totally wrong|completely false|totally false|false|fake|no basis|no truth|not true|disinformation|"
     r"a smear|smears|a lie|sheer fiction|fiction|fantasy|propaganda)\b", I)
 CALL_PRED_RE = re.compile(
     r"\b(?:call\w*|term\w*|brand\w*|label\w*)\s+(?:that|this|it|them|those|these|such|the (?:\w+ ){0,2}?(?:claims?|reports?|accusations?|allegations?|charges?|findings|stor(?:y|ies)))?\s*(?:as\s+)?[“\"]?(?:baseless|groundless|unfounded|untrue|fabricat\w+|lies|nonsense|absurd|false|fake|slander\w*|propaganda|disinformation)", I)

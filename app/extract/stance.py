@@ -51,6 +51,8 @@ def denial_spans(st: Sentence) -> list[tuple[int, int, str]]:
             spans.append((m.start(), m.end(), "verb"))
     for m in (_WHAT_CALLED.finditer(cleaned) if may_match(_WHAT_CALLED_NEEDS, low, folds) else ()):
         spans.append((m.start(), m.end(), "verb"))
+    for m in (_NO_TRUTH.finditer(cleaned) if "no truth" in low or "no basis" in low else ()):
+        spans.append((m.start(), m.end(), "verb"))  # "there is no truth to the allegation that we sold ...": its object follows
     for m in (_WAS_FALSE.finditer(cleaned) if may_match(_DENY_PRED_NEEDS, low, folds) else ()):
         if re.search(r"\b(?:reports?|claims?|accusations?|allegations?|charges?|suggestions?)\b", cleaned[: m.start()], re.I):
             spans.append((m.start(), m.end(), "pred"))
@@ -61,6 +63,8 @@ _CALLED_CLAIMS = re.compile(r"\b(?:call\w*|brand\w*|label\w*)\s+(?:the\s+|these\
                             r"(?:claims?|reports?|accusations?|allegations?|charges?)\b", re.I)
 _WHAT_CALLED = re.compile(r"\bwhat (?:he|she|it|they) (?:called|described as)\s+(?=(?:“|\")?(?:baseless|groundless|unfounded|false|fake|fabricated))", re.I)
 _WAS_FALSE = re.compile(r"\b(?:was|were|is|are|been)\s+(?:“|\")?(?:\w+\s+)?(?=(?:baseless|groundless|unfounded|untrue|fabricat|lies|nonsense|absurd|completely wrong|totally wrong|false|fake|not true|a lie))", re.I)
+_NO_TRUTH = re.compile(r"\b(?:there\s+is|there[’']s|there\s+was|there\s+are)\s+(?:absolutely\s+)?no\s+(?:truth|basis)\s+"
+                       r"(?:to|in|for|behind)\b", re.I)
 _NOT_DENIAL_NEEDS = P.hints(P.NOT_DENIAL_RE)
 _CALL_PRED_NEEDS = P.hints(P.CALL_PRED_RE)
 _DESCRIBE_AS_NEEDS = P.hints(P.DESCRIBE_AS_RE)
