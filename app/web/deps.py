@@ -12,9 +12,12 @@ from app.filters import FACETS, MAX_PAGE, AllegationFilters
 from app.vocab import Stance
 
 
-def _filters(request: Request, filters: Annotated[AllegationFilters, Query()]) -> AllegationFilters:
+async def _filters(request: Request, filters: Annotated[AllegationFilters, Query()]) -> AllegationFilters:
     """The filters, refusing a one-value parameter given twice (`?q=a&q=b`): taking the last one
-    silently would answer a question nobody asked (facets may repeat: that is OR)."""
+    silently would answer a question nobody asked (facets may repeat: that is OR).
+
+    `async` because it does no I/O: FastAPI runs a plain function in a worker thread, a hand-off
+    that costs more than the check (so does `_settings`)."""
     seen: set[str] = set()
     for name, _ in request.query_params.multi_items():
         if name in seen and name not in FACETS and name in AllegationFilters.model_fields:
@@ -26,7 +29,11 @@ def _filters(request: Request, filters: Annotated[AllegationFilters, Query()]) -
 
 
 FiltersDep = Annotated[AllegationFilters, Depends(_filters)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def _settings() -> Settings:
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
 # Ids and text offsets are INTEGER columns, 32-bit on PostgreSQL (whose driver fails on a larger
 # number: a 500), so no row of either engine has a larger one: validation refuses it with a 422
 # naming the parameter, alike on SQLite and PostgreSQL (tests/test_web_ids.py).
