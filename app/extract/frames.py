@@ -13,7 +13,7 @@ from app.extract import patterns as P
 from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.forms import parties_of
-from app.extract.parties import Window
+from app.extract.parties import TO_BE_BEFORE, Window
 from app.extract.roles import ROLE_KINDS, coordinated_before, listed_after, speech_floor, subject_actor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
@@ -62,16 +62,7 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
         if negated is None:
             continue
         status = _status(st, tg, lo)
-        if before is not None and before[1] is not None and before[0].kind == tg.kind:
-            # "has not supplied and will not supply shells to Kyiv": the first verb's goods are the second's
-            frames.append(Frame(
-                trigger=before[0], supplier=supplier.code if supplier else None,
-                recipient=_recipient_code(st, tg, supplier, recipient, state), weapons=weapons, negated=before[1],
-                status=before[2], quantity=quantity_at(st, weapons[0][2]), clause=(lo, hi),
-                supplier_from_subject_pronoun=from_pronoun,
-                more_suppliers=followed + [c for c in _listed_with(st, tg, supplier) if c not in followed],
-                more_recipients=_listed_with(st, tg, recipient)))
-        frames.append(Frame(
+        frame = Frame(
             trigger=tg,
             supplier=supplier.code if supplier else None,
             recipient=_recipient_code(st, tg, supplier, recipient, state),
@@ -83,27 +74,37 @@ def find_frames(st: Sentence, state: ArticleState) -> list[Frame]:
             supplier_from_subject_pronoun=from_pronoun,
             more_suppliers=followed + [c for c in _listed_with(st, tg, supplier) if c not in followed],
             more_recipients=_listed_with(st, tg, recipient),
-        ))
-        gap_party = supplier if tg.kind == "acquire" else recipient
-        if tg.form == "verb" and gap_party is not None:
-            gapped = _gapped(st, span, gap_party, "from" if tg.kind == "acquire" else "to", state)
-            if gapped is not None:  # "bought Rafales from France and MiG-29s from Russia"
-                party, goods = gapped
-                own = [w for w in frames[-1].weapons if w[2] < goods[0][2]]
-                if own:  # the first half keeps only its own goods
-                    frames[-1] = replace(frames[-1], weapons=own)
-                frames.append(replace(frames[-1], weapons=goods, quantity=quantity_at(st, goods[0][2]),
-                                      **({"supplier": party.code, "more_suppliers": []} if tg.kind == "acquire"
-                                         else {"recipient": party.code, "more_recipients": []})))
+        )
+        if before is not None and before[1] is not None and before[0].kind == tg.kind:
+            # "has not supplied and will not supply shells to Kyiv": the first verb's goods are the second's
+            frames.append(replace(frame, trigger=before[0], negated=before[1], status=before[2]))
+        frames.extend(_gapped_split(st, span, frame, supplier if tg.kind == "acquire" else recipient, state))
         onward = _onward_recipient(st, tg, span, recipient)
         if onward is not None:  # "buy shells from Seoul for delivery to Kyiv": the buyer passes them on
-            frames.append(replace(frames[-1], supplier=recipient.code, recipient=onward.code, more_suppliers=[],
+            frames.append(replace(frame, supplier=recipient.code, recipient=onward.code, more_suppliers=[],
                                   more_recipients=[]))
     return frames
 
 
 _GAP_AND = re.compile(r"(?:\s+(?:in|on|during|last|this|since)\s+[\w ]{1,20}?)?,?\s+and\s+")
 _GAP_PREP = {p: re.compile(rf"\s+{p}\s+(?:the\s+)?") for p in ("from", "to")}
+
+
+def _gapped_split(st: Sentence, span: Window, frame: Frame, party: ActorMention | None, state: ArticleState) -> list[Frame]:
+    """The frame, or the two halves of a gapped coordination after its party ("bought Rafales from France
+    and MiG-29s from Russia"): the second goods go to their own party and leave the first frame."""
+    tg = frame.trigger
+    gapped = _gapped(st, span, party, "from" if tg.kind == "acquire" else "to", state) \
+        if tg.form == "verb" and party is not None else None
+    if gapped is None:
+        return [frame]
+    other, goods = gapped
+    own = [w for w in frame.weapons if w[2] < goods[0][2]] or frame.weapons
+    first = replace(frame, weapons=own)
+    second = replace(first, weapons=goods, quantity=quantity_at(st, goods[0][2]),
+                     **({"supplier": other.code, "more_suppliers": []} if tg.kind == "acquire"
+                        else {"recipient": other.code, "more_recipients": []}))
+    return [first, second]
 
 
 def _gapped(st: Sentence, span: Window, party: ActorMention, prep: str,
@@ -136,9 +137,6 @@ _SHARED_VERBS = re.compile(r"\s*,?\s+(?:and|or|nor)\s+(?:(?:has|have|had|will|wo
                            r"can|could|not|never|n't|also|even|still|been)\s+){0,3}")
 
 
-_TO_BE = re.compile(r"\bto be\s+(?:\w+ly\s+)?$", re.I)
-
-
 def _status(st: Sentence, tg: Trigger, lo: int) -> str:
     """planned (a plan word from the clause's start to the trigger), delivered (a done verb) or unknown."""
     t = st.text
@@ -148,7 +146,7 @@ def _status(st: Sentence, tg: Trigger, lo: int) -> str:
     else:  # the same scans of the lower case, without IGNORECASE (P.lowered)
         planned = bool(P.PLANNED_LOW.search(st.low[lo:tg.end])) or tg.form in ("train", "contract")
         done = _DONE_VERB_LOW.search(st.low[lo:tg.end])
-    if tg.form == "passive" and _TO_BE.search(t, max(lo, tg.start - 20), tg.start):
+    if tg.form == "passive" and TO_BE_BEFORE.search(t, max(lo, tg.start - 20), tg.start):
         planned = True  # "shells to be shipped to Ukraine"
     return "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
 

@@ -127,7 +127,7 @@ def supply_parties(st: Sentence, tg: Trigger, span: Window) -> Parties | None:
             # the goods' stated origin supplied them once a transfer verb says they were delivered
             supplier = origin_actor(st, max(lo, prv), tg.start) or made_in_actor(st, max(lo, prv), tg.start)
         subj = subject_actor(st, lo, tg.start)
-        if supplier is None and subj is not None and _TO_BE_BEFORE.search(t, max(lo, prv), tg.start) \
+        if supplier is None and subj is not None and TO_BE_BEFORE.search(t, max(lo, prv), tg.start) \
                 and _MAKE_VERB.search(t, subj.end - st.start, tg.start):
             supplier = subj  # "Egypt planned to produce 40,000 rockets to be shipped to Russia": the maker ships
         if recipient is None and subj is not None and re.match(r"^\s+with\b", t[tg.end:]):
@@ -263,7 +263,7 @@ _SHARE_OF_EXPORTS = re.compile(r"\s+(?:about\s+|around\s+|nearly\s+|almost\s+|ov
                        r"(\S+?)[’']s?\s+(?:major\s+|total\s+)?(?:arms|weapons?|military)\s+(?:exports|sales|deliveries|transfers)\b", re.I)
 
 
-_TO_BE_BEFORE = re.compile(r"\bto be\s+(?:\w+ly\s+)?$")
+TO_BE_BEFORE = re.compile(r"\bto be\s+(?:\w+ly\s+)?$", re.I)
 _MAKE_VERB = re.compile(r"\b(?:produc(?:e|es|ed|ing|tion of)|manufactur(?:e|es|ed|ing)|make|makes|made|making|build|builds|built|"
                         r"building|assembl(?:e|es|ed|ing))\b", re.I)
 
