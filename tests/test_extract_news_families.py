@@ -1107,3 +1107,16 @@ def test_no_truth_to_an_allegation_denies_it():
 
 def test_denouncing_without_a_predicate_word_still_denies():
     assert ("denies", "LAO", "hamas", "artillery") in tuples("Laos has denounced allegations that it supplied rockets to Hamas.")
+
+
+# ------------------------------------------------------------------ institutions and companies are not goods
+
+def test_an_arms_procurement_agency_is_an_office_not_a_purchase():
+    found = tuples("Two South Korean companies have agreed a $3 billion deal with Romania to export tanks and howitzers, "
+                   "Seoul's arms procurement agency said on Saturday.")
+    assert found == {("confirms", "KOR", "ROU", "armoured_vehicle"), ("confirms", "KOR", "ROU", "artillery")}
+
+
+def test_an_arms_company_is_not_arms():
+    assert tuples("Romania said it would buy 12 AW149 helicopters from Italian arms company Leonardo.") == {
+        ("confirms", "ITA", "ROU", "helicopter")}

@@ -14,7 +14,7 @@ from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.forms import parties_of
 from app.extract.parties import TO_BE_BEFORE, Window
-from app.extract.roles import ROLE_KINDS, coordinated_before, listed_after, speech_floor, subject_actor
+from app.extract.roles import ROLE_KINDS, coordinated_before, listed_after, prep_actor, speech_floor, subject_actor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
@@ -151,6 +151,7 @@ def _status(st: Sentence, tg: Trigger, lo: int) -> str:
     return "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
 
 
+_DEAL_WITH = re.compile(r"\b(?:deal|contract|agreement)\s+with\b", re.I)
 _DEAL_GAP = re.compile(r"\s+(?:for\s+the|to)\s+$", re.I)
 
 
@@ -162,6 +163,11 @@ def _deal_parties(st: Sentence, tg: Trigger, span: Window, supplier: ActorMentio
         span.deal = (tg.end, supplier, recipient) if tg.kind == "supply" else (tg.end, recipient, supplier)
         return supplier, recipient
     deal, span.deal = span.deal, None
+    if deal is None and tg.kind == "supply" and tg.form == "verb" and recipient is None:
+        m = _DEAL_WITH.search(st.text, max(span.lo, tg.start - 80), tg.start)
+        other = prep_actor(st, m.end() - 5, tg.start, "with") if m else None  # "... deal with Romania to export tanks"
+        if other is not None and _DEAL_GAP.fullmatch(st.text, other.end - st.start, tg.start):
+            return supplier, other
     if deal is None or deal[1] is None or deal[2] is None or not _DEAL_GAP.fullmatch(st.text, _deal_end(st, deal), tg.start):
         return supplier, recipient
     _, signatory, other = deal

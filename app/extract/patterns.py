@@ -375,7 +375,7 @@ def family_re(family: str, hits: frozenset[str] | None) -> re.Pattern:
 
 
 # Words after a weapon term that make it something other than transferred goods ("weapons programme").
-NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|fair|expo|show|designs?)\b", I)
+NOT_GOODS_AFTER = re.compile(r"^[\s-]*(?:programmes?|programs?|industry|industries|production|procurement|compan(?:y|ies)|firms?|makers?|manufacturers?|stockpiles?|capabilit\w+|development|embargo|sanctions?|exports? controls?|dealers?|trade|fair|expo|show|designs?)\b", I)
 # Implied denials of something other than a transfer (abuses, attacks).
 NON_TRANSFER_DENIAL = re.compile(r"\b(?:kill\w*|massacre\w*|abuses?|atrocit\w+|civilians?|war crimes?|torture|executions?|involvement|responsibility|presence|mercenar\w+|troops in|fighters in|attack(?:ed|s)? on|shelling|bomb(?:ed|ing)|interference|spying|espionage|"
     r"invad\w*|invasion|topple|toppling|overthrow\w*|coup|appeals?|calls? for|cease-?fires?|truce|peace|talks|negotiations|"

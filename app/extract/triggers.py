@@ -75,6 +75,8 @@ _NOUN_TOO = frozenset({"supply", "supplies", "transfer", "export", "exports", "o
                        "smuggling", "trafficking"})
 _ACQ_NOUN_FORMS = frozenset({"purchase", "imports", "order"})
 _POSSESSIVE_BEFORE = re.compile(r"[’']s\s+(?:[\w-]+\s+)?$")
+_INSTITUTION_AFTER = re.compile(r"\s+(?:agency|agencies|office|authority|administration|bureau|directorate|department|"
+                                r"committee|commission|official|officials|chief|director|regime|regulations?|rules|law|laws)\b", re.I)
 _OF_GOODS = re.compile(r"\s+of\s+(?:[\w-]+\s+){0,3}")
 
 def find_triggers(st: Sentence) -> list[Trigger]:
@@ -144,12 +146,12 @@ def find_triggers(st: Sentence) -> list[Trigger]:
         else:
             found.append(Trigger(m.start(), m.end(), "acquire", "verb"))
     for m in (P.family_re(P.SUPPLY_NOUNS, hits).finditer(t) if may_have(P.SNOUN_FIRST_WORDS) else ()):
-        if any(f.start <= m.start() < f.end for f in found):
-            continue
+        if any(f.start <= m.start() < f.end for f in found) or _INSTITUTION_AFTER.match(t, m.end()):
+            continue  # "the Defense Security Cooperation Agency", "the export control office"
         found.append(Trigger(m.start(), m.end(), "supply", "noun"))
     for m in (P.family_re(P.ACQUIRE_NOUNS, hits).finditer(t) if may_have(P.ANOUN_FIRST_WORDS) else ()):
-        if any(f.start <= m.start() < f.end for f in found):
-            continue
+        if any(f.start <= m.start() < f.end for f in found) or _INSTITUTION_AFTER.match(t, m.end()):
+            continue  # "Seoul's arms procurement agency" names an office, not a purchase
         found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
     for m in (P.TURNED_TO_RE.finditer(t) if has_any(low, "turn", "look", "reli", "rely", "depend", "ask") else ()):
         if re.match(r"(?:the\s+)?[A-Z]", t[m.end():]) and re.search(r"\bfor\b", t[m.end(): m.end() + 120]):
