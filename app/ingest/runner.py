@@ -112,6 +112,7 @@ def _init_worker(database_url: str, max_bytes: int, memory_mb: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     _limit_memory(memory_mb)
+    _return_large_blocks()
     _worker = Preparer(make_engine(database_url), max_bytes, memory_mb)
 
 
@@ -127,6 +128,29 @@ def _limit_memory(memory_mb: int) -> None:
             now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         resource.setrlimit(resource.RLIMIT_AS, (now + memory_mb * 2**20, resource.RLIM_INFINITY))
     except (OSError, ValueError, ImportError):  # not Linux: no bound, as before
+        return
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+MMAP_THRESHOLD = 128 * 1024
+
+
+def _return_large_blocks() -> None:
+    """Have glibc serve blocks of 128 KB and more with mmap, given back to the system when freed.
+
+    glibc starts there but raises the threshold (up to 32 MB) each time such a block is freed, so
+    the big buffers of spaCy's windows came from the heap and, freed among the statements kept,
+    stayed resident: after extracting the 9.5 MB dense article, 36 MB of the heap was free but
+    resident (`mallinfo2`; `malloc_trim` gave it back), and the worker's peak was 289 MB against
+    262 MB with the threshold fixed, as it is from here on. Normal ingest is as fast (CPU time of
+    2,000 generated articles, interleaved runs). A fixed threshold also stops the dynamic one."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    except (OSError, AttributeError):  # not glibc: its allocator's own policy
         return
 
 
