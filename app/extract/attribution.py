@@ -12,7 +12,7 @@ import re
 
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
-from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, ROLE_KINDS, is_origin, preps_before
+from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, ROLE_KINDS, is_origin, leading_actor, preps_before
 from app.extract.sentences import Sentence, rel_span, sentence_index, sentence_para, sentence_text, text_before
 from app.extract.state import ArticleState, Speaker
 
@@ -206,10 +206,9 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
         if _NEW_CLAIM_AFTER.match(t, m.end()):
             continue  # "..., Asif's rejection suggests that ...": a new claim of its own, not an attribution of the one before
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
-        if _THE_MAKER.fullmatch(t, lo + 1, m.start()):
-            lead = st.actors[0] if st.actors else None
-            if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(t[: lead.start - st.start]):
-                return Speaker(lead.code), True  # "Baykar has delivered drones to Mali, the company said"
+        lead = leading_actor(st) if _THE_MAKER.fullmatch(t, lo + 1, m.start()) else None
+        if lead is not None:
+            return Speaker(lead.code), True  # "Baykar has delivered drones to Mali, the company said"
         sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
         if sp is None and lo >= 0 and _UNNAMED_SPEAKER.fullmatch(t, lo + 1, m.start()):
             return Speaker(None), True  # "..., a rights group said on Thursday, accusing Beijing": nobody named

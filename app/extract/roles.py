@@ -379,11 +379,19 @@ def remember_subject(st: Sentence, state: ArticleState) -> None:
             state.last_group = a.code
         elif a.kind == "state" and (_FORCES_AFTER.match(t, a.end - st.start) or _FORCES_IN.search(a.text)):
             state.last_forces = a.code  # "Myanmar's military government", "the Myanmar junta"
+    lead = leading_actor(st)
+    if lead is not None:
+        state.last_subject = lead.code
+    elif st.actors and not IT_THEY.match(st.text):
+        state.last_subject = None  # a sentence about other actors; one that names none keeps the subject
+
+
+def leading_actor(st: Sentence) -> ActorMention | None:
+    """The party that opens the sentence (after a dateline or "The"), if one does."""
     lead = st.actors[0] if st.actors else None
     if lead is not None and lead.kind in ROLE_KINDS and DATELINE_OR_THE.fullmatch(st.text[: lead.start - st.start]):
-        state.last_subject = lead.code
-    elif lead is not None and not IT_THEY.match(st.text):
-        state.last_subject = None  # a sentence about other actors; one that names none keeps the subject
+        return lead
+    return None
 
 
 _ANNOUNCED = re.compile(r"\s*(?:,[^,]{1,40},\s*|(?:on|in|at|this|last|late|early)\s+\w+\s+|\w+ly\s+|also\s+|has\s+|have\s+|had\s+|"
