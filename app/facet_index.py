@@ -33,9 +33,11 @@ from sqlalchemy import select, tuple_, union
 from sqlmodel import Session
 
 from app import facets
+from app.counters import UNSPECIFIED
 from app.facets import ACT, DENIES, A
 from app.filters import AllegationFilters, S
 from app.models import AuditEvent
+from app.vocab import Stance
 
 AUDIT = AuditEvent.__table__
 
@@ -43,6 +45,7 @@ REBUILD_SECONDS = 5.0
 NEVER_BEFORE, NEVER_AFTER = -1, 2**31 - 1  # an undated allegation's days: outside every range
 # Widths (bits) of the fields of an ordering key; a ledger whose values do not fit is ordered by SQL.
 COUNT_BITS, DAY_BITS, BIT_BITS = 18, 21, 24
+CHUNK = 10_000  # changed allegation ids bound in one IN list
 
 
 def _from_mask(mask: np.ndarray) -> int:
@@ -69,6 +72,12 @@ def _desc(values: np.ndarray, width: int) -> np.ndarray:
     return (1 << width) - 1 - values.astype(np.int64)
 
 
+def _chunks(ids: list[int]) -> list[list[int]]:
+    """`ids` in ascending slices of at most CHUNK, each bound as one IN list (SQLite as usually
+    built allows 32,766 parameters a statement, PostgreSQL 65,535)."""
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
 class Stale(Exception):
     """The index cannot be brought to a version by reading the changed allegations again."""
 
@@ -80,18 +89,24 @@ def changed(old: tuple, new: tuple):
     versions do not say so.
 
     Ingest adds statements (changing their allegation's counters, dates and tallies) and
-    allegations, and counts a weapon-unspecified denial on every allegation of its pair; a review
-    recounts the allegations its audit event names: so the allegations of every pair with a new
-    statement, allegation or audit event are the ones to read again."""
+    allegations; a denial naming no weapon (on the pair's weapon-unspecified allegation) also
+    counts on every allegation of its pair (`n_pair_denies`). A review recounts the allegations
+    its audit event names and their pairs. So: the allegations with a new statement, the new
+    allegations, and every allegation of a pair with a new unspecified denial or audit event
+    (reading every pair with a new statement read 25% of a 100k ledger after 1,000 articles,
+    ~400 ms of CPU; this reads 7%, ~150 ms)."""
     if len(old) != len(new) or old[0] != new[0] or old[5:] != new[5:] or any(b < a for a, b in zip(old[1:5], new[1:5])):
         return None
     statements, allegations, events = old[2], old[3], old[4]
-    new_rows = union(select(S.c.allegation_id).where(S.c.id > statements),
-                     select(A.c.id).where(A.c.id > allegations),
-                     select(AUDIT.c.allegation_id).where(AUDIT.c.id > events),
-                     select(AUDIT.c.target_allegation_id).where(AUDIT.c.id > events)).subquery()
-    pairs = select(A.c.supplier_id, A.c.recipient_id).where(A.c.id.in_(select(new_rows.c[0])))
-    return select(A.c.id).where(tuple_(A.c.supplier_id, A.c.recipient_id).in_(pairs))
+    whole_pairs = union(
+        select(S.c.allegation_id).join(A, A.c.id == S.c.allegation_id)
+        .where(S.c.id > statements, S.c.stance == Stance.denies.value, A.c.category == UNSPECIFIED),
+        select(AUDIT.c.allegation_id).where(AUDIT.c.id > events),
+        select(AUDIT.c.target_allegation_id).where(AUDIT.c.id > events)).subquery()
+    pairs = select(A.c.supplier_id, A.c.recipient_id).where(A.c.id.in_(select(whole_pairs.c[0])))
+    return union(select(S.c.allegation_id).where(S.c.id > statements),
+                 select(A.c.id).where(A.c.id > allegations),
+                 select(A.c.id).where(tuple_(A.c.supplier_id, A.c.recipient_id).in_(pairs)))
 
 
 @dataclass
@@ -127,11 +142,14 @@ class FacetIndex:
         """A copy of this index at `version`, with the allegations of `scope` (a SELECT of ids;
         None: all) read again from the ledger, the new ones appended. Raises `Stale` when a new
         allegation's id is not above every known one (bits are in id order)."""
-        where = [] if scope is None else [A.c.id.in_(scope)]
-        rows = session.execute(
-            select(A.c.id, A.c.supplier_id, A.c.recipient_id, A.c.first_reported, A.c.last_reported,
-                   A.c.n_sources, DENIES, A.c.n_confirms, facets.VISIBLE).where(*where).order_by(A.c.id)
-        ).all()
+        if scope is not None:
+            # Run the SELECT once (~10 ms at 100k articles), not as a subquery of each of the
+            # nine queries below; the ids are then bound in slices of at most CHUNK.
+            scope = sorted(session.execute(scope).scalars())
+        columns = select(A.c.id, A.c.supplier_id, A.c.recipient_id, A.c.first_reported, A.c.last_reported,
+                         A.c.n_sources, DENIES, A.c.n_confirms, facets.VISIBLE)
+        rows = session.execute(columns.order_by(A.c.id)).all() if scope is None else \
+            [r for ids in _chunks(scope) for r in session.execute(columns.where(A.c.id.in_(ids)).order_by(A.c.id))]
         ids = np.array([r[0] for r in rows], np.int64)
         at = np.searchsorted(self.ids, ids)
         known = at < self.n
@@ -168,11 +186,13 @@ class FacetIndex:
         names: dict[facets.Vocabulary, dict] = {}
         for facet in facets.FACETS:
             members = facet.members()
-            if scope is not None:
+            if scope is None:
+                found = session.execute(members)
+            else:
                 sub = members.subquery()
-                members = select(*sub.c).where(sub.c[0].in_(scope))
+                found = (r for ids in _chunks(scope) for r in session.execute(select(*sub.c).where(sub.c[0].in_(ids))))
             groups: dict[object, list[int]] = {}
-            for allegation_id, key in session.execute(members):
+            for allegation_id, key in found:
                 if allegation_id in bit_of:
                     groups.setdefault(key, []).append(bit_of[allegation_id])
             if facet.vocabulary is None:

@@ -125,6 +125,39 @@ def test_an_index_brought_up_to_date_equals_one_built_afresh(session, ledger):
     facet_index.reset()
 
 
+def test_an_update_reads_again_a_whole_pair_only_for_a_denial_naming_no_weapon(session, ledger):
+    """A statement naming a weapon changes its own allegation, not the others of its pair; a
+    weapon-unspecified denial counts on every allegation of the pair, so all are read again."""
+    from app.facet_index import changed
+
+    def pair_ids(sup: str, rec: str) -> dict[str, int]:
+        act = facets.ACT
+        s, r = act.alias("s"), act.alias("r")
+        return dict(session.execute(select(A.c.category, A.c.id).join(s, s.c.id == A.c.supplier_id)
+                                    .join(r, r.c.id == A.c.recipient_id).where(s.c.code == sup, r.c.code == rec)).all())
+
+    text = "Iran shipped Shahed drones and Krasnopol shells to Russia, officials said."
+    art = ledger.article([text], title="Two shipments", published=date(2024, 6, 1))
+    ledger.statement(art, text, supplier="IRN", recipient="RUS", category="uav", system="Shahed-136")
+    ledger.statement(art, text, supplier="IRN", recipient="RUS", category="artillery")
+    ledger.commit()
+    before = _version(session)
+    art = ledger.article(["Iran sent Russia more drones."], title="Drones", published=date(2024, 7, 1))
+    ledger.statement(art, "Iran sent Russia more drones.", supplier="IRN", recipient="RUS", category="uav")
+    ledger.commit()
+    ids = pair_ids("IRN", "RUS")
+    scope = set(session.execute(changed(before, _version(session))).scalars())
+    assert ids["uav"] in scope and ids["artillery"] not in scope
+
+    before = _version(session)
+    text = "Tehran never sent Moscow any weapons, the Iranian envoy said."
+    art = ledger.article([text], title="A denial", published=date(2024, 8, 1))
+    ledger.statement(art, text, supplier="IRN", recipient="RUS", category="unspecified", stance="denies")
+    ledger.commit()
+    scope = set(session.execute(changed(before, _version(session))).scalars())
+    assert set(pair_ids("IRN", "RUS").values()) <= scope
+
+
 def test_only_an_appended_ledger_is_updated_in_place_of_a_build():
     from app.facet_index import changed
 
