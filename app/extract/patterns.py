@@ -182,12 +182,50 @@ NONVERB_AFTER = re.compile(r"^\s+(?:of|to|from|deal|agreement|contract|route|rou
 # `\band`, `\bbut`... are written `a(?<!\wa)nd`, `b(?<!\wb)ut`: the same matches, but every alternative
 # now opens with a character the regex engine can test before entering it (this scan runs on every
 # sentence with a trigger; about twice as fast).
-CLAUSE_BOUNDARY_RE = re.compile(
-    r";|\s[—–]\s|:\s|,\s+(?:which|who|whom|whose|while|whereas|but|although|though|as(?!\s+well\s+as)|after|before|because|when|where|"
-    r"saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b|a(?<!\wa)nd that\b|"
-    r"a(?<!\wa)nd\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:has|have|had|is|are|was|were|will|would|said|says|needs|need|wants|continued|continues|also)\b)|"
-    r"w(?<!\ww)h(?:ile|ereas)\b|b(?<!\wb)ut\b|a(?<!\wa)lthough\b|t(?<!\wt)hough\b|(?<!\.[A-Z])\.\s",  # not "U.S. will"
+_CLAUSE_VERBS = ("has", "have", "had", "is", "are", "was", "were", "will", "would", "said", "says", "needs", "need", "wants",
+                 "continued", "continues", "also")
+_CLAUSE_VERB_SET = frozenset(_CLAUSE_VERBS)
+_CLAUSE_ALWAYS = object()
+# (which of clause_boundary_re's tests must hold for the alternative to match anywhere, the alternative)
+_CLAUSE_ALTERNATIVES = (
+    (_CLAUSE_ALWAYS, r";"),
+    (0, r"\s[—–]\s"),
+    (_CLAUSE_ALWAYS, r":\s"),
+    (_CLAUSE_ALWAYS, r",\s+(?:which|who|whom|whose|while|whereas|but|although|though|as(?!\s+well\s+as)|after|before|because|"
+                     r"when|where|saying|adding|according|even as|despite|amid|since|so|and\s+(?=(?:the\s+)?[A-Z]))\b"),
+    (1, r"a(?<!\wa)nd that\b"),
+    (2, r"a(?<!\wa)nd\s+(?=(?:the\s+)?[A-Z][\w’'-]+\s+(?:[A-Z][\w’'-]+\s+)?(?:" + "|".join(_CLAUSE_VERBS) + r")\b)"),
+    (3, r"w(?<!\ww)h(?:ile|ereas)\b"),
+    (4, r"b(?<!\wb)ut\b"),
+    (5, r"a(?<!\wa)lthough\b"),
+    (6, r"t(?<!\wt)hough\b"),
+    # not "U.S. will"; the full stop first: an alternative opening with a lookbehind leaves the engine no
+    # first character to look for, and it then tries the pattern at every position of the sentence
+    (_CLAUSE_ALWAYS, r"\.(?<!\.[A-Z]\.)\s"),
 )
+CLAUSE_BOUNDARY_RE = re.compile("|".join(alt for _, alt in _CLAUSE_ALTERNATIVES))
+
+
+@lru_cache(maxsize=128)
+def _clause_subset_re(tests: tuple[bool, ...]) -> re.Pattern:
+    return re.compile("|".join(alt for i, alt in _CLAUSE_ALTERNATIVES if i is _CLAUSE_ALWAYS or tests[i]))
+
+
+def clause_boundary_re(words: frozenset[str], text: str) -> re.Pattern:
+    """CLAUSE_BOUNDARY_RE without the alternatives that cannot match `text`: the same matches, since an
+    alternative that matches nowhere decides nothing and the others keep their order. Each word an
+    alternative needs ("but"; "and" with "that" or one of the verbs) stands in its match between \\s or
+    \\b and \\s or \\b, so it is a whole run of ASCII letters there and one of the text's `words`
+    (ascii_words: lower-cased, a superset of what the case-sensitive pattern sees); the dash alternative
+    needs a dash. The others would cost a try at every space and every a, b, t and w of the sentence."""
+    has_and = "and" in words
+    return _clause_subset_re(("—" in text or "–" in text,
+                              has_and and "that" in words,
+                              has_and and not words.isdisjoint(_CLAUSE_VERB_SET),
+                              "while" in words or "whereas" in words,
+                              "but" in words,
+                              "although" in words,
+                              "though" in words))
 
 SPEECH_RE = re.compile(
     r"\b(?:" + _words(*_SPEECH["verbs"]) + r"|emphasi[sz]ed)\b|\baccording to\b|\bin a statement\b",

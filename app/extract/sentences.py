@@ -151,8 +151,9 @@ class Sentence:
         return self._words
 
     def bounds(self) -> list[int]:
-        if self._bounds is None:
-            self._bounds = boundaries(self.text)
+        if self._bounds is None:  # CLAUSE_BOUNDARY_RE cut to what the sentence has: the same matches
+            t = self.text
+            self._bounds = [m.start() for m in P.clause_boundary_re(self.words, t).finditer(t)]
         return self._bounds
 
 
