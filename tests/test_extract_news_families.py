@@ -1120,3 +1120,29 @@ def test_an_arms_procurement_agency_is_an_office_not_a_purchase():
 def test_an_arms_company_is_not_arms():
     assert tuples("Romania said it would buy 12 AW149 helicopters from Italian arms company Leonardo.") == {
         ("confirms", "ITA", "ROU", "helicopter")}
+
+
+# ------------------------------------------------------------------ comparisons set off by commas, reported plans
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Serbia, unlike Hungary, has sent ammunition to Ukraine, the report said.", ("alleges", "SRB", "UKR", "ammunition")),
+    ("Turkey, like Ukraine before it, has bought Chinese drones.", ("alleges", "CHN", "TUR", "uav")),
+    ("Belarus, as it did with Ukrainian officials last year, sent tanks to Russia.",
+     ("alleges", "BLR", "RUS", "armoured_vehicle")),
+    ("Belarus, as it has with previous Ukrainian intelligence findings, has denied supplying Russia with artillery shells.",
+     ("denies", "BLR", "RUS", "artillery")),
+])
+def test_a_comparison_between_commas_is_not_the_subject(text, expected):
+    found = tuples(text)
+    assert expected in found
+    named_in_aside = {"HUN", "UKR"} - {expected[1], expected[2]}
+    assert not any(t[1] in named_in_aside or t[2] in named_in_aside for t in found)
+
+
+@pytest.mark.parametrize("text", [
+    "The US is deeply concerned by reports that North Korea is planning to deliver hundreds of ballistic missiles to Russia.",
+    "Kyiv pointed to signs that Minsk is preparing to send tanks to Russia.",
+])
+def test_a_plan_that_reports_describe_is_an_allegation_not_the_partys_own(text):
+    found = tuples(text)
+    assert found and all(t[0] == "alleges" for t in found)

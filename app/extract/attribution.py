@@ -18,7 +18,8 @@ from app.extract.state import ArticleState, Speaker
 
 
 _LEADING_ADVERBIAL = re.compile(r"^\s*(?:In|At|On|After|Before|During|Speaking|Presenting|Earlier|Later|Last|Asked|Writing|Addressing|Following|Separately|Meanwhile|However|Since|Today)\b[^,]*,\s*")
-_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|speaking|briefing)\b[^,]*,")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|speaking|briefing|like|unlike|"
+                              r"as\s+(?:it|they|he|she)\s+(?:has|have|had|did|does|do)|as\s+(?:with|in)|as\s+it\s+was)\b[^,]*,")
 _SAID_SAYS_TOLD = re.compile(r"\b(?:said|says|told)\b")
 _COUNTRY_POSSESSIVE = re.compile(r"\b(?:the country|the nation)[’']s\b", re.I)
 _WESTERN = re.compile(r"\b(?:Western|western)\b")

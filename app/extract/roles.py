@@ -151,12 +151,34 @@ def _may_be_subject(st: Sentence, a: ActorMention) -> bool:
     return ok
 
 
+# a comparison set off by commas ("Serbia, unlike Hungary, has sent ...", "Belarus, as it did with Kyiv, ...")
+# names no subject: the subject stands before it
+_ASIDE = re.compile(r",\s+(?:like|unlike|as\s+(?:it|they|he|she|with|in)\b)[^,.;]*,")
+
+
+def _asides(st: Sentence) -> list[tuple[int, int]]:
+    key = ("asides",)
+    spans = st.origin_cache.get(key)
+    if spans is None:
+        t = st.text
+        spans = [m.span() for m in _ASIDE.finditer(t)] if (" like " in t or " unlike " in t or ", as " in t) else []
+        st.origin_cache[key] = spans
+    return spans
+
+
 def subject_actor(st: Sentence, lo: int, pos: int) -> ActorMention | None:
-    """The nearest actor before `pos` in [lo, pos) that is not a prepositional object or a weapon's origin."""
+    """The nearest actor before `pos` in [lo, pos) that is not a prepositional object, a weapon's origin
+    or inside a comparison aside; a clause that opens with such an aside has its subject before it."""
+    asides = _asides(st)
+    for a0, a1 in asides:
+        if a0 <= lo <= a0 + 2 and a1 <= pos:
+            lo = 0
     best = None
     s0 = st.start
     for a in st.actors:
         if a.start - s0 < lo or a.end - s0 > pos:
+            continue
+        if asides and any(a0 <= a.start - s0 < a1 for a0, a1 in asides):
             continue
         if _may_be_subject(st, a):
             best = a

@@ -154,10 +154,13 @@ def _party_act(st: Sentence, f: Frame, sup: str, rec: str) -> bool:
             continue  # "militias said to be funnelling weapons": someone else's claim, not the party's plan
         for a in st.actors:  # the party (or the last of a coordinated subject) right before the plan
             if a.code == sup and a.end - st.start <= dm.start() and _SUBJECT_GAP.fullmatch(t, a.end - st.start, dm.start()):
-                return True
+                # "concerned by reports that Iran is planning to send ...": the reports' claim, not Iran's plan
+                return _REPORTED_THAT.search(t, max(0, a.start - st.start - 30), a.start - st.start) is None
     return False
 
 
+_REPORTED_THAT = re.compile(r"\b(?:reports?|claims?|allegations?|accusations?|fears?|concerns?|suggestions?|rumou?rs?|"
+                            r"indications?|signs?|evidence|intelligence|suspicions?)\s+that\s+(?:the\s+)?$", re.I)
 _RAISED_BY = re.compile(r"\b(?:said|reported|believed|thought|understood|alleged|suspected|rumou?red|claimed)\s+$", re.I)
 _APPROVED_POSSIBLE = re.compile(r"\b(?:approv\w*|clear\w*|authori[sz]\w*|notif\w*(?:\s+Congress\s+of)?|green-?l\w*)\s+(?:(?:a|an|the|this)\s+)?"
                                 r"(?:possible|potential)\b", re.I)
