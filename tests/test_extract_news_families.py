@@ -1146,3 +1146,12 @@ def test_a_comparison_between_commas_is_not_the_subject(text, expected):
 def test_a_plan_that_reports_describe_is_an_allegation_not_the_partys_own(text):
     found = tuples(text)
     assert found and all(t[0] == "alleges" for t in found)
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("The head of Turkey's arms exporter said the country had fulfilled a contract to deliver drones to Kenya.", "delivered"),
+    ("Turkey signed a contract to deliver drones to Kenya.", "planned"),
+])
+def test_a_fulfilled_contract_is_a_delivery_not_a_plan(text, status):
+    found = {(s.supplier, s.recipient, s.status) for s in extract(text).statements}
+    assert found and found == {("TUR", "KEN", status)}

@@ -148,7 +148,13 @@ def _status(st: Sentence, tg: Trigger, lo: int) -> str:
         done = _DONE_VERB_LOW.search(st.low[lo:tg.end])
     if tg.form == "passive" and TO_BE_BEFORE.search(t, max(lo, tg.start - 20), tg.start):
         planned = True  # "shells to be shipped to Ukraine"
+    if planned and tg.form == "verb" and _FULFILLED.search(t, max(lo, tg.start - 60), tg.start):
+        return "delivered"  # "fulfilled a contract to deliver missiles": the plan carried out
     return "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
+
+
+_FULFILLED = re.compile(r"\b(?:fulfill?ed|completed|honou?red|executed|carried out)\s+(?:a|an|the|its|their|his|her)\s+"
+                        r"(?:[\w$.,-]+\s+){0,3}?(?:contract|deal|order|agreement|obligation|commitment)s?\s+to\s+$", re.I)
 
 
 _DEAL_WITH = re.compile(r"\b(?:deal|contract|agreement)\s+with\b", re.I)
