@@ -1155,3 +1155,26 @@ def test_a_plan_that_reports_describe_is_an_allegation_not_the_partys_own(text):
 def test_a_fulfilled_contract_is_a_delivery_not_a_plan(text, status):
     found = {(s.supplier, s.recipient, s.status) for s in extract(text).statements}
     assert found and found == {("TUR", "KEN", status)}
+
+
+# ------------------------------------------------------------------ a denial trailing the claim it answers
+
+def test_a_claim_the_party_denies_is_not_its_own_statement():
+    text = "Belarus has sent artillery shells to Russia, according to Lithuania, a claim Minsk denies."
+    assert tuples(text) == {("alleges", "BLR", "RUS", "artillery"), ("denies", "BLR", "RUS", "artillery")}
+    assert claimants(text, "alleges", "BLR", "RUS") == {"LTU"}
+
+
+@pytest.mark.parametrize("text", [
+    "Belarus is accused of sending artillery shells to Russia, which it denies.",
+    "Belarus is accused of sending artillery shells to Russia, which it has repeatedly denied.",
+    "Belarus is accused of sending artillery shells to Russia via neighbouring Ukraine, a charge it has denied.",
+])
+def test_which_it_denies_is_the_subjects_denial(text):
+    assert ("denies", "BLR", "RUS", "artillery") in tuples(text)
+    assert claimants(text, "denies", "BLR", "RUS") == {"BLR"}
+
+
+def test_denying_any_role_in_a_supply_denies_it():
+    assert tuples("Belarus has repeatedly denied any role in providing weapons to Russia.") == {
+        ("denies", "BLR", "RUS", "unspecified")}

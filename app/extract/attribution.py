@@ -207,6 +207,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
         if _NEW_CLAIM_AFTER.match(t, m.end()):
             continue  # "..., Asif's rejection suggests that ...": a new claim of its own, not an attribution of the one before
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
+        if _CLAIM_ASIDE.match(t, lo + 1 if lo >= 0 else 0, m.start()) and _DENIAL_WORD.match(m.group(0)):
+            continue  # "..., according to Kyiv, a claim Tehran denies": the denier answers the claim, it does not make it
         lead = leading_actor(st) if _THE_MAKER.fullmatch(t, lo + 1, m.start()) else None
         if lead is not None:
             return Speaker(lead.code), True  # "Baykar has delivered drones to Mali, the company said"
@@ -371,6 +373,9 @@ _THE_MAKER = re.compile(r"\s*the\s+(?:(?:state|state-owned|arms|defen[cs]e|Turki
                         r"(?:company|firm|manufacturer|maker|exporter|contractor|shipyard|group)\s*(?:also\s+)?", re.I)
 _COLON_SPEAKER = re.compile(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*:\s+(?:[“\"]|(?:we|our|I)\b)")
 _NEW_CLAIM_AFTER = re.compile(r"\s+that\b")
+_DENIAL_WORD = re.compile(r"(?:den|reject|dismiss|disput|refut|rebuff|repudiat)", re.I)
+_CLAIM_ASIDE = re.compile(r"\s*(?:which|an?\s+(?:\w+\s+)?(?:claim|charge|accusation|allegation|assertion|report)|"
+                          r"(?:claims?|charges?|accusations?|allegations?|reports?))\b", re.I)
 _SURNAME = re.compile(r"[A-Z][a-z’'-]+")
 _FIRST_PERSON = re.compile(r"\W*(?:I|I'm|I’m|we|We)\b")
 _CLOSING_QUOTE = re.compile(r"[”\"]\s*[,.]?\s")

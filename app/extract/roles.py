@@ -17,10 +17,10 @@ from app.extract.state import ArticleState
 
 ROLE_KINDS = {"state", "group"}
 _PREPS = "to|into|from|with|for|of|in|on|at|against|by|over|about|between|across|toward|towards|near|inside|within|than|via|through|under"
-PREPS_BEFORE = re.compile(rf"\b(?:{_PREPS})\s+(?:the\s+|a\s+)?$", re.I)
+PREPS_BEFORE = re.compile(rf"\b(?:{_PREPS})\s+(?:the\s+|a\s+)?(?:neighbou?ring\s+)?$", re.I)
 # PREPS_BEFORE read backwards: matched at the start of the reversed text, it finds whether PREPS_BEFORE
 # matches at the end of the text (a search anchored at `$` tries every start; this tries one)
-_PREPS_BEFORE_REVERSED = re.compile(rf"(?:\s+eht|\s+a)?\s+(?:{'|'.join(w[::-1] for w in _PREPS.split('|'))})\b", re.I)
+_PREPS_BEFORE_REVERSED = re.compile(rf"(?:\s+gniruobhgien|\s+gnirobhgien)?(?:\s+eht|\s+a)?\s+(?:{'|'.join(w[::-1] for w in _PREPS.split('|'))})\b", re.I)
 
 
 def preps_before_text(before: str) -> bool:

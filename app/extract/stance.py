@@ -105,7 +105,11 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
             first_actor: ActorMention | None) -> str | None:
     """Who denies: the subject of the denial word, else the sentence's speaker."""
     t = st.text
-    denier_actor = subject_actor(st, clause_of(st.bounds(), dpos, len(t))[0], dpos) or relative_antecedent(st, dpos)
+    wm = _WHICH_IT.search(t, max(0, dpos - 40), dpos)
+    if wm is not None:  # "..., which it denies": "it" is the sentence's subject, not the clause's antecedent
+        denier_actor = subject_actor(st, 0, wm.start())
+    else:
+        denier_actor = subject_actor(st, clause_of(st.bounds(), dpos, len(t))[0], dpos) or relative_antecedent(st, dpos)
     if denier_actor is None:
         for a in st.actors:
             s, e = rel_span(st, a)
@@ -128,8 +132,9 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     return denier
 
 
+_WHICH_IT = re.compile(r",\s*which\s+(?:it|they)\s+(?:(?:has|have|had|also|always|repeatedly|strongly|flatly|firmly|\w+ly)\s+){0,2}$", re.I)
 _PRONOUN_DENIER = re.compile(r"\s*(?:he|she|they|the (?:minister|spokes\w+|ministry|official|envoy|ambassador))\b", re.I)
-_GERUND_GAP = re.compile(r"\s*(?:ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
+_GERUND_GAP = re.compile(r"\s*(?:(?:any|a)\s+(?:\w+\s+)?(?:role|part|involvement|hand)\s+in\s+|ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
 _FINDINGS = re.compile(r"\b(?:findings|assessments?|intelligence|accusations?|claims?|reports?|allegations?|charges?|assertions?)"
                        r"(?:\s+by\s+[^,;]{1,60}?)?\s+(?:(?:claiming|saying|suggesting|alleging|stating|asserting)\s+)?(?:that|of)\b", re.I)
 # "rejects US claim of arms sales to Russia": the denier is the transfer noun's implied party
