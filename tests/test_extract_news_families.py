@@ -1178,3 +1178,17 @@ def test_which_it_denies_is_the_subjects_denial(text):
 def test_denying_any_role_in_a_supply_denies_it():
     assert tuples("Belarus has repeatedly denied any role in providing weapons to Russia.") == {
         ("denies", "BLR", "RUS", "unspecified")}
+
+
+@pytest.mark.parametrize("denial", [
+    "Both countries deny the allegations.",
+    "Both deny it.",
+    "The two governments have repeatedly denied the claims.",
+])
+def test_both_parties_denying_answers_the_claim_just_made(denial):
+    text = "Lithuania says Belarus has sent thousands of artillery shells to Russia. " + denial
+    assert tuples(text) == {("alleges", "BLR", "RUS", "artillery"), ("denies", "BLR", "RUS", "artillery")}
+
+
+def test_both_with_no_claim_before_denies_nothing():
+    assert tuples("Both countries deny the allegations.") == set()

@@ -118,6 +118,9 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     denier = denier_actor.code if denier_actor else None
     if dkind == "pred":
         denier = None
+    if denier is None and dkind != "pred" and _BOTH_SUBJECT.fullmatch(t, clause_of(st.bounds(), dpos, len(t))[0], dpos):
+        last = state.last_claim_since(0)  # "Both countries deny the allegations": the parties of the claim just made
+        denier = last.supplier if last is not None else None
     if denier is None and dkind != "pred":
         # "Vucic rejected ...", "Under Vucic, who has rejected ...": a person the article named before
         wm = _WHO_AFTER_NAME.search(t, 0, dpos) or _NAME_BEFORE.search(t, 0, dpos)
@@ -132,6 +135,9 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     return denier
 
 
+_BOTH_SUBJECT = re.compile(r"\s*(?:both(?:\s+(?:countries|nations|sides|governments|states|capitals|of them))?|"
+                           r"the two(?:\s+(?:countries|nations|sides|governments|states|capitals))?)\s+"
+                           r"(?:(?:have|has|had|also|again|always|repeatedly|strongly|flatly|firmly|\w+ly)\s+){0,2}", re.I)
 _WHICH_IT = re.compile(r",\s*which\s+(?:it|they)\s+(?:(?:has|have|had|also|always|repeatedly|strongly|flatly|firmly|\w+ly)\s+){0,2}$", re.I)
 _PRONOUN_DENIER = re.compile(r"\s*(?:he|she|they|the (?:minister|spokes\w+|ministry|official|envoy|ambassador))\b", re.I)
 _GERUND_GAP = re.compile(r"\s*(?:(?:any|a)\s+(?:\w+\s+)?(?:role|part|involvement|hand)\s+in\s+|ever\s+|having\s+|that\s+it\s+(?:had|has|was)\s+|that\s+they\s+(?:had|have|were)\s+)?", re.I)
