@@ -1192,3 +1192,16 @@ def test_both_parties_denying_answers_the_claim_just_made(denial):
 
 def test_both_with_no_claim_before_denies_nothing():
     assert tuples("Both countries deny the allegations.") == set()
+
+
+@pytest.mark.parametrize(("text", "expected", "claimant"), [
+    ("Spain's latest package for Kyiv includes ten Leopard 2 tanks, the defence ministry said.",
+     ("confirms", "ESP", "UKR", "armoured_vehicle"), "ESP"),
+    ("Romania bought 54 Abrams tanks from the United States, the government said.",
+     ("confirms", "USA", "ROU", "armoured_vehicle"), "ROU"),
+    ("Russia sent tanks to Belarus, the Lithuanian defence ministry said.",
+     ("alleges", "RUS", "BLR", "armoured_vehicle"), "LTU"),
+])
+def test_the_ministry_after_a_partys_own_transfer_speaks_for_that_party(text, expected, claimant):
+    assert tuples(text) == {expected}
+    assert claimants(text, *expected[:3]) == {claimant}

@@ -209,7 +209,8 @@ def claimant_of(st: Sentence, pos: int, end: int, state: ArticleState, first_act
         lo = max(t.rfind(",", 0, m.start()), t.rfind("”", 0, m.start()), end)
         if _CLAIM_ASIDE.match(t, lo + 1 if lo >= 0 else 0, m.start()) and _DENIAL_WORD.match(m.group(0)):
             continue  # "..., according to Kyiv, a claim Tehran denies": the denier answers the claim, it does not make it
-        lead = leading_actor(st) if _THE_MAKER.fullmatch(t, lo + 1, m.start()) else None
+        lead = leading_actor(st) if _THE_MAKER.fullmatch(t, lo + 1, m.start()) or _THE_OFFICE.fullmatch(t, lo + 1, m.start()) \
+            else None
         if lead is not None:
             return Speaker(lead.code), True  # "Baykar has delivered drones to Mali, the company said"
         sp = resolve_segment(st, lo + 1 if lo >= 0 else 0, m.start(), state, first_actor)
@@ -371,6 +372,8 @@ _IT_AGENT = re.compile(r"\s*(?:(?:and|but|then|later|early|earlier|also)\s+)*(?:
                        r"(?:it|the (?:company|firm|manufacturer|maker|exporter|contractor|shipyard))\s*(?:also\s+)?", re.I)
 _THE_MAKER = re.compile(r"\s*the\s+(?:(?:state|state-owned|arms|defen[cs]e|Turkish|Russian|American|Chinese|[A-Z]\w+)\s+){0,2}"
                         r"(?:company|firm|manufacturer|maker|exporter|contractor|shipyard|group)\s*(?:also\s+)?", re.I)
+# "..., the defence ministry said": the office of the party the sentence opens with (no other state's adjective)
+_THE_OFFICE = re.compile(r"\s*the\s+(?:(?:defen[cs]e|foreign|armed forces)\s+)?(?:ministry|government)\s*(?:also\s+)?", re.I)
 _COLON_SPEAKER = re.compile(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*:\s+(?:[“\"]|(?:we|our|I)\b)")
 _NEW_CLAIM_AFTER = re.compile(r"\s+that\b")
 _DENIAL_WORD = re.compile(r"(?:den|reject|dismiss|disput|refut|rebuff|repudiat)", re.I)
