@@ -1205,3 +1205,15 @@ def test_both_with_no_claim_before_denies_nothing():
 def test_the_ministry_after_a_partys_own_transfer_speaks_for_that_party(text, expected, claimant):
     assert tuples(text) == {expected}
     assert claimants(text, *expected[:3]) == {claimant}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Saudi Arabia has long accused Iran of smuggling weapons to the Houthis through Oman.", ("alleges", "IRN", "houthis", "unspecified")),
+    ("Kenya accuses Somalia of trafficking thousands of rifles to al-Shabaab.", ("alleges", "SOM", "al_shabaab", "small_arms")),
+])
+def test_smuggling_with_goods_as_its_object_is_the_accused_partys_supply(text, expected):
+    assert expected in tuples(text)
+
+
+def test_the_smuggling_of_weapons_names_no_supplier():
+    assert tuples("Egypt stepped up the fight against the smuggling of weapons into Libya.") == set()

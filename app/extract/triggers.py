@@ -79,6 +79,18 @@ _INSTITUTION_AFTER = re.compile(r"\s+(?:agency|agencies|office|authority|adminis
                                 r"committee|commission|official|officials|chief|director|regime|regulations?|rules|law|laws)\b", re.I)
 _OF_GOODS = re.compile(r"\s+of\s+(?:[\w-]+\s+){0,3}")
 
+def _gerund_with_goods(st: Sentence, word: str, end: int) -> bool:
+    """ "accused Iran of smuggling weapons to Hezbollah": the -ing word takes the goods as its object (a verb),
+    unlike "arms smuggling from Iran" or "the smuggling of weapons"."""
+    if not word.endswith("ing"):
+        return False
+    return any(_OBJECT_GAP.fullmatch(st.text, end, w.start - st.start) for w in st.weapons if w.start - st.start >= end)
+
+
+_OBJECT_GAP = re.compile(r"\s+(?:(?:more|some|large|small|huge|advanced|heavy|light|sophisticated|[\d,]+|hundreds of|thousands of|"
+                         r"dozens of|tons of|tonnes of)\s+){0,2}")
+
+
 def find_triggers(st: Sentence) -> list[Trigger]:
     """The transfer triggers of a sentence in order; a noun right after a verb trigger joins its frame."""
     t = st.text
@@ -100,7 +112,7 @@ def find_triggers(st: Sentence) -> list[Trigger]:
             continue
         if word == "arms" and not _subject_right_before(st, m.start()):
             continue  # the noun ("Iranian arms the Houthis used"), not "Iran arms the Houthis"  # "armed groups", "signed up for": a transfer only with a party as its object
-        if word in _NOUN_TOO and P.NOMINAL_PREV.search(before[-40:]):
+        if word in _NOUN_TOO and P.NOMINAL_PREV.search(before[-40:]) and not _gerund_with_goods(st, word, m.end()):
             found.append(Trigger(m.start(), m.end(), "supply", "noun"))
             continue
         if word in _NOUN_TOO and word not in {"pledge", "pledges"} and P.NONVERB_AFTER.search(after) and not _TO_AFTER.match(after):
