@@ -1217,3 +1217,13 @@ def test_smuggling_with_goods_as_its_object_is_the_accused_partys_supply(text, e
 
 def test_the_smuggling_of_weapons_names_no_supplier():
     assert tuples("Egypt stepped up the fight against the smuggling of weapons into Libya.") == set()
+
+
+@pytest.mark.parametrize(("text", "system"), [
+    ("Greece will send its BMP-1s to Ukraine.", "BMP-1"),
+    ("Ukraine got BMP-2s from the Czech Republic.", "BMP-2"),
+    ("Russia has sent BMPs to Mali.", None),
+])
+def test_each_bmp_variant_is_its_own_system(text, system):
+    found = {(s.category, s.system) for s in extract(text).statements}
+    assert found == {("armoured_vehicle", system)}
