@@ -1227,3 +1227,17 @@ def test_the_smuggling_of_weapons_names_no_supplier():
 def test_each_bmp_variant_is_its_own_system(text, system):
     found = {(s.category, s.system) for s in extract(text).statements}
     assert found == {("armoured_vehicle", system)}
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Kazakhstan has ordered Turkish Anka drones.", "planned"),
+    ("Uzbekistan has expressed interest in acquiring Akinci drones from Turkey.", "planned"),
+    ("Kenya took delivery of the first Anka drones from Turkey on Friday.", "delivered"),
+    ("Kenya will take delivery of the first Anka drones from Turkey next year.", "planned"),
+])
+def test_orders_and_interest_are_plans_taking_delivery_is_done(text, status):
+    assert {s.status for s in extract(text).statements} == {status}
+
+
+def test_the_ah_1z_is_not_the_ah_1j():
+    assert {s.system for s in extract("Nigeria has taken delivery of 12 AH-1Z helicopters from the United States.").statements} == {"AH-1Z"}

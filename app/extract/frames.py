@@ -19,7 +19,7 @@ from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers
 
-_DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got)\b", re.I)
+_DONE_VERB = re.compile(r"\b(?:has|have|had|was|were|\w+ed|sent|sold|gave|bought|got|took|taken)\b", re.I)
 _DONE_VERB_LOW = P.lowered(_DONE_VERB)
 _ARMING = re.compile(r"arm(?:s|ing|ed)?\b", re.I)
 _PLEDGE_VERB = re.compile(r"(?:committed|commits|pledg\w+|offer\w*)", re.I)
@@ -146,6 +146,8 @@ def _status(st: Sentence, tg: Trigger, lo: int) -> str:
     else:  # the same scans of the lower case, without IGNORECASE (P.lowered)
         planned = bool(P.PLANNED_LOW.search(st.low[lo:tg.end])) or tg.form in ("train", "contract")
         done = _DONE_VERB_LOW.search(st.low[lo:tg.end])
+    if tg.form == "verb" and t[tg.start:tg.end].lower() in _ORDER_WORDS:
+        planned = True  # "Kazakhstan has ordered Anka drones": on order, not yet delivered
     if tg.form == "passive" and TO_BE_BEFORE.search(t, max(lo, tg.start - 20), tg.start):
         planned = True  # "shells to be shipped to Ukraine"
     if planned and tg.form == "verb" and _FULFILLED.search(t, max(lo, tg.start - 60), tg.start):
@@ -153,6 +155,7 @@ def _status(st: Sentence, tg: Trigger, lo: int) -> str:
     return "planned" if planned else ("delivered" if done or tg.form in ("customers", "buyer") else "unknown")
 
 
+_ORDER_WORDS = frozenset({"order", "orders", "ordered", "ordering"})
 _FULFILLED = re.compile(r"\b(?:fulfill?ed|completed|honou?red|executed|carried out)\s+(?:a|an|the|its|their|his|her)\s+"
                         r"(?:[\w$.,-]+\s+){0,3}?(?:contract|deal|order|agreement|obligation|commitment)s?\s+to\s+$", re.I)
 

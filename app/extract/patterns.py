@@ -323,7 +323,7 @@ PLANNED_RE = re.compile(
     r"\b(?:consider\w*|offer\w*|could|would|will|may|might|plan(?:s|ned|ning)?|intend\w*|expect\w*|talks|negotiat\w*|seek\w*|sought|"
     r"try\w*|tried|attempt\w*|prepar\w*|moving to|(?:agree|decide)[ds]?(?:\s+[\w-]+){0,4}?\s+to|deal to|to buy|to acquire|to obtain|to secure|to receive|to send|"
     r"to supply|to deliver|to provide|pledg\w*|promis\w*|train\w*|wants? to|hope\w* to|aim\w* to|set to|poised to|"
-    r"discuss\w*|interested in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming|"
+    r"discuss\w*|interested in|interest in|looking to|request\w*|asked for|eyeing|proposed|proposal|future|upcoming|"
     r"possible|potential|approv\w*|notif(?:y|ied|ies|ication)|cleared|green-?light\w*)\b", I)
 
 SEEK_RE = re.compile(r"\b(?:seek\w*|sought|try\w* to|tried to|attempt\w* to|want\w* to|hop\w* to|look\w* to|request\w*|ask\w* for)\b", I)
