@@ -1241,3 +1241,9 @@ def test_orders_and_interest_are_plans_taking_delivery_is_done(text, status):
 
 def test_the_ah_1z_is_not_the_ah_1j():
     assert {s.system for s in extract("Nigeria has taken delivery of 12 AH-1Z helicopters from the United States.").statements} == {"AH-1Z"}
+
+
+def test_imports_after_its_subject_is_the_verb():
+    assert tuples("Armenia imports most of its weapons from Russia and India.") == {
+        ("alleges", "RUS", "ARM", "unspecified"), ("alleges", "IND", "ARM", "unspecified")}
+    assert tuples("Armenia's imports of Russian weapons fell.") == {("alleges", "RUS", "ARM", "unspecified")}

@@ -74,6 +74,7 @@ def _may_be_passive(st: Sentence, before: str) -> bool:
 _NOUN_TOO = frozenset({"supply", "supplies", "transfer", "export", "exports", "offer", "offers", "pledge", "pledges",
                        "smuggling", "trafficking"})
 _ACQ_NOUN_FORMS = frozenset({"purchase", "imports", "order"})
+_THIRD_PERSON_VERBS = frozenset({"imports", "purchases"})  # nouns that are also a verb after a subject
 _POSSESSIVE_BEFORE = re.compile(r"[’']s\s+(?:[\w-]+\s+)?$")
 _INSTITUTION_AFTER = re.compile(r"\s+(?:agency|agencies|office|authority|administration|bureau|directorate|department|"
                                 r"committee|commission|official|officials|chief|director|regime|regulations?|rules|law|laws)\b", re.I)
@@ -164,6 +165,10 @@ def find_triggers(st: Sentence) -> list[Trigger]:
     for m in (P.family_re(P.ACQUIRE_NOUNS, hits).finditer(t) if may_have(P.ANOUN_FIRST_WORDS) else ()):
         if any(f.start <= m.start() < f.end for f in found) or _INSTITUTION_AFTER.match(t, m.end()):
             continue  # "Seoul's arms procurement agency" names an office, not a purchase
+        if m.group(0).lower() in _THIRD_PERSON_VERBS and _subject_right_before(st, m.start()) \
+                and not _POSSESSIVE_BEFORE.search(t, max(0, m.start() - 40), m.start()):
+            found.append(Trigger(m.start(), m.end(), "acquire", "verb"))  # "Serbia imports most of its weapons from Russia"
+            continue
         found.append(Trigger(m.start(), m.end(), "acquire", "noun"))
     for m in (P.TURNED_TO_RE.finditer(t) if has_any(low, "turn", "look", "reli", "rely", "depend", "ask") else ()):
         if re.match(r"(?:the\s+)?[A-Z]", t[m.end():]) and re.search(r"\bfor\b", t[m.end(): m.end() + 120]):
