@@ -109,6 +109,13 @@ def changed(old: tuple, new: tuple):
                  select(A.c.id).where(tuple_(A.c.supplier_id, A.c.recipient_id).in_(pairs)))
 
 
+def rewritten(old: tuple):
+    """A SELECT with a row when, since the version `old`, `armswatch reextract` ran: it updates
+    statements in place and deletes others (no new ids) under one audit event that names no
+    allegation, so `changed` cannot say which allegations it touched."""
+    return select(AUDIT.c.id).where(AUDIT.c.id > old[4], AUDIT.c.action == "reextract").limit(1)
+
+
 @dataclass
 class FacetIndex:
     version: tuple
@@ -344,8 +351,8 @@ def for_version(session: Session, version: tuple) -> FacetIndex | None:
 
     After an ingest the index reads again only the allegations it changed (`changed`), whatever
     the size of the ledger; requests at the new version wait for that instead of counting in SQL.
-    A whole build (at start, or when the versions do not say what changed) runs at most every
-    REBUILD_SECONDS."""
+    A whole build (at start, or when the versions do not say what changed, as after a
+    reextract: see `rewritten`) runs at most every REBUILD_SECONDS; requests in between count in SQL."""
     global _current, _built_at
     version = (str(session.get_bind().url), *version)
     index = _current
@@ -355,6 +362,8 @@ def for_version(session: Session, version: tuple) -> FacetIndex | None:
         if _current is not None and _current.version == version:
             return _current
         scope = changed(_current.version, version) if _current is not None else None
+        if scope is not None and session.execute(rewritten(_current.version)).first() is not None:
+            scope = None  # statements changed in place, on allegations no event names: rebuild
         if scope is not None:
             try:
                 _current = _current.updated(session, version, scope)
