@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.extract.frames import find_frames
 from app.extract.lexicon import get_lexicon
-from app.extract.roles import coordinated, is_origin, prep_actor, subject_actor
+from app.extract.lists import coordinated
+from app.extract.roles import is_origin, prep_actor, subject_actor
 from app.extract.sentences import Sentence, split_sentences
 from app.extract.state import ArticleState
 from app.extract.triggers import find_triggers

@@ -14,7 +14,8 @@ from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention
 from app.extract.forms import parties_of
 from app.extract.parties import TO_BE_BEFORE, Window
-from app.extract.roles import ROLE_KINDS, coordinated_before, listed_after, prep_actor, speech_floor, subject_actor
+from app.extract.lists import coordinated_before, listed_after
+from app.extract.roles import ROLE_KINDS, prep_actor, speech_floor, subject_actor
 from app.extract.sentences import Sentence, clause_of, text_before
 from app.extract.state import ArticleState, Frame, Trigger
 from app.extract.triggers import find_triggers

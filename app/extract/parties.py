@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
+from app.extract.lists import exemplified
 from app.extract.roles import (
     ACTOR_NOUN_AFTER, POSSESSIVE_AFTER, ROLE_KINDS, actor_at, announced_by, preps_before, is_origin, made_in_actor,
-    exemplified, goods_owner, origin_actor, prep_actor,
+    goods_owner, origin_actor, prep_actor,
     pronoun_subject, relative_antecedent, relative_head, speech_floor, subject_actor,
 )
 from app.extract.sentences import Sentence, rel_span, text_before

@@ -17,7 +17,8 @@ from app.extract.goods import quantity_at, weapons_in
 from app.extract.lexicon import ActorMention, Lexicon
 from app.extract.parties import others_as_agent
 from app.extract.pronouns import object_reference, pronoun_parties
-from app.extract.roles import ROLE_KINDS, bullet_actor, is_origin, prep_actor
+from app.extract.lists import bullet_actor
+from app.extract.roles import ROLE_KINDS, is_origin, prep_actor
 from app.extract.sentences import Sentence, clause_of
 from app.extract.state import ArticleState, Frame, Speaker
 from app.extract.types import ExtractedStatement
