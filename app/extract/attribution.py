@@ -12,14 +12,13 @@ import re
 
 from app.extract import patterns as P
 from app.extract.lexicon import ActorMention
-from app.extract.roles import DATELINE_OR_THE, POSSESSIVE_AFTER, ROLE_KINDS, is_origin, leading_actor, preps_before
+from app.extract.roles import ASIDE_OPENERS, DATELINE_OR_THE, POSSESSIVE_AFTER, ROLE_KINDS, is_origin, leading_actor, preps_before
 from app.extract.sentences import Sentence, rel_span, sentence_index, sentence_para, sentence_text, text_before
 from app.extract.state import ArticleState, Speaker
 
 
 _LEADING_ADVERBIAL = re.compile(r"^\s*(?:In|At|On|After|Before|During|Speaking|Presenting|Earlier|Later|Last|Asked|Writing|Addressing|Following|Separately|Meanwhile|However|Since|Today)\b[^,]*,\s*")
-_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|speaking|briefing|like|unlike|"
-                              r"as\s+(?:it|they|he|she)\s+(?:has|have|had|did|does|do)|as\s+(?:with|in)|as\s+it\s+was)\b[^,]*,")
+_RELATIVE_CLAUSE = re.compile(rf",\s*(?:which|who|whose|speaking|briefing|{ASIDE_OPENERS})\b[^,]*,")
 _SAID_SAYS_TOLD = re.compile(r"\b(?:said|says|told)\b")
 _COUNTRY_POSSESSIVE = re.compile(r"\b(?:the country|the nation)[’']s\b", re.I)
 _WESTERN = re.compile(r"\b(?:Western|western)\b")

@@ -152,7 +152,8 @@ def _may_be_subject(st: Sentence, a: ActorMention) -> bool:
 
 # a comparison set off by commas ("Serbia, unlike Hungary, has sent ...", "Belarus, as it did with Kyiv, ...")
 # names no subject: the subject stands before it
-_ASIDE = re.compile(r",\s+(?:like|unlike|as\s+(?:it|they|he|she|with|in)\b)[^,.;]*,")
+ASIDE_OPENERS = r"like|unlike|as\s+(?:it|they|he|she|with|in)"  # also read by attribution's relative clauses
+_ASIDE = re.compile(rf",\s+(?:{ASIDE_OPENERS})\b[^,.;]*,")
 
 
 def _asides(st: Sentence) -> list[tuple[int, int]]:

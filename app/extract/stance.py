@@ -119,7 +119,7 @@ def _denier(st: Sentence, dpos: int, dend: int, dkind: str, state: ArticleState,
     if dkind == "pred":
         denier = None
     if denier is None and dkind != "pred" and _BOTH_SUBJECT.fullmatch(t, clause_of(st.bounds(), dpos, len(t))[0], dpos):
-        last = state.last_claim_since(0)  # "Both countries deny the allegations": the parties of the claim just made
+        last = state.last_claim()  # "Both countries deny the allegations": the parties of the claim just made
         denier = last.supplier if last is not None else None
     if denier is None and dkind != "pred":
         # "Vucic rejected ...", "Under Vucic, who has rejected ...": a person the article named before

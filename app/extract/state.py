@@ -260,6 +260,10 @@ class ArticleState:
             i -= 1
         return self._claim_stmts[i:]
 
+    def last_claim(self) -> ExtractedStatement | None:
+        """The newest claim of the article so far."""
+        return self._claim_stmts[-1] if self._claim_stmts else None
+
     def last_claim_since(self, idx: int) -> ExtractedStatement | None:
         """The last claim, when it was made in sentence `idx` or later (claims come in sentence order)."""
         if self._claim_sents and self._claim_sents[-1] >= idx:
