@@ -37,7 +37,7 @@ from app.counters import UNSPECIFIED
 from app.facets import ACT, DENIES, A
 from app.filters import AllegationFilters, S
 from app.models import AuditEvent
-from app.vocab import Stance
+from app.vocab import REEXTRACT_ACTION, Stance
 
 AUDIT = AuditEvent.__table__
 
@@ -113,7 +113,7 @@ def rewritten(old: tuple):
     """A SELECT with a row when, since the version `old`, `armswatch reextract` ran: it updates
     statements in place and deletes others (no new ids) under one audit event that names no
     allegation, so `changed` cannot say which allegations it touched."""
-    return select(AUDIT.c.id).where(AUDIT.c.id > old[4], AUDIT.c.action == "reextract").limit(1)
+    return select(AUDIT.c.id).where(AUDIT.c.id > old[4], AUDIT.c.action == REEXTRACT_ACTION).limit(1)
 
 
 @dataclass

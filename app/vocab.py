@@ -83,3 +83,8 @@ class ChangeKind(StrEnum):
     def label(self) -> str:
         return {"new-allegation": "New allegation", "first-denial": "First denial",
                 "first-confirmation": "First confirmation", "new-recipient": "New recipient"}[self.value]
+
+
+# The audit action `armswatch reextract` records (its one event names no allegation); the facet
+# index reads it to know it must be built again (`app/facet_index.py`).
+REEXTRACT_ACTION = "reextract"

@@ -27,6 +27,7 @@ from app.extract import extract
 from app.ingest.store import CONTEXT_CHARS, Ledger, _Pending, plausible_date
 from app.models import Actor, Allegation, Article, AuditEvent, Decision, Statement, utcnow
 from app.review.changes import ReviewError, apply_values
+from app.vocab import REEXTRACT_ACTION
 
 S, A, ACT, ART = Statement.__table__, Allegation.__table__, Actor.__table__, Article.__table__
 DECISION, AUDIT = Decision.__table__, AuditEvent.__table__
@@ -153,7 +154,7 @@ def run_reextract(since: date | None = None, workers: int = 1, say: Callable[[st
                                                                orphans + orphaned, changed + 1)
     with write_session(ledger.engine) as conn:
         conn.execute(AUDIT.insert().values(
-            at=utcnow(), account_id=None, action="reextract", changes={
+            at=utcnow(), account_id=None, action=REEXTRACT_ACTION, changes={
                 "articles": [None, changed], "statements": [before_total, after_total]},
             reason=f"armswatch reextract{' --since ' + since.isoformat() if since else ''}"))
         orphaned_now = conn.execute(select(func.count()).select_from(DECISION)
